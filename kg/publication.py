@@ -1,0 +1,66 @@
+"""The on-disk layout of a publication, shared by the publisher (writer) and the server (reader).
+
+``dist`` is a symbolic link to one immutable release folder under ``.kg-releases/``.
+A new build writes a whole new release and then swaps the link with one ``rename``,
+so readers always see either the old publication or the new one, never half of either.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Dump file name -> (rdflib format, media type). Turtle first: it is what most users download.
+DUMPS: dict[str, tuple[str, str]] = {
+    "kg.ttl": ("turtle", "text/turtle"),
+    "kg.nt": ("nt", "application/n-triples"),
+    "kg.trig": ("trig", "application/trig"),
+    "kg.nq": ("nquads", "application/n-quads"),
+    "kg.jsonld": ("json-ld", "application/ld+json"),
+}
+VOID_FILE = "void.ttl"
+REPORT_FILE = "validation.ttl"
+ONTOLOGY_FILE = "ontology.ttl"
+SHAPES_FILE = "shapes.ttl"
+MANIFEST_FILE = "manifest.json"
+STORE_DIR = "store"
+
+
+def releases_dir(dist: Path) -> Path:
+    return dist.parent / ".kg-releases"
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A finished release folder; what the server reads."""
+
+    root: Path
+
+    @classmethod
+    def current(cls, dist: Path) -> Publication | None:
+        """The publication ``dist`` points at now, or None if nothing was ever published."""
+        target = Path(os.path.realpath(dist))
+        if not (target / MANIFEST_FILE).is_file():
+            return None
+        return cls(target)
+
+    @property
+    def release_id(self) -> str:
+        return self.root.name
+
+    @property
+    def store_path(self) -> Path:
+        return self.root / STORE_DIR
+
+    @property
+    def manifest(self) -> dict:
+        return json.loads((self.root / MANIFEST_FILE).read_text(encoding="utf-8"))
+
+    def file(self, name: str) -> Path:
+        """A published file by name (``kg.ttl``, ``kg.ttl.gz``, ``void.ttl`` ...)."""
+        path = (self.root / name).resolve()
+        if path.parent != self.root.resolve() or not path.is_file():
+            raise FileNotFoundError(name)
+        return path
