@@ -80,6 +80,7 @@ def publish(
     releases.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     staging = Path(tempfile.mkdtemp(prefix=f".{stamp}-", dir=releases))
+    staging.chmod(0o755)  # mkdtemp makes it private; the server may run as another user
     try:
         files: dict[str, dict] = {}
         for name in DUMPS:
