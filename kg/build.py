@@ -1,22 +1,112 @@
-"""Temporary stand-in, replaced by the real pipeline orchestration (corpus -> ... -> publish).
+"""The build: corpus -> nlp -> extract -> resolve -> rdf -> validate -> publish.
 
-Until then it publishes tests/data/mini.trig so the server can be developed against a real
-Oxigraph publication. This file is the lead's; helpers must not depend on its internals.
+This is the one place that sequences the stages and does their I/O; the stages stay pure.
+A build either publishes a whole, valid release or leaves the previous one serving.
 """
 
 from __future__ import annotations
 
-from rdflib import Dataset, Graph
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from kg.config import PROJECT_ROOT, Settings
-from kg.publish import publish
-from kg.vocab import ONTOLOGY_FILE, load_turtle
+from kg.config import Settings
+from kg.corpus import read_catalog, read_corpus
+from kg.extract import extract
+from kg.gazetteer import load_gazetteer
+from kg.model import Extraction, Skipped
+from kg.nlp import parse
+from kg.publication import Publication
+from kg.publish import publish, union_graph
+from kg.rdf import to_rdf
+from kg.resolve import resolve
+from kg.validate import ValidationResult, load_shapes, validate
+from kg.vocab import ONTOLOGY_FILE, SHAPES_FILE, load_turtle, ontology_graph
+from kg.void import describe
+
+Progress = Callable[[str], None]
+FAILED_REPORT = "validation-failed.ttl"
 
 
-def build(settings: Settings) -> None:
-    ds = Dataset()
-    ds.parse(PROJECT_ROOT / "tests" / "data" / "mini.trig", format="trig", publicID=settings.base_uri)
-    publish(
-        ds, settings.dist_dir, base_uri=settings.base_uri, void=Graph(), report=Graph(),
-        ontology=load_turtle(ONTOLOGY_FILE, settings.base_uri), shapes=Graph(),
+class BuildError(RuntimeError):
+    """The build cannot publish; the message says why in one line."""
+
+
+@dataclass
+class BuildReport:
+    articles: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    entities: int = 0
+    relations: int = 0
+    quotes: int = 0
+    quads: int = 0
+    validation: ValidationResult | None = None
+    publication: Publication | None = None
+
+
+def run_pipeline(settings: Settings, *, strict: bool = False, progress: Progress = print):
+    """Everything up to (not including) validation and publication; returns the dataset."""
+    report = BuildReport()
+    catalog = read_catalog(settings.seeds_dir / "catalog.ttl")
+    articles, skipped = read_corpus(settings.seeds_dir, settings.max_doc_bytes, catalog)
+    report.skipped = skipped
+    for item in skipped:
+        progress(f"skipped {item.reason}")
+    if strict and skipped:
+        raise BuildError(f"--strict: {len(skipped)} file(s) could not be read: {skipped[0].reason}")
+    if not articles:
+        raise BuildError(f"no readable articles in {settings.seeds_dir}")
+    progress(f"read {len(articles)} article(s); parsing with spaCy")
+    extractions: list[Extraction] = []
+    for article, doc in parse(articles):
+        extractions.append(extract(article, doc))
+        progress(f"  {article.doc_id}: {len(extractions[-1].mentions)} mentions, "
+                 f"{len(extractions[-1].relations)} relations, {len(extractions[-1].quotes)} quotes")
+    gazetteer = load_gazetteer()
+    resolution = resolve(extractions, gazetteer)
+    dataset = to_rdf(extractions, resolution, settings.base_uri, gazetteer)
+    report.articles = [ex.article.doc_id for ex in extractions]
+    report.entities = sum(1 for e in resolution.entities.values() if e.mentions)
+    report.relations = sum(len(ex.relations) for ex in extractions)
+    report.quotes = sum(len(ex.quotes) for ex in extractions)
+    report.quads = len(list(dataset.quads((None, None, None, None))))
+    return dataset, report
+
+
+def check(dataset, settings: Settings) -> ValidationResult:
+    return validate(union_graph(dataset), load_shapes(settings.base_uri),
+                    ontology_graph(settings.base_uri))
+
+
+def build(settings: Settings, *, strict: bool = False, progress: Progress = print) -> BuildReport:
+    dataset, report = run_pipeline(settings, strict=strict, progress=progress)
+    progress(f"validating {report.quads} quads against {SHAPES_FILE.name}")
+    result = check(dataset, settings)
+    report.validation = result
+    if not result.conforms:
+        failed = settings.dist_dir.parent / FAILED_REPORT
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        result.report.serialize(failed, format="turtle")
+        raise BuildError(
+            f"validation failed, nothing published (report: {failed})\n{result.text()}"
+        )
+    progress("publishing dumps and the Oxigraph store")
+    report.publication = publish(
+        dataset,
+        settings.dist_dir,
+        base_uri=settings.base_uri,
+        void=describe(dataset, settings.base_uri),
+        report=result.report,
+        ontology=load_turtle(ONTOLOGY_FILE, settings.base_uri),
+        shapes=load_shapes(settings.base_uri),
+        extra_manifest={
+            "articles": report.articles,
+            "skipped": [{"path": Path(s.path).name, "reason": s.reason} for s in report.skipped],
+            "entities": report.entities,
+            "relations": report.relations,
+            "quotes": report.quotes,
+            "warnings": len(result.warnings),
+        },
+        progress=progress,
     )
+    return report

@@ -1,9 +1,13 @@
-"""The `kg` command: build, validate, query, serve, eval. I/O lives here; the stages stay pure."""
+"""kg: build, validate, query and serve the newskg knowledge graph.
+
+Each command exits non-zero with a one-line reason on failure.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from kg.config import Settings
 
@@ -16,6 +20,66 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
+def _progress(args: argparse.Namespace):
+    if getattr(args, "quiet", False):
+        return lambda _msg: None
+    return lambda msg: print(f"kg: {msg}", file=sys.stderr, flush=True)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from kg.build import build
+
+    settings = _settings(args)
+    report = build(settings, strict=args.strict, progress=_progress(args))
+    pub = report.publication
+    assert pub is not None and report.validation is not None
+    print(f"published {report.quads} quads from {len(report.articles)} article(s): "
+          f"{report.entities} entities, {report.relations} relations, {report.quotes} quotes; "
+          f"{len(report.validation.warnings)} SHACL warning(s); release {pub.release_id} "
+          f"at {settings.dist_dir}")
+    if report.skipped:
+        print(f"skipped {len(report.skipped)} file(s):")
+        for item in report.skipped:
+            print(f"  {item.reason}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate an RDF file against our shapes, or (no file) the graph the seeds would give."""
+    from rdflib import Graph
+
+    from kg.build import check, run_pipeline
+    from kg.publish import union_graph
+    from kg.validate import load_shapes, validate
+    from kg.vocab import ontology_graph
+
+    settings = _settings(args)
+    if args.file:
+        data = Graph()
+        try:
+            data.parse(args.file)
+        except Exception as exc:
+            raise ValueError(f"{args.file}: cannot parse RDF ({exc})") from None
+        result = validate(data, load_shapes(settings.base_uri), ontology_graph(settings.base_uri))
+    else:
+        dataset, _ = run_pipeline(settings, strict=args.strict, progress=_progress(args))
+        result = check(dataset, settings)
+        data = union_graph(dataset)
+    print(result.text(limit=args.limit))
+    if args.report:
+        result.report.serialize(args.report, format="turtle")
+    return 0 if result.conforms else 1
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from kg.query import run_query
+
+    settings = _settings(args)
+    text = sys.stdin.read() if args.sparql == "-" else args.sparql
+    print(run_query(settings, text, args.format), end="")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from kg.serve import run
 
@@ -23,17 +87,54 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _common(parser: argparse.ArgumentParser, seeds: bool = False) -> None:
+    parser.add_argument("--dist", type=Path, help="publication link (env KG_DIST, default dist)")
+    parser.add_argument("--base-uri", help="base of minted URIs (env KG_BASE_URI)")
+    if seeds:
+        parser.add_argument("--seeds", type=Path, help="article folder (env KG_SEEDS)")
+        parser.add_argument("--strict", action="store_true",
+                            help="stop at the first unreadable file instead of skipping it")
+        parser.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kg", description=__doc__)
+    parser = argparse.ArgumentParser(prog="kg", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="serve the current publication over HTTP")
+    build = sub.add_parser("build", help="read the seeds, extract, validate and publish",
+                           description="Build the knowledge graph from the seeds and publish "
+                           "dumps and the Oxigraph store atomically; a failed build publishes "
+                           "nothing and leaves the previous publication in place.")
+    _common(build, seeds=True)
+    build.set_defaults(func=cmd_build)
+
+    val = sub.add_parser("validate", help="SHACL-validate a file, or the graph the seeds give",
+                         description="Validate against shapes/. Exit 1 when a Violation is "
+                         "found; warnings are reported but do not fail.")
+    val.add_argument("file", nargs="?", help="an RDF file (any format rdflib reads)")
+    val.add_argument("--report", type=Path, help="also write the SHACL report (Turtle) here")
+    val.add_argument("--limit", type=int, default=20, help="findings to print")
+    _common(val, seeds=True)
+    val.set_defaults(func=cmd_validate)
+
+    query = sub.add_parser("query", help="run SPARQL against the published store",
+                           description="Run a SPARQL query against the current publication "
+                           "(all graphs as the default graph). Use - to read it from stdin.")
+    query.add_argument("sparql", help="the query text, or - for stdin")
+    query.add_argument("--format", choices=("table", "csv", "tsv", "json", "turtle"),
+                       default="table")
+    _common(query)
+    query.set_defaults(func=cmd_query)
+
+    serve = sub.add_parser("serve", help="serve the publication over HTTP",
+                           description="SPARQL endpoint, dumps and linked-data pages under "
+                           "gunicorn; --debug runs Flask's development server instead.")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
     serve.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     serve.add_argument("--debug", action="store_true", help="Flask's dev server, one process")
-    serve.add_argument("--dist", type=__import__("pathlib").Path, help="publication link (KG_DIST)")
-    serve.add_argument("--base-uri", help="base URI of minted URIs (KG_BASE_URI)")
+    _common(serve)
     serve.set_defaults(func=cmd_serve)
     return parser
 
@@ -44,6 +145,6 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # one-line reason, non-zero exit
+    except Exception as exc:  # one-line reason (plus a report where there is one), non-zero
         print(f"kg {args.command}: error: {exc}", file=sys.stderr)
         return 1

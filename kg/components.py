@@ -1,0 +1,120 @@
+"""Our spaCy pipeline components, registered with ``@Language.factory`` so that the pipeline is
+configured, not hand-wired. Each one annotates the Doc; kg.extract turns annotations into facts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.pipeline import EntityRuler
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg.extract import coref, dates, mentions, quantities, quotes, relations
+from kg.gazetteer import GAZETTEER_FILE, load_gazetteer
+
+for _name, _default in (
+    ("roles", None),
+    ("acronyms", None),
+    ("quantities", None),
+    ("dates", None),
+    ("coref", None),
+    ("quotes", None),
+    ("relations", None),
+):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+@Language.component("newskg_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """A line break always ends a sentence: titles, headings and bullets are not run-ons."""
+    for token in doc[1:]:
+        prev = doc[token.i - 1]
+        if "\n" in prev.text or (prev.is_space and "\n" in prev.text_with_ws):
+            token.is_sent_start = True
+        elif not token.is_space and prev.is_space and len(prev.text) > 2:
+            token.is_sent_start = True  # a blanked-out stretch (ad, credit) also separates
+    return doc
+
+
+@Language.factory("newskg_gazetteer", default_config={"path": None})
+def make_gazetteer(nlp: Language, name: str, path: str | None) -> EntityRuler:
+    """An EntityRuler fed from the gazetteer; exact-case token patterns, ids = resource slugs."""
+    ruler = EntityRuler(nlp, name=name, overwrite_ents=False)
+    patterns = []
+    for entry in load_gazetteer(Path(path) if path else GAZETTEER_FILE):
+        for name_ in entry.names:
+            tokens = [{"ORTH": t.text} for t in nlp.make_doc(name_)]
+            patterns.append({"label": entry.ner_label, "pattern": tokens, "id": entry.slug})
+    ruler.add_patterns(patterns)
+    return ruler
+
+
+@Language.component("newskg_entity_cleanup")
+def entity_cleanup(doc: Doc) -> Doc:
+    """Trim names (no 'the', no possessive, no title), keep titles as roles, label named
+    agreements, and tie acronyms to their expansions, tagging every later use of the acronym."""
+    roles: dict[tuple[int, int], str] = {}
+    kept: list[Span] = []
+    for ent in doc.ents:
+        if ent.label_ not in mentions.ENTITY_LABELS:
+            kept.append(ent)
+            continue
+        span, role = mentions.clean_span(doc, ent)
+        if span is None:
+            continue
+        if span.text.lower().endswith(relations.AGREEMENT_HEADS) and span.label_ != "PERSON":
+            span = Span(doc, span.start, span.end, label="AGREEMENT", kb_id=span.kb_id_,
+                        span_id=span.id_)
+        if role:
+            roles[(span.start_char, span.end_char)] = role
+        kept.append(span)
+    named = [s for s in kept if s.label_ in mentions.ENTITY_LABELS | {"AGREEMENT"}]
+    acronyms = []
+    extra: list[Span] = []
+    for expansion, acr, start, end in mentions.find_acronyms(doc, named):
+        acronyms.append((expansion.start_char, expansion.end_char, acr))
+        for token in doc:
+            if token.text == acr and token.idx >= expansion.end_char:
+                extra.append(Span(doc, token.i, token.i + 1, label=expansion.label_,
+                                  kb_id=expansion.kb_id_, span_id=expansion.id_))
+    doc.ents = filter_spans(extra + kept) if extra else filter_spans(kept)
+    doc._.roles = roles
+    doc._.acronyms = acronyms
+    return doc
+
+
+@Language.component("newskg_quantities")
+def find_quantities(doc: Doc) -> Doc:
+    doc._.quantities = quantities.find_quantities(doc)
+    return doc
+
+
+@Language.component("newskg_dates")
+def find_dates(doc: Doc) -> Doc:
+    """Absolute dates only; weekdays need the article's date, which extraction supplies."""
+    doc._.dates = [
+        (ent.start_char, ent.end_char, ent.text) for ent in doc.ents if ent.label_ == "DATE"
+    ]
+    return doc
+
+
+@Language.component("newskg_coref")
+def find_coref(doc: Doc) -> Doc:
+    persons = [e for e in doc.ents if e.label_ == "PERSON"]
+    doc._.coref = {pron.start: ante for pron, ante in coref.resolve_pronouns(doc, persons)}
+    return doc
+
+
+def speaker_spans(doc: Doc) -> list[Span]:
+    """People and organisations that may speak, plus pronouns resolved to people."""
+    spans = [e for e in doc.ents if e.label_ in ("PERSON", "ORG")]
+    spans += [doc[i : i + 1] for i in (doc._.coref or {})]
+    return sorted(spans, key=lambda s: s.start)
+
+
+@Language.component("newskg_quotes")
+def find_quotes(doc: Doc) -> Doc:
+    doc._.quotes = quotes.find_quotes(doc, speaker_spans(doc))
+    return doc

@@ -1,0 +1,141 @@
+"""Extraction: from an annotated spaCy Doc to plain facts (kg.model), article body only.
+
+Sentences outside the body (titles, headings) give entity mentions but no relations or quotes;
+text that is not the article never reached the parser at all (see kg.corpus.nlp_text).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from spacy.tokens import Doc, Span
+
+from kg.extract import dates as date_norm
+from kg.extract.mentions import RESOURCE_LABELS
+from kg.extract.relations import AgreementRef, Context, RawRelation, find_relations
+from kg.model import Article, DateValue, Extraction, Mention, Quote, Relation, Sentence
+
+EXTRACTOR_VERSION = "0.1"
+
+
+def article_date(article: Article) -> date | None:
+    """The article's own date, if its catalog entry states one (never guessed)."""
+    for value in article.metadata.get("datePublished", []):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            continue
+    return None
+
+
+def extract(article: Article, doc: Doc) -> Extraction:
+    result = Extraction(article=article)
+    sentences: dict[int, Sentence] = {}
+    body_sents: list[Span] = []
+    for sent in doc.sents:
+        text = sent.text.strip()
+        if not text:
+            continue
+        lead = len(sent.text) - len(sent.text.lstrip())
+        start = sent.start_char + lead
+        end = start + len(text)
+        kind = article.kind_at(start)
+        if kind not in ("title", "heading", "body"):
+            continue
+        sentence = Sentence(article.doc_id, start, end, text, kind)
+        sentences[sent.start] = sentence
+        result.sentences.append(sentence)
+        if kind == "body":
+            body_sents.append(sent)
+
+    def sentence_of(span: Span) -> Sentence | None:
+        return sentences.get(span.sent.start)
+
+    roles = doc._.roles or {}
+    mention_of: dict[tuple[int, int], Mention] = {}
+    entity_spans = [e for e in doc.ents if e.label_ in RESOURCE_LABELS | {"AGREEMENT"}]
+    for ent in entity_spans:
+        sentence = sentence_of(ent)
+        if sentence is None:
+            continue
+        mention = Mention(
+            doc_id=article.doc_id, start=ent.start_char, end=ent.end_char, text=ent.text,
+            label=ent.label_, sentence=sentence, gazetteer_id=ent.ent_id_ or None,
+            role=roles.get((ent.start_char, ent.end_char)),
+            source="gazetteer" if ent.ent_id_ else "ner",
+        )
+        mention_of[(ent.start_char, ent.end_char)] = mention
+        result.mentions.append(mention)
+
+    result.acronyms = [(doc.text[s:e], acr) for s, e, acr in (doc._.acronyms or [])]
+    reference = article_date(article)
+    date_values = [
+        value for start, end, text in (doc._.dates or [])
+        if (value := date_norm.normalise(text, start, end, reference)) is not None
+    ]
+    ctx = Context(
+        doc=doc, mentions=entity_spans, roles=roles, quantities=doc._.quantities or [],
+        dates=date_values, coref=dict(doc._.coref or {}),
+    )
+    for quantity, _measure in ctx.quantities:
+        span = doc.char_span(quantity.start, quantity.end, alignment_mode="expand")
+        sentence = sentence_of(span) if span is not None else None
+        if sentence is not None and sentence.kind == "body":
+            result.quantities.append((quantity, sentence))
+    for raw in find_relations(ctx, body_sents):
+        relation = _to_relation(raw, mention_of, sentences, sentence_of)
+        if relation is not None:
+            result.relations.append(relation)
+
+    for quote in doc._.quotes or []:
+        speaker_span = ctx.coref.get(quote.speaker.start, quote.speaker)
+        speaker = mention_of.get((speaker_span.start_char, speaker_span.end_char))
+        sent = sentence_of(doc.char_span(quote.start, quote.end, alignment_mode="expand")
+                           or speaker_span)
+        if speaker is None or sent is None or sent.kind != "body":
+            continue
+        result.quotes.append(
+            Quote(
+                text=doc.text[quote.start : quote.end].strip(), start=quote.start, end=quote.end,
+                speaker=speaker, sentence=sent, extractor=f"quotes@{EXTRACTOR_VERSION}",
+                confidence=quote.confidence,
+            )
+        )
+    return result
+
+
+def _to_relation(raw: RawRelation, mention_of, sentences, sentence_of) -> Relation | None:
+    sentence = sentences.get(raw.sentence.start)
+    if sentence is None:
+        return None
+    subject = _end(raw.subject, mention_of, sentence_of)
+    obj = _end(raw.obj, mention_of, sentence_of)
+    if subject is None or obj is None or subject == obj:
+        return None
+    return Relation(
+        predicate=raw.predicate, subject=subject, obj=obj, sentence=sentence,
+        extractor=f"relations/{raw.pattern}@{EXTRACTOR_VERSION}", confidence=raw.confidence,
+        evidence_start=sentence.start, evidence_end=sentence.end,
+    )
+
+
+def _end(value, mention_of, sentence_of):
+    """Map a relation end to model terms. A deal noun becomes an AGREEMENT mention that knows
+    who proposed it when the text says so; resolve ties the others to the article's proposal."""
+    if isinstance(value, Span):
+        return mention_of.get((value.start_char, value.end_char))
+    if isinstance(value, AgreementRef):
+        proposer = None
+        if value.proposer is not None:
+            proposer = mention_of.get((value.proposer.start_char, value.proposer.end_char))
+            if proposer is None:
+                return None
+        sentence = sentence_of(value.noun)
+        if sentence is None:
+            return None
+        return Mention(
+            doc_id=sentence.doc_id, start=value.noun.start_char, end=value.noun.end_char,
+            text=value.noun.text, label="AGREEMENT", sentence=sentence, source="deal-noun",
+            about=proposer,
+        )
+    return value

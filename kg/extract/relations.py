@@ -1,0 +1,362 @@
+"""Relations read from the dependency parse and normalised to ontology properties.
+
+Each pattern is a small function over one sentence. Precision comes first: a pattern fires only
+when both ends are named (or safely resolved) things, and each fact keeps its sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.model import DateValue, Quantity
+
+#: Nouns that name a deal, offer or plan: objects of 'proposes', subjects of 'endorses' objects.
+DEAL_NOUNS = frozenset({
+    "deal", "agreement", "offer", "proposal", "plan", "arrangement", "pact", "treaty",
+    "proposition", "accord", "scheme",
+})
+#: 'The Biden administration withdrew': the administration acts for the person who leads it.
+ACTING_FOR = frozenset({"administration", "government", "cabinet"})
+AGREEMENT_HEADS = ("agreement", "agreements", "treaty", "accord", "pact", "convention", "deal")
+PROPOSE_VERBS = frozenset({"propose", "offer", "extend", "unveil", "float", "put", "make"})
+ENDORSE_VERBS = frozenset({"endorse", "back", "support", "welcome", "praise", "approve"})
+CRITICISE_VERBS = frozenset({"criticise", "criticize", "condemn", "denounce", "slam", "decry"})
+WITHDRAW_VERBS = frozenset({"withdraw", "exit", "quit", "abandon", "suspend", "end", "terminate"})
+OPEN_VERBS = frozenset({"open", "inaugurate"})
+FACILITY_LABELS = frozenset({"FAC", "ORG", "LOC", "GPE"})
+
+
+@dataclass(frozen=True)
+class AgreementRef:
+    """A deal noun ('the proposal', 'Bukele's offer'); who proposed it, if the text says."""
+
+    noun: Span
+    proposer: Span | None
+
+
+Obj = Span | AgreementRef | Quantity | DateValue | str
+
+
+@dataclass(frozen=True)
+class RawRelation:
+    predicate: str
+    subject: Span | AgreementRef
+    obj: Obj
+    sentence: Span
+    pattern: str
+    confidence: float
+
+
+@dataclass
+class Context:
+    """What the patterns may look at: the doc, entity spans by token, and values found."""
+
+    doc: Doc
+    mentions: list[Span]
+    roles: dict[tuple[int, int], str]
+    quantities: list[tuple[Quantity, Token | None]]
+    dates: list[DateValue]
+    coref: dict[int, Span] = field(default_factory=dict)  # pronoun token index -> antecedent
+    by_token: dict[int, Span] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for span in self.mentions:
+            for i in range(span.start, span.end):
+                self.by_token[i] = span
+
+    def entity(self, token: Token | None, *, through_compounds: bool = True) -> Span | None:
+        """The entity a token names: itself, a pronoun's antecedent, or (for a head noun like
+        'facility' in 'CECOT facility') the named compound modifying it."""
+        if token is None:
+            return None
+        if token.i in self.by_token:
+            return self.by_token[token.i]
+        if token.i in self.coref:
+            return self.coref[token.i]
+        if through_compounds:
+            for child in token.children:
+                if child.dep_ == "compound" and child.i in self.by_token:
+                    return self.by_token[child.i]
+        return None
+
+    def actor(self, token: Token | None) -> tuple[Span | None, float]:
+        """Like entity(), but 'the Biden administration' acts for Biden (lower confidence)."""
+        found = self.entity(token)
+        if found is not None or token is None:
+            return found, 0.9
+        if token.lemma_.lower() in ACTING_FOR:
+            for child in token.children:
+                if child.dep_ in ("compound", "poss") and child.i in self.by_token:
+                    span = self.by_token[child.i]
+                    if span.label_ == "PERSON":
+                        return span, 0.8
+        return None, 0.0
+
+
+def subject_of(verb: Token) -> Token | None:
+    """nsubj of the verb, or of the verb it is coordinated with ('suspended and withdrew')."""
+    node = verb
+    for _ in range(3):
+        for child in node.children:
+            if child.dep_ in ("nsubj",):
+                return child
+        if node.dep_ == "conj" and node.head is not node:
+            node = node.head
+            continue
+        break
+    return None
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    return [token, *token.conjuncts]
+
+
+def pattern_roles(ctx: Context, sent: Span) -> Iterator[RawRelation]:
+    """'Secretary of State Marco Rubio' -> holdsOffice 'Secretary of State'; a named country
+    right before the title ('U.S. Secretary of State') -> officeIn."""
+    for span in ctx.mentions:
+        if span.label_ != "PERSON" or not (sent.start <= span.start < sent.end):
+            continue
+        role = ctx.roles.get((span.start_char, span.end_char))
+        if not role:
+            continue
+        title_start = ctx.doc.text.rfind(role, sent.start_char, span.start_char)
+        before = ctx.doc.text[max(sent.start_char, title_start - 12) : title_start].lower()
+        if "former" in before or "ex-" in before or "late" in before.split():
+            continue  # a former office is not one the person holds
+        yield RawRelation("holdsOffice", span, role, sent, "title", 0.9)
+        tokens = [t for t in sent if t.idx < title_start]
+        if tokens:
+            last = tokens[-1]
+            place = ctx.entity(last, through_compounds=False)
+            if place is not None and place.label_ == "GPE" and place.end == last.i + 1:
+                yield RawRelation("officeIn", span, place, sent, "title", 0.85)
+
+
+def pattern_verbs(ctx: Context, sent: Span) -> Iterator[RawRelation]:
+    """Subject-verb-object facts: proposes, endorses, criticises, withdrawnBy, openedOn."""
+    for verb in sent:
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        lemma = verb.lemma_.lower()
+        subj_tok = subject_of(verb)
+        subject, conf = ctx.actor(subj_tok)
+        dobj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if lemma in PROPOSE_VERBS and subject is not None and dobj is not None:
+            if lemma in ("put", "make") and not _has_particle(verb, lemma):
+                continue
+            if dobj.lemma_.lower() in DEAL_NOUNS:
+                yield RawRelation("proposes", subject, _agreement(ctx, dobj, subject), sent,
+                                  "verb-propose", conf)
+        elif lemma in ENDORSE_VERBS and subject is not None and dobj is not None:
+            target = _target(ctx, dobj)
+            if target is not None:
+                yield RawRelation("endorses", subject, target, sent, "verb-endorse", conf)
+        elif lemma in CRITICISE_VERBS and subject is not None and dobj is not None:
+            target = ctx.entity(dobj)
+            if target is not None:
+                yield RawRelation("criticises", subject, target, sent, "verb-criticise", conf)
+        elif lemma in WITHDRAW_VERBS and subject is not None:
+            for prep in verb.children:
+                if prep.dep_ == "prep" and prep.lower_ == "from":
+                    for pobj in prep.children:
+                        if pobj.dep_ == "pobj":
+                            agreement = _named_agreement(ctx, pobj, sent)
+                            if agreement is not None:
+                                yield RawRelation("withdrawnBy", agreement, subject, sent,
+                                                  "verb-withdraw", min(conf, 0.85))
+        elif lemma in OPEN_VERBS:
+            owner = _owner(ctx, verb)
+            when = _date_in(ctx, verb)
+            if owner is not None and when is not None:
+                yield RawRelation("openedOn", owner, when, sent, "verb-open", 0.85)
+
+
+def _has_particle(verb: Token, lemma: str) -> bool:
+    wanted = {"put": {"forth", "forward"}, "make": set()}[lemma]
+    if lemma == "make":
+        return True
+    return any(c.dep_ == "prt" and c.lower_ in wanted for c in verb.children)
+
+
+def _agreement(ctx: Context, noun: Token, proposer: Span | None) -> AgreementRef:
+    return AgreementRef(ctx.doc[noun.i : noun.i + 1], proposer)
+
+
+def _target(ctx: Context, token: Token) -> Span | AgreementRef | None:
+    if token.lemma_.lower() in DEAL_NOUNS:
+        owner = _proposer_of_noun(ctx, token)
+        return AgreementRef(ctx.doc[token.i : token.i + 1], owner)
+    return ctx.entity(token)
+
+
+def _proposer_of_noun(ctx: Context, noun: Token) -> Span | None:
+    """'Bukele's offer', 'the proposal by Salvadoran President Nayib Bukele'."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            found = ctx.entity(child)
+            if found is not None:
+                return found
+        if child.dep_ == "prep" and child.lower_ == "by":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and ctx.entity(pobj) is not None:
+                    return ctx.entity(pobj)
+    return None
+
+
+def pattern_deal_nouns(ctx: Context, sent: Span) -> Iterator[RawRelation]:
+    """Nominal proposals: 'Bukele's offer', 'the proposal by ... Nayib Bukele'."""
+    for token in sent:
+        if token.lemma_.lower() in ("offer", "proposal", "proposition", "plan") and \
+                token.pos_ == "NOUN":
+            proposer = _proposer_of_noun(ctx, token)
+            if proposer is not None and proposer.label_ in ("PERSON", "GPE", "ORG"):
+                yield RawRelation("proposes", proposer, AgreementRef(ctx.doc[token.i : token.i + 1],
+                                  proposer), sent, "noun-proposal", 0.8)
+
+
+def pattern_meetings(ctx: Context, sent: Span) -> Iterator[RawRelation]:
+    """'Following a meeting with Rubio, Bukele announced', 'after his meeting with Bukele'."""
+    for noun in sent:
+        if noun.lemma_.lower() != "meeting":
+            continue
+        other = None
+        for prep in noun.children:
+            if prep.dep_ == "prep" and prep.lower_ == "with":
+                other = next((ctx.entity(p) for p in prep.children if p.dep_ == "pobj"), None)
+        if other is None or other.label_ != "PERSON":
+            continue
+        host = next((ctx.entity(c) for c in noun.children if c.dep_ == "poss"), None)
+        if host is None:
+            governor = noun.head.head if noun.dep_ == "pobj" else None
+            if governor is not None and governor.pos_ in ("VERB", "AUX"):
+                host, _ = ctx.actor(subject_of(governor))
+        if host is not None and host.label_ == "PERSON" and host.text != other.text:
+            yield RawRelation("meetsWith", host, other, sent, "noun-meeting", 0.85)
+
+
+def pattern_values(ctx: Context, sent: Span) -> Iterator[RawRelation]:
+    """'a capacity of 40,000 inmates' -> capacity of the facility the clause is about."""
+    for quantity, measure in ctx.quantities:
+        if measure is None or measure.lemma_.lower() != "capacity":
+            continue
+        if not (sent.start_char <= quantity.start < sent.end_char):
+            continue
+        owner = _owner(ctx, measure)
+        if owner is not None and owner.label_ in FACILITY_LABELS and owner.label_ != "GPE":
+            yield RawRelation("capacity", owner, quantity, sent, "capacity", 0.9)
+
+
+def pattern_places(ctx: Context, sent: Span) -> Iterator[RawRelation]:
+    """'the Guantanamo Bay military facility in Cuba', 'CECOT ... is the largest prison in
+    Latin America' -> locatedIn."""
+    for prep in sent:
+        if prep.dep_ != "prep" or prep.lower_ != "in":
+            continue
+        place = next((ctx.entity(p, through_compounds=False) for p in prep.children
+                      if p.dep_ == "pobj"), None)
+        if place is None or place.label_ not in ("GPE", "LOC"):
+            continue
+        head = prep.head
+        thing = ctx.entity(head)
+        if thing is None and head.dep_ == "attr":
+            thing = ctx.entity(subject_of(head.head))
+        if thing is not None and thing.label_ in ("FAC", "ORG", "LOC") and thing != place:
+            yield RawRelation("locatedIn", thing, place, sent, "prep-in", 0.8)
+
+
+def pattern_parties(ctx: Context, sent: Span) -> Iterator[RawRelation]:
+    """'agreements, known as Asylum Cooperative Agreements (ACAs), with Guatemala, Honduras'."""
+    for prep in sent:
+        if prep.dep_ != "prep" or prep.lower_ != "with":
+            continue
+        agreement = _named_agreement(ctx, prep.head, sent, lookback=False)
+        if agreement is None:
+            continue
+        for pobj in prep.children:
+            if pobj.dep_ != "pobj":
+                continue
+            for party_tok in _conjuncts(pobj) + [c for c in pobj.children if c.dep_ == "appos"]:
+                party = ctx.entity(party_tok, through_compounds=False)
+                if party is not None and party.label_ == "GPE":
+                    yield RawRelation("partyTo", party, agreement, sent, "prep-with", 0.8)
+
+
+def _named_agreement(ctx: Context, token: Token, sent: Span, lookback: bool = True) -> Span | None:
+    """A named agreement a noun refers to: itself, one named inside its phrase ('known as
+    Asylum Cooperative Agreements'), or, for 'these agreements', the latest one named before."""
+    named = ctx.entity(token)
+    if named is not None and _is_agreement(named):
+        return named
+    if token.lemma_.lower() not in ("agreement", "deal", "treaty", "pact", "accord"):
+        return None
+    for sub in token.subtree:
+        found = ctx.by_token.get(sub.i)
+        if found is not None and _is_agreement(found):
+            return found
+    if lookback and any(c.lower_ in ("these", "those", "the", "this") for c in token.children):
+        earlier = [m for m in ctx.mentions if _is_agreement(m) and m.end <= token.i
+                   and m.start >= sent.start - 120]
+        if earlier:
+            return earlier[-1]
+    return None
+
+
+def _is_agreement(span: Span) -> bool:
+    """Named agreements are labelled AGREEMENT by the entity clean-up (and so are acronyms
+    defined from them, such as 'ACAs')."""
+    return span.label_ == "AGREEMENT"
+
+
+def _owner(ctx: Context, token: Token) -> Span | None:
+    """The named thing a clause is about, walking up from a word inside it: the entity itself,
+    the subject of the clause, or the noun an appositive or participle hangs off."""
+    node = token
+    for _ in range(6):
+        found = ctx.entity(node)
+        if found is not None:
+            return found
+        if node.pos_ in ("VERB", "AUX"):
+            subj = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            found = ctx.entity(subj)
+            if found is not None:
+                return found
+        if node.dep_ in ("appos", "acl", "relcl") or node.head is not node:
+            if node.head is node:
+                return None
+            node = node.head
+            continue
+        return None
+    return None
+
+
+def _date_in(ctx: Context, verb: Token) -> DateValue | None:
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "on"):
+            for pobj in prep.children:
+                for value in ctx.dates:
+                    if value.start <= pobj.idx < value.end:
+                        return value
+    return None
+
+
+PATTERNS: tuple[Callable[[Context, Span], Iterator[RawRelation]], ...] = (
+    pattern_roles,
+    pattern_verbs,
+    pattern_deal_nouns,
+    pattern_meetings,
+    pattern_values,
+    pattern_places,
+    pattern_parties,
+)
+
+
+def find_relations(ctx: Context, sentences: list[Span]) -> list[RawRelation]:
+    found: list[RawRelation] = []
+    for sent in sentences:
+        for pattern in PATTERNS:
+            found.extend(pattern(ctx, sent))
+    return found

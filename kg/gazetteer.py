@@ -1,0 +1,80 @@
+"""The gazetteer: names, aliases, types and external identifiers, never relations or numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import OWL, SKOS
+
+GAZETTEER_FILE = Path(__file__).parent / "data" / "gazetteer.ttl"
+_PLACEHOLDER_BASE = "http://gazetteer.invalid/"
+
+#: Which spaCy label a gazetteer class maps to, so the EntityRuler speaks NER's language.
+NER_LABELS = {
+    "http://schema.org/Person": "PERSON",
+    "http://schema.org/Country": "GPE",
+    "http://schema.org/Place": "LOC",
+    "http://schema.org/Organization": "ORG",
+    "http://schema.org/GovernmentOrganization": "ORG",
+    "http://schema.org/Legislation": "LAW",
+    "http://schema.org/Event": "EVENT",
+    "ontology#Prison": "FAC",
+    "ontology#CriminalGroup": "ORG",
+    "ontology#Agreement": "LAW",
+}
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    slug: str
+    label: str
+    aliases: tuple[str, ...]
+    types: tuple[str, ...]  # absolute IRIs, or "ontology#X" for our own classes
+    same_as: tuple[str, ...]
+    languages: tuple[tuple[str, str], ...] = ()  # (name, BCP 47 tag) for names not in English
+
+    @property
+    def ner_label(self) -> str:
+        return next((NER_LABELS[t] for t in self.types if t in NER_LABELS), "ORG")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.label, *self.aliases)
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(path: Path = GAZETTEER_FILE) -> tuple[GazetteerEntry, ...]:
+    graph = Graph()
+    graph.parse(path, format="turtle", publicID=_PLACEHOLDER_BASE)
+    entries = []
+    for subject in sorted(set(graph.subjects(SKOS.prefLabel, None))):
+        slug = str(subject).removeprefix(_PLACEHOLDER_BASE + "resource/")
+        labels = [str(v) for v in graph.objects(subject, SKOS.prefLabel)]
+        if len(labels) != 1:
+            raise ValueError(f"gazetteer {path.name}: {slug} needs exactly one skos:prefLabel")
+        entries.append(
+            GazetteerEntry(
+                slug=slug,
+                label=labels[0],
+                aliases=tuple(sorted(str(v) for v in graph.objects(subject, SKOS.altLabel))),
+                types=tuple(sorted(_relative(t) for t in graph.objects(subject, RDF.type))),
+                same_as=tuple(sorted(str(v) for v in graph.objects(subject, OWL.sameAs))),
+                languages=tuple(sorted(
+                    (str(v), v.language) for v in graph.objects(subject, SKOS.altLabel)
+                    if getattr(v, "language", None) and v.language != "en"
+                )),
+            )
+        )
+    return tuple(entries)
+
+
+def _relative(term: object) -> str:
+    text = str(term)
+    return text.removeprefix(_PLACEHOLDER_BASE) if isinstance(term, URIRef) else text
+
+
+def by_slug(path: Path = GAZETTEER_FILE) -> dict[str, GazetteerEntry]:
+    return {entry.slug: entry for entry in load_gazetteer(path)}

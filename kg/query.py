@@ -1,0 +1,68 @@
+"""`kg query`: SPARQL against the published Oxigraph store, printed as a table or a format."""
+
+from __future__ import annotations
+
+import pyoxigraph
+
+from kg.config import Settings
+from kg.publication import Publication
+from kg.vocab import STANDARD_PREFIXES
+
+_RESULT_FORMATS = {
+    "csv": pyoxigraph.QueryResultsFormat.CSV,
+    "tsv": pyoxigraph.QueryResultsFormat.TSV,
+    "json": pyoxigraph.QueryResultsFormat.JSON,
+}
+
+
+def default_prefixes(base_uri: str) -> dict[str, str]:
+    """Prefixes a query may use without declaring them (kg:, res:, schema:, nif: ...)."""
+    prefixes = {name: str(ns) for name, ns in STANDARD_PREFIXES.items()}
+    prefixes.update({"kg": f"{base_uri}ontology#", "res": f"{base_uri}resource/"})
+    return prefixes
+
+
+def _cell(term: object | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, pyoxigraph.Literal):
+        return term.value
+    if isinstance(term, pyoxigraph.NamedNode):
+        return term.value
+    return str(term)
+
+
+def run_query(settings: Settings, sparql: str, fmt: str = "table") -> str:
+    publication = Publication.current(settings.dist_dir)
+    if publication is None:
+        raise RuntimeError(f"no publication at {settings.dist_dir}: run `kg build` first")
+    store = pyoxigraph.Store.read_only(str(publication.store_path))
+    try:
+        result = store.query(sparql, use_default_graph_as_union=True,
+                             prefixes=default_prefixes(settings.base_uri))
+    except SyntaxError as exc:
+        raise ValueError(f"malformed SPARQL: {exc}") from None
+    if isinstance(result, pyoxigraph.QueryBoolean):
+        return ("true" if bool(result) else "false") + "\n"
+    if isinstance(result, pyoxigraph.QueryTriples):
+        return result.serialize(format=pyoxigraph.RdfFormat.TURTLE).decode()
+    if fmt in _RESULT_FORMATS:
+        return result.serialize(format=_RESULT_FORMATS[fmt]).decode()
+    names = [v.value for v in result.variables]
+    rows = [[_cell(solution[name]) for name in names] for solution in result]
+    return table(names, rows)
+
+
+def table(headers: list[str], rows: list[list[str]], max_width: int = 80) -> str:
+    """A plain-text table that fits a terminal: long cells are cut with an ellipsis."""
+    def clip(text: str) -> str:
+        text = text.replace("\n", " ")
+        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+    cells = [[clip(c) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    line = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
+    out = [line, "| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths)) + " |", line]
+    out += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |" for r in cells]
+    out += [line, f"{len(rows)} row(s)"]
+    return "\n".join(out) + "\n"

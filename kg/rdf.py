@@ -1,0 +1,234 @@
+"""RDF: the resolved extraction as an rdflib Dataset against our ontology.
+
+Entities, articles and extractors live in the default graph; what each article says lives in
+that article's named graph (``graph/<doc_id>``): NIF sentences and mentions, the facts as plain
+triples, and for every fact a kg:Assertion naming its sentence, extractor and confidence.
+All nodes get IRIs derived from their content (no blank nodes), so dumps are reproducible.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from decimal import Decimal
+
+from rdflib import XSD, Dataset, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
+
+from kg import __version__
+from kg.gazetteer import GazetteerEntry
+from kg.model import DateValue, Entity, Extraction, Mention, Quantity, Relation, Sentence
+from kg.resolve import Resolution
+from kg.vocab import ITSRDF, NIF, SCHEMA, STANDARD_PREFIXES, Minter, kg_namespace
+
+#: Fact properties whose object is a language-tagged string rather than a resource.
+TEXT_PROPERTIES = frozenset({"holdsOffice"})
+
+
+def _hash(*parts: object) -> str:
+    return hashlib.sha1("\x1f".join(map(str, parts)).encode()).hexdigest()[:16]
+
+
+def _type_iri(minter: Minter, type_: str) -> URIRef:
+    return URIRef(minter.base + type_) if type_.startswith("ontology#") else URIRef(type_)
+
+
+class GraphBuilder:
+    """Builds the Dataset; one instance per build, holding the minter and vocabulary."""
+
+    def __init__(self, base_uri: str, gazetteer: tuple[GazetteerEntry, ...] = ()) -> None:
+        self.minter = Minter(base_uri)
+        self.kg = kg_namespace(base_uri)
+        self.ds = Dataset()
+        self.default = self.ds.default_graph
+        self.languages = {name: lang for e in gazetteer for name, lang in e.languages}
+        for prefix, ns in STANDARD_PREFIXES.items():
+            self.ds.bind(prefix, ns, override=True)
+        self.ds.bind("kg", str(self.kg), override=True)
+        self.ds.bind("res", f"{base_uri}resource/", override=True)
+
+    # ------------------------------------------------------------ entry point
+
+    def build(self, extractions: list[Extraction], res: Resolution) -> Dataset:
+        for entity in sorted(res.entities.values(), key=lambda e: e.slug):
+            self.add_entity(entity)
+        for ex in extractions:
+            self.add_article(ex, res)
+        return self.ds
+
+    # ------------------------------------------------------------ default graph
+
+    def entity_iri(self, entity: Entity) -> URIRef:
+        return self.minter.resource(entity.slug)
+
+    def add_entity(self, entity: Entity) -> None:
+        g, iri = self.default, self.entity_iri(entity)
+        g.add((iri, RDF.type, self.kg.Entity))
+        for type_ in entity.types:
+            g.add((iri, RDF.type, _type_iri(self.minter, type_)))
+        g.add((iri, RDFS.label, Literal(entity.label, lang="en")))
+        g.add((iri, SKOS.prefLabel, Literal(entity.label, lang="en")))
+        for alias in sorted(entity.aliases):
+            g.add((iri, SKOS.altLabel, Literal(alias, lang=self.languages.get(alias, "en"))))
+        for same in entity.same_as:
+            g.add((iri, OWL.sameAs, URIRef(same)))
+
+    def extractor(self, name: str) -> URIRef:
+        iri = self.minter.extractor(re.sub(r"[^A-Za-z0-9.]+", "-", name).strip("-"))
+        self.default.add((iri, RDF.type, self.kg.Extractor))
+        self.default.add((iri, RDFS.label, Literal(f"newskg {name}", lang="en")))
+        self.default.add((iri, SCHEMA.softwareVersion, Literal(__version__)))
+        return iri
+
+    def add_article(self, ex: Extraction, res: Resolution) -> None:
+        article = ex.article
+        art = self.minter.article(article.doc_id)
+        g = self.default
+        g.add((art, RDF.type, self.kg.Article))
+        g.add((art, RDF.type, SCHEMA.NewsArticle))
+        g.add((art, DCTERMS.identifier, Literal(article.doc_id)))
+        if article.title:
+            g.add((art, DCTERMS.title, Literal(article.title, lang="en")))
+        for key, prop in (("author", DCTERMS.creator), ("publisher", DCTERMS.publisher)):
+            for value in article.metadata.get(key, []):
+                g.add((art, prop, Literal(value)))
+        for value in article.metadata.get("url", []):
+            g.add((art, SCHEMA.url, URIRef(value)))
+        for value in article.metadata.get("datePublished", []):
+            g.add((art, DCTERMS.issued, Literal(value, datatype=XSD.date)))
+        g.add((art, DCTERMS.source, Literal(f"seeds/{article.doc_id}.txt")))
+        g.add((art, NIF.beginIndex, Literal(0, datatype=XSD.nonNegativeInteger)))
+        g.add((art, NIF.endIndex, Literal(len(article.text), datatype=XSD.nonNegativeInteger)))
+        from kg.corpus import references
+
+        for url in references(article):
+            g.add((art, DCTERMS.references, URIRef(url)))
+        for block in article.excluded():
+            if block.kind == "author-bio":
+                g.add((art, self.kg.authorBio,
+                       Literal(article.text[block.start : block.end], lang="en")))
+        for kind in sorted({b.kind for b in article.excluded()}):
+            g.add((art, self.kg.excludedBlock, Literal(kind)))
+
+        graph_iri = self.minter.graph(article.doc_id)
+        g.add((graph_iri, RDF.type, PROV.Bundle))
+        g.add((graph_iri, PROV.wasDerivedFrom, art))
+        g.add((graph_iri, PROV.wasAttributedTo, self.extractor(f"pipeline@{__version__}")))
+        self.graph = self.ds.graph(graph_iri)
+        self.article_iri = art
+        self.doc_id = article.doc_id
+        for sentence in ex.sentences:
+            self.add_sentence(sentence)
+        for mention in ex.mentions:
+            self.add_mention(mention, res)
+        for quantity, sentence in ex.quantities:
+            self.quantity_node(quantity, sentence)
+        for relation in ex.relations:
+            self.add_relation(relation, res)
+        for quote in ex.quotes:
+            speaker = res.entity(quote.speaker)
+            if speaker is None:
+                continue
+            node = self.minter.node("quotation", _hash(self.doc_id, quote.start, quote.end))
+            self.graph.add((node, RDF.type, self.kg.Quotation))
+            self.graph.add((node, SCHEMA.text, Literal(quote.text, lang="en")))
+            self.graph.add((node, self.kg.speaker, self.entity_iri(speaker)))
+            self._provenance(node, quote.sentence, quote.extractor, quote.confidence,
+                             quote.start, quote.end)
+
+    # ------------------------------------------------------------ article graph
+
+    def sentence_iri(self, sentence: Sentence) -> URIRef:
+        return self.minter.span(sentence.doc_id, sentence.start, sentence.end)
+
+    def add_sentence(self, sentence: Sentence) -> None:
+        iri, g = self.sentence_iri(sentence), self.graph
+        g.add((iri, RDF.type, NIF.Sentence))
+        g.add((iri, NIF.anchorOf, Literal(sentence.text)))
+        self._offsets(iri, sentence.start, sentence.end)
+        g.add((iri, NIF.referenceContext, self.article_iri))
+        g.add((iri, self.kg.bodyText, Literal(sentence.kind == "body")))
+
+    def _offsets(self, iri: URIRef, start: int, end: int) -> None:
+        self.graph.add((iri, NIF.beginIndex, Literal(start, datatype=XSD.nonNegativeInteger)))
+        self.graph.add((iri, NIF.endIndex, Literal(end, datatype=XSD.nonNegativeInteger)))
+
+    def add_mention(self, mention: Mention, res: Resolution) -> URIRef | None:
+        entity = res.entity(mention)
+        if entity is None:
+            return None
+        iri, g = self.minter.span(mention.doc_id, mention.start, mention.end), self.graph
+        g.add((iri, RDF.type, NIF.Phrase))
+        g.add((iri, NIF.anchorOf, Literal(mention.text)))
+        self._offsets(iri, mention.start, mention.end)
+        g.add((iri, NIF.referenceContext, self.article_iri))
+        g.add((iri, NIF.sentence, self.sentence_iri(mention.sentence)))
+        g.add((iri, ITSRDF.taIdentRef, self.entity_iri(entity)))
+        g.add((iri, self.kg.nerLabel, Literal(mention.label)))
+        return iri
+
+    def quantity_node(self, quantity: Quantity, sentence: Sentence) -> URIRef:
+        node = self.minter.node("quantity", _hash(self.doc_id, quantity.start, quantity.end))
+        g = self.graph
+        g.add((node, RDF.type, self.kg.Quantity))
+        value = quantity.value
+        literal = Literal(value, datatype=XSD.integer) if isinstance(value, int) else \
+            Literal(Decimal(str(value)), datatype=XSD.decimal)
+        g.add((node, SCHEMA.value, literal))
+        if quantity.unit:
+            g.add((node, SCHEMA.unitText, Literal(quantity.unit)))
+        if quantity.measures:
+            g.add((node, self.kg.measures, Literal(quantity.measures, lang="en")))
+        g.add((node, NIF.anchorOf, Literal(quantity.text)))
+        self._provenance(node, sentence, "quantities@0.1", 0.9, quantity.start, quantity.end)
+        return node
+
+    def add_relation(self, relation: Relation, res: Resolution) -> None:
+        subject = self._term(relation.subject, res, relation.sentence)
+        obj = self._term(relation.obj, res, relation.sentence)
+        if subject is None or obj is None:
+            return
+        predicate = self.kg[relation.predicate]
+        if relation.predicate in TEXT_PROPERTIES and isinstance(obj, Literal):
+            obj = Literal(str(obj), lang="en")
+        self.graph.add((subject, predicate, obj))
+        node = self.minter.node(
+            "assertion", _hash(self.doc_id, subject, predicate, obj, relation.sentence.start)
+        )
+        self.graph.add((node, RDF.type, self.kg.Assertion))
+        self.graph.add((node, RDF.subject, subject))
+        self.graph.add((node, RDF.predicate, predicate))
+        self.graph.add((node, RDF.object, obj))
+        self._provenance(node, relation.sentence, relation.extractor, relation.confidence,
+                         relation.evidence_start, relation.evidence_end)
+
+    def _term(self, value: object, res: Resolution, sentence: Sentence):
+        if isinstance(value, Mention):
+            entity = res.entity(value)
+            if entity is None:
+                return None
+            if value.source == "deal-noun":
+                self.add_mention(value, res)
+            return self.entity_iri(entity)
+        if isinstance(value, Quantity):
+            return self.quantity_node(value, sentence)
+        if isinstance(value, DateValue):
+            return Literal(value.lexical, datatype=XSD[value.datatype])
+        if isinstance(value, str):
+            return Literal(value)
+        return None
+
+    def _provenance(self, node: URIRef, sentence: Sentence, extractor: str, confidence: float,
+                    start: int, end: int) -> None:
+        g = self.graph
+        g.add((node, self.kg.sourceSentence, self.sentence_iri(sentence)))
+        g.add((node, PROV.hadPrimarySource, self.article_iri))
+        g.add((node, PROV.wasAttributedTo, self.extractor(extractor)))
+        g.add((node, self.kg.confidence, Literal(Decimal(str(round(confidence, 2))),
+                                                 datatype=XSD.decimal)))
+        self._offsets(node, start, end)
+
+
+def to_rdf(extractions: list[Extraction], res: Resolution, base_uri: str,
+           gazetteer: tuple[GazetteerEntry, ...] = ()) -> Dataset:
+    return GraphBuilder(base_uri, gazetteer).build(extractions, res)

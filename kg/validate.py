@@ -1,0 +1,117 @@
+"""The validation gate: pyshacl against shapes/ before anything is published.
+
+Violations block publication; warnings are reported. The report is kept as RDF (published
+with the release, or saved beside it when the build fails) and rendered for people with the
+node, the shape's message and the sentence the offending fact was read from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import XSD, Graph, Literal, URIRef
+
+from kg.vocab import NIF, SH, SHAPES_FILE, load_turtle
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str  # Violation, Warning, Info
+    focus: str
+    path: str | None
+    message: str
+    sentence: str | None
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    conforms: bool  # no Violation (warnings allowed)
+    report: Graph
+    findings: list[Finding]
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Warning"]
+
+    def text(self, limit: int = 20) -> str:
+        lines = [
+            f"SHACL: {len(self.violations)} violation(s), {len(self.warnings)} warning(s)"
+        ]
+        for finding in (self.violations + self.warnings)[:limit]:
+            lines.append(f"- {finding.severity}: {finding.focus}")
+            if finding.path:
+                lines.append(f"    path: {finding.path}")
+            lines.append(f"    {finding.message}")
+            if finding.sentence:
+                lines.append(f"    sentence: \u201c{finding.sentence}\u201d")
+        return "\n".join(lines)
+
+
+def load_shapes(base_uri: str, path: Path = SHAPES_FILE) -> Graph:
+    """Parse the shapes against the base; relative ``sh:namespace`` literals are resolved too,
+    because SPARQL-based constraints need absolute prefixes."""
+    shapes = load_turtle(path, base_uri)
+    for subject, namespace in list(shapes.subject_objects(SH.namespace)):
+        value = str(namespace)
+        if "://" not in value:
+            shapes.remove((subject, SH.namespace, namespace))
+            shapes.add((subject, SH.namespace, Literal(base_uri + value, datatype=XSD.anyURI)))
+    return shapes
+
+
+def validate(data: Graph, shapes: Graph, ontology: Graph) -> ValidationResult:
+    _, report, text = shacl_validate(
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    if not isinstance(report, Graph):  # pyshacl's ValidationFailure: the shapes are broken
+        raise ValueError(f"SHACL validation could not run: {text}")
+    findings = sorted(_findings(report, data), key=lambda f: (f.severity, f.focus, f.message))
+    conforms = not any(f.severity == "Violation" for f in findings)
+    return ValidationResult(conforms=conforms, report=report, findings=findings)
+
+
+def _findings(report: Graph, data: Graph) -> list[Finding]:
+    kg_source = _source_predicates(data)
+    found = []
+    for result in report.subjects(SH.resultSeverity, None):
+        severity = str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        message = report.value(result, SH.resultMessage)
+        found.append(Finding(
+            severity=severity,
+            focus=str(focus),
+            path=str(path) if path is not None else None,
+            message=str(message) if message is not None else "constraint not satisfied",
+            sentence=_sentence_of(data, focus, kg_source),
+        ))
+    return found
+
+
+def _source_predicates(data: Graph) -> list[URIRef]:
+    return [p for p in set(data.predicates()) if str(p).endswith("ontology#sourceSentence")]
+
+
+def _sentence_of(data: Graph, node, source_predicates: list[URIRef]) -> str | None:
+    """The sentence a faulty node was read from, to show the user the evidence."""
+    if node is None:
+        return None
+    for predicate in source_predicates:
+        sentence = data.value(node, predicate)
+        if sentence is not None:
+            text = data.value(sentence, NIF.anchorOf)
+            if text is not None:
+                return str(text)
+    text = data.value(node, NIF.anchorOf)
+    return None if text is None else str(text)

@@ -1,0 +1,77 @@
+"""Resource limits of the public endpoint, read from the environment, and the plain-text errors
+every limit answers with.
+
+Each limit is reported to the client rather than applied silently: a query past the time limit
+gets 503 with a message, a result past the row cap carries ``X-KG-Truncated: true`` and
+``X-KG-Row-Limit``, an oversized request body gets 413.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from flask import Response
+
+DEFAULT_QUERY_TIMEOUT = 10.0
+DEFAULT_MAX_ROWS = 10_000
+DEFAULT_MAX_REQUEST_BYTES = 1 << 20  # 1 MiB: far above any hand-written query, far below harm
+DEFAULT_MAX_UPLOAD_BYTES = 64 << 20  # Graph Store uploads (admin only)
+DEFAULT_QUERY_MEMORY_MB = 4096
+DEFAULT_EXECUTORS = 4
+
+ROW_LIMIT_HEADER = "X-KG-Row-Limit"
+TRUNCATED_HEADER = "X-KG-Truncated"
+ROWS_HEADER = "X-KG-Rows"
+TIMEOUT_HEADER = "X-KG-Query-Timeout"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may cost. All are per request; ``executors`` is per web worker."""
+
+    query_timeout: float = DEFAULT_QUERY_TIMEOUT
+    max_rows: int = DEFAULT_MAX_ROWS
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    query_memory_mb: int = DEFAULT_QUERY_MEMORY_MB
+    executors: int = DEFAULT_EXECUTORS
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """``KG_QUERY_TIMEOUT`` (s), ``KG_MAX_ROWS``, ``KG_MAX_REQUEST_BYTES``,
+        ``KG_MAX_UPLOAD_BYTES``, ``KG_QUERY_MEMORY_MB``, ``KG_QUERY_EXECUTORS``."""
+        env = os.environ
+        limits = cls(
+            query_timeout=_number(env, "KG_QUERY_TIMEOUT", DEFAULT_QUERY_TIMEOUT, float),
+            max_rows=_number(env, "KG_MAX_ROWS", DEFAULT_MAX_ROWS, int),
+            max_request_bytes=_number(env, "KG_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES, int),
+            max_upload_bytes=_number(env, "KG_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, int),
+            query_memory_mb=_number(env, "KG_QUERY_MEMORY_MB", DEFAULT_QUERY_MEMORY_MB, int),
+            executors=_number(
+                env, "KG_QUERY_EXECUTORS", int(env.get("KG_THREADS", DEFAULT_EXECUTORS)), int
+            ),
+        )
+        return limits
+
+
+def _number(env: os._Environ[str] | dict, name: str, default: float, kind: type) -> float | int:
+    """A positive number from the environment; a typo fails at start-up, not on a query."""
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a {kind.__name__}, got {raw!r}") from None
+    if value <= 0:
+        raise ValueError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
+def problem(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """A short plain-text error, as Fuseki and Oxigraph answer: readable by people and scripts."""
+    response = Response(message.rstrip() + "\n", status=status, mimetype="text/plain")
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response

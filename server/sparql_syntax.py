@@ -1,0 +1,65 @@
+"""A lexical look at a SPARQL request before it reaches Oxigraph.
+
+pyoxigraph exposes no parsed algebra, yet the endpoint must know three things before running a
+query: whether it calls ``SERVICE`` (or ``LOAD``), which would make Oxigraph open outbound HTTP
+connections; whether it names its own dataset (``FROM``/``FROM NAMED``), which the union
+default graph must not override; and its form, to negotiate a format before spending time on
+it. Keywords are bare words in SPARQL, so it is enough to skip everything that can contain a
+keyword-looking word without being one: strings, IRIs, comments, language tags, prefixed
+names and variables. A false positive can only refuse a query, never let one through.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TOKENS = re.compile(
+    r"""
+      (?P<skip>
+          \"\"\".*?\"\"\" | '''.*?'''                   # long strings
+        | "(?:[^"\\\n\r]|\\.)*" | '(?:[^'\\\n\r]|\\.)*'  # short strings with escapes
+        | <[^<>"{}|^`\\\x00-\x20]*>                    # IRI references
+        | \#[^\n\r]*                                   # comments
+        | @[A-Za-z]+(?:-[A-Za-z0-9]+)*                 # language tags
+        | [?$][^\s{}()\[\];,.<>=!|&+*/^'"]+           # variables
+        | [^\s{}()\[\];,<>"'=!|&+*/^#@?$]*:[^\s{}()\[\];,<>"'=!|&+*/^#]*   # prefixed names, _:b
+      )
+    | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the endpoint needs to know about a request's text."""
+
+    keywords: frozenset[str]
+    form: str | None  # SELECT, ASK, CONSTRUCT, DESCRIBE, or None when it cannot be told
+
+    @property
+    def calls_service(self) -> bool:
+        return "SERVICE" in self.keywords
+
+    @property
+    def loads(self) -> bool:
+        return "LOAD" in self.keywords
+
+    @property
+    def names_dataset(self) -> bool:
+        """``FROM`` / ``FROM NAMED`` (queries) or ``USING`` / ``WITH`` (updates)."""
+        return bool(self.keywords & {"FROM", "USING", "WITH"})
+
+
+def shape(text: str) -> Shape:
+    """Upper-cased bare words of ``text`` outside strings, IRIs, comments and names."""
+    words: list[str] = []
+    for match in _TOKENS.finditer(text):
+        word = match.group("word")
+        if word is not None:
+            words.append(word.upper())
+    form = next((w for w in words if w in FORMS), None)
+    return Shape(frozenset(words), form)
