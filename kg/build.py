@@ -74,13 +74,16 @@ def run_pipeline(settings: Settings, *, strict: bool = False, progress: Progress
 
 
 def check(dataset, settings: Settings) -> ValidationResult:
-    return validate(union_graph(dataset), load_shapes(settings.base_uri),
-                    ontology_graph(settings.base_uri))
+    return validate(union_graph(dataset), shapes_of(settings), ontology_graph(settings.base_uri))
+
+
+def shapes_of(settings: Settings):
+    return load_shapes(settings.base_uri, settings.shapes_dir / SHAPES_FILE.name)
 
 
 def build(settings: Settings, *, strict: bool = False, progress: Progress = print) -> BuildReport:
     dataset, report = run_pipeline(settings, strict=strict, progress=progress)
-    progress(f"validating {report.quads} quads against {SHAPES_FILE.name}")
+    progress(f"validating {report.quads} quads against {settings.shapes_dir / SHAPES_FILE.name}")
     result = check(dataset, settings)
     report.validation = result
     if not result.conforms:
@@ -98,7 +101,7 @@ def build(settings: Settings, *, strict: bool = False, progress: Progress = prin
         void=describe(dataset, settings.base_uri),
         report=result.report,
         ontology=load_turtle(ONTOLOGY_FILE, settings.base_uri),
-        shapes=load_shapes(settings.base_uri),
+        shapes=shapes_of(settings),
         extra_manifest={
             "articles": report.articles,
             "skipped": [{"path": Path(s.path).name, "reason": s.reason} for s in report.skipped],

@@ -10,7 +10,7 @@ from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kg.extract import coref, dates, mentions, quantities, quotes, relations
+from kg.extract import coref, mentions, quantities, quotes, relations
 from kg.gazetteer import GAZETTEER_FILE, load_gazetteer
 
 for _name, _default in (
@@ -73,7 +73,7 @@ def entity_cleanup(doc: Doc) -> Doc:
     named = [s for s in kept if s.label_ in mentions.ENTITY_LABELS | {"AGREEMENT"}]
     acronyms = []
     extra: list[Span] = []
-    for expansion, acr, start, end in mentions.find_acronyms(doc, named):
+    for expansion, acr, _start, _end in mentions.find_acronyms(doc, named):
         acronyms.append((expansion.start_char, expansion.end_char, acr))
         for token in doc:
             if token.text == acr and token.idx >= expansion.end_char:

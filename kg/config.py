@@ -18,7 +18,6 @@ class Settings:
     base_uri: str = DEFAULT_BASE_URI
     seeds_dir: Path = PROJECT_ROOT / "seeds"
     dist_dir: Path = PROJECT_ROOT / "dist"
-    ontology_dir: Path = PROJECT_ROOT / "ontology"
     shapes_dir: Path = PROJECT_ROOT / "shapes"
     max_doc_bytes: int = DEFAULT_MAX_DOC_BYTES
 
@@ -30,6 +29,7 @@ class Settings:
             "base_uri": normalise_base(env.get("KG_BASE_URI", DEFAULT_BASE_URI)),
             "seeds_dir": Path(env.get("KG_SEEDS", PROJECT_ROOT / "seeds")),
             "dist_dir": Path(env.get("KG_DIST", PROJECT_ROOT / "dist")),
+            "shapes_dir": Path(env.get("KG_SHAPES", PROJECT_ROOT / "shapes")),
             "max_doc_bytes": int(env.get("KG_MAX_DOC_BYTES", DEFAULT_MAX_DOC_BYTES)),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})

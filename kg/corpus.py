@@ -146,7 +146,7 @@ def segment(doc_id: str, path: str, text: str) -> Article:
 
     _mark_promo_runs(kinds)
     _mark_bylines_and_bios(text, spans, kinds, authors)
-    blocks = [Block(s, e, k) for (s, e), k in zip(spans, kinds)]
+    blocks = [Block(s, e, k) for (s, e), k in zip(spans, kinds, strict=True)]
     title = next((text[b.start : b.end] for b in blocks if b.kind == "title"), None)
     metadata: dict[str, list[str]] = {}
     if authors:

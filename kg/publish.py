@@ -50,9 +50,9 @@ def serialise(dataset: Dataset, name: str) -> bytes:
 
 def union_graph(dataset: Dataset) -> Graph:
     """All triples of all graphs in one graph, with the dataset's prefixes."""
-    graph = Graph()
+    graph = Graph(bind_namespaces="core")
     for prefix, ns in dataset.namespaces():
-        graph.bind(prefix, ns, override=True)
+        graph.bind(prefix, ns, override=True, replace=True)
     for s, p, o, _ in sorted(dataset.quads((None, None, None, None))):
         graph.add((s, p, o))
     return graph

@@ -43,9 +43,9 @@ class GraphBuilder:
         self.default = self.ds.default_graph
         self.languages = {name: lang for e in gazetteer for name, lang in e.languages}
         for prefix, ns in STANDARD_PREFIXES.items():
-            self.ds.bind(prefix, ns, override=True)
-        self.ds.bind("kg", str(self.kg), override=True)
-        self.ds.bind("res", f"{base_uri}resource/", override=True)
+            self.ds.bind(prefix, ns, override=True, replace=True)
+        self.ds.bind("kg", str(self.kg), override=True, replace=True)
+        self.ds.bind("res", f"{base_uri}resource/", override=True, replace=True)
 
     # ------------------------------------------------------------ entry point
 

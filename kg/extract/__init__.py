@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span
 from kg.extract import dates as date_norm
 from kg.extract.mentions import RESOURCE_LABELS
 from kg.extract.relations import AgreementRef, Context, RawRelation, find_relations
-from kg.model import Article, DateValue, Extraction, Mention, Quote, Relation, Sentence
+from kg.model import Article, Extraction, Mention, Quote, Relation, Sentence
 
 EXTRACTOR_VERSION = "0.1"
 

@@ -1,0 +1,43 @@
+# newskg: `make run` builds the knowledge graph from seeds/ and serves it on http://localhost:5000;
+# `make test` runs the whole test suite. Both install what they need first.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+KG     := $(VENV)/bin/kg
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+STAMP  := $(VENV)/.installed
+
+.PHONY: install browser build run test lint bench clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's Chromium and ChromeDriver for the browser tests (root on CI; skipped if apt is absent).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else echo "make: chromium not installed and cannot apt-get it: browser tests will be skipped"; fi; }
+
+build: install
+	$(KG) build
+
+run: build
+	$(KG) serve --host $(HOST) --port $(PORT)
+
+test: install browser
+	$(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check kg server tests bench
+
+bench: build
+	$(PY) bench/run.py
+
+clean:
+	rm -rf dist .kg-releases validation-failed.ttl .pytest_cache
