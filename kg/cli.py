@@ -80,6 +80,27 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from kg.corpus import read_catalog, read_corpus
+    from kg.evaluate import evaluate
+    from kg.extract import extract
+    from kg.gazetteer import load_gazetteer
+    from kg.nlp import parse
+    from kg.resolve import resolve
+
+    settings = _settings(args)
+    articles, skipped = read_corpus(settings.seeds_dir, settings.max_doc_bytes,
+                                    read_catalog(settings.seeds_dir / "catalog.ttl"))
+    extractions = [extract(article, doc) for article, doc in parse(articles)]
+    result = evaluate(extractions, resolve(extractions, load_gazetteer()), args.gold)
+    print(result.table())
+    if args.errors:
+        for name, score in result.scores.items():
+            print(f"\n{name} errors:")
+            print("\n".join(f"  {e}" for e in score.errors) or "  none")
+    return 0 if not args.check or all(result.meets_targets().values()) else 1
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from kg.serve import run
 
@@ -126,6 +147,16 @@ def build_parser() -> argparse.ArgumentParser:
                        default="table")
     _common(query)
     query.set_defaults(func=cmd_query)
+
+    ev = sub.add_parser("eval", help="score extraction against hand-annotated gold",
+                        description="Precision, recall and F1 of entities, relations and quotes "
+                        "against the gold annotations (tests/gold by default).")
+    ev.add_argument("--gold", type=Path, default=Path(__file__).resolve().parent.parent
+                    / "tests" / "gold", help="folder of <doc_id>.json gold files")
+    ev.add_argument("--errors", action="store_true", help="list every false positive/negative")
+    ev.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    ev.add_argument("--seeds", type=Path, help="article folder (env KG_SEEDS)")
+    ev.set_defaults(func=cmd_eval)
 
     serve = sub.add_parser("serve", help="serve the publication over HTTP",
                            description="SPARQL endpoint, dumps and linked-data pages under "
