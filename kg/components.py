@@ -3,6 +3,7 @@ configured, not hand-wired. Each one annotates the Doc; kg.extract turns annotat
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from spacy.language import Language
@@ -21,20 +22,31 @@ for _name, _default in (
     ("coref", None),
     ("quotes", None),
     ("relations", None),
+    ("leaders", None),
 ):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
 
+_DATELINE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ .'’-]{2,}(?:,\s+[A-Z][\w .]+?)?\s+[—–-]{1,2}\s+", re.M)
+
+
 @Language.component("newskg_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
-    """A line break always ends a sentence: titles, headings and bullets are not run-ons."""
+    """A line break always ends a sentence: titles, headings and bullets are not run-ons.
+    A wire-copy dateline ('REGINA — ') is set apart too, so it is not read as the subject."""
+    for match in _DATELINE.finditer(doc.text):
+        if match.start() == 0 or doc.text[match.start() - 1] == "\n":
+            after = doc.char_span(match.end(), match.end() + 1, alignment_mode="expand")
+            if after is not None and after.start > 0:
+                doc[after.start].is_sent_start = True
     for token in doc[1:]:
         prev = doc[token.i - 1]
         if "\n" in prev.text or (prev.is_space and "\n" in prev.text_with_ws):
             token.is_sent_start = True
-        elif not token.is_space and prev.is_space and len(prev.text) > 2:
-            token.is_sent_start = True  # a blanked-out stretch (ad, credit) also separates
+        elif not token.is_space and prev.is_space and len(prev.text) > 12:
+            token.is_sent_start = True  # a long blanked-out stretch (ad, credit) separates;
+            # short ones are footnote markers ('withdrew[xxiii] from') inside a sentence
     return doc
 
 
@@ -54,35 +66,70 @@ def make_gazetteer(nlp: Language, name: str, path: str | None) -> EntityRuler:
 @Language.component("newskg_entity_cleanup")
 def entity_cleanup(doc: Doc) -> Doc:
     """Trim names (no 'the', no possessive, no title), keep titles as roles, label named
-    agreements, and tie acronyms to their expansions, tagging every later use of the acronym."""
+    agreements, and tie acronyms to their expansions, tagging every later use of the acronym.
+
+    Two passes: labels are settled first (demonyms before titles, head nouns, titled names
+    NER missed, named agreements), so that titles are then read against the final entities."""
+    demonyms = demonym_table()
+    taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    first: list[Span] = []
+    for ent in [*doc.ents, *mentions.titled_names(doc, taken),
+                *mentions.named_agreements(doc, taken)]:
+        if ent.label_ in mentions.ENTITY_LABELS | {"AGREEMENT"}:
+            ent = mentions.demonym_before_title(doc, ent, demonyms) or ent
+        first.append(ent)
+    doc.ents = filter_spans(first)
+
     roles: dict[tuple[int, int], str] = {}
     kept: list[Span] = []
+    titles: list[tuple[int, int]] = []
+    leaders: list[tuple[int, int, int, int, str]] = []
     for ent in doc.ents:
-        if ent.label_ not in mentions.ENTITY_LABELS:
+        if ent.label_ not in mentions.ENTITY_LABELS | {"AGREEMENT"}:
             kept.append(ent)
             continue
         span, role = mentions.clean_span(doc, ent)
-        if span is None:
+        if span is None or mentions.attributive_acronym(span):
             continue
-        if span.text.lower().endswith(relations.AGREEMENT_HEADS) and span.label_ != "PERSON":
+        span = mentions.relabel_by_head(span)
+        if role:
+            start = doc.text.rfind(role, max(0, span.start_char - 80), span.start_char)
+            if start >= 0:
+                titles.append((start, span.start_char))
+        admin = mentions.administration(doc, span)
+        if admin is not None:
+            leaders.append((admin.start_char, admin.end_char, span.start_char, span.end_char,
+                            span.id_))
+            span = admin
+        if span.label_ not in ("PERSON", "AGREEMENT") and (
+                span.text.lower().endswith(relations.AGREEMENT_HEADS)
+                or span.root.lower_ in relations.AGREEMENT_HEADS):
             span = Span(doc, span.start, span.end, label="AGREEMENT", kb_id=span.kb_id_,
                         span_id=span.id_)
         if role:
             roles[(span.start_char, span.end_char)] = role
         kept.append(span)
+    kept = [s for s in kept if not any(a <= s.start_char and s.end_char <= b for a, b in titles)]
     named = [s for s in kept if s.label_ in mentions.ENTITY_LABELS | {"AGREEMENT"}]
     acronyms = []
     extra: list[Span] = []
     for expansion, acr, _start, _end in mentions.find_acronyms(doc, named):
         acronyms.append((expansion.start_char, expansion.end_char, acr))
-        for token in doc:
-            if token.text == acr and token.idx >= expansion.end_char:
-                extra.append(Span(doc, token.i, token.i + 1, label=expansion.label_,
+        for match in re.finditer(rf"(?<![\w-]){re.escape(acr)}(?![\w-])", doc.text):
+            alias = doc.char_span(match.start(), match.end())
+            if alias is not None and match.start() >= expansion.end_char:
+                extra.append(Span(doc, alias.start, alias.end, label=expansion.label_,
                                   kb_id=expansion.kb_id_, span_id=expansion.id_))
     doc.ents = filter_spans(extra + kept) if extra else filter_spans(kept)
     doc._.roles = roles
+    doc._.leaders = leaders
     doc._.acronyms = acronyms
     return doc
+
+
+def demonym_table() -> dict[str, str]:
+    """Demonyms from the gazetteer's hidden labels ('Salvadoran' -> El_Salvador)."""
+    return {name: entry.slug for entry in load_gazetteer() for name in entry.hidden}
 
 
 @Language.component("newskg_quantities")

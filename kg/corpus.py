@@ -98,7 +98,8 @@ _REF_ENTRY = re.compile(
 _BIO_CUE = re.compile(
     r"\b(has (worked|written|reported|covered)|is an? [\w\s,-]*(writer|reporter|journalist|editor|"
     r"correspondent|professor|reader|lecturer|geographer|researcher|author|fellow)|"
-    r"was previously|(his|her|their) (work|research|writing)|writes regularly)\b",
+    r"was previously|previously (covered|worked|reported)|(his|her|their) (work|research|writing)|"
+    r"writes regularly)\b",
     re.I,
 )
 _NAME_LINE = re.compile(r"^(?:(?:Dr|Prof|Mr|Ms|Mrs)\.?\s+)?([A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})"
@@ -146,6 +147,7 @@ def segment(doc_id: str, path: str, text: str) -> Article:
 
     _mark_promo_runs(kinds)
     _mark_bylines_and_bios(text, spans, kinds, authors)
+    _mark_closing_bio(text, spans, kinds, authors)
     blocks = [Block(s, e, k) for (s, e), k in zip(spans, kinds, strict=True)]
     title = next((text[b.start : b.end] for b in blocks if b.kind == "title"), None)
     metadata: dict[str, list[str]] = {}
@@ -207,6 +209,26 @@ def _mark_bylines_and_bios(
                 kinds[i] = "byline"
                 kinds[j] = "author-bio"
                 authors.append(name)
+
+
+_BIO_OPENING = re.compile(r"^(?:(?:Dr|Prof)\.?\s+)?(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})"
+                          r"\s+(?:is|was|has been|covers|writes)\b")
+
+
+def _mark_closing_bio(
+    text: str, spans: list[tuple[int, int]], kinds: list[str], authors: list[str]
+) -> None:
+    """The last body paragraph, when it is about a writer ('Maya Chen is a business reporter
+    for the Prairie Ledger'), is an author bio even without a byline before it."""
+    body = [i for i, kind in enumerate(kinds) if kind == "body"]
+    if len(body) < 3:
+        return
+    last = body[-1]
+    line = text[spans[last][0] : spans[last][1]]
+    opening = _BIO_OPENING.match(line)
+    if opening and _BIO_CUE.search(line) and len(line) < 700:
+        kinds[last] = "author-bio"
+        authors.append(opening.group("name"))
 
 
 def nlp_text(article: Article) -> str:

@@ -22,6 +22,8 @@ NER_LABELS = {
     "http://schema.org/Legislation": "LAW",
     "http://schema.org/Event": "EVENT",
     "ontology#Prison": "FAC",
+    "ontology#Facility": "FAC",
+    "http://schema.org/GovernmentBuilding": "FAC",
     "ontology#CriminalGroup": "ORG",
     "ontology#Agreement": "LAW",
 }
@@ -35,6 +37,7 @@ class GazetteerEntry:
     types: tuple[str, ...]  # absolute IRIs, or "ontology#X" for our own classes
     same_as: tuple[str, ...]
     languages: tuple[tuple[str, str], ...] = ()  # (name, BCP 47 tag) for names not in English
+    hidden: tuple[str, ...] = ()  # demonyms: recognised before a title, never shown as labels
 
     @property
     def ner_label(self) -> str:
@@ -62,6 +65,7 @@ def load_gazetteer(path: Path = GAZETTEER_FILE) -> tuple[GazetteerEntry, ...]:
                 aliases=tuple(sorted(str(v) for v in graph.objects(subject, SKOS.altLabel))),
                 types=tuple(sorted(_relative(t) for t in graph.objects(subject, RDF.type))),
                 same_as=tuple(sorted(str(v) for v in graph.objects(subject, OWL.sameAs))),
+                hidden=tuple(sorted(str(v) for v in graph.objects(subject, SKOS.hiddenLabel))),
                 languages=tuple(sorted(
                     (str(v), v.language) for v in graph.objects(subject, SKOS.altLabel)
                     if getattr(v, "language", None) and v.language != "en"

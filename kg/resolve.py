@@ -12,12 +12,13 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from kg.gazetteer import GazetteerEntry
 from kg.model import Entity, Extraction, Mention
 
 FUZZY_THRESHOLD = 93
+GAZETTEER_FUZZY = 90
 _SPELLING = {"centre": "center", "organisation": "organization", "defence": "defense",
              "programme": "program", "labour": "labor"}
 #: The type a resource gets from the NER labels of its mentions.
@@ -26,7 +27,7 @@ LABEL_TYPES = {
     "ORG": "http://schema.org/Organization",
     "GPE": "http://schema.org/AdministrativeArea",
     "LOC": "http://schema.org/Place",
-    "FAC": "http://schema.org/Place",
+    "FAC": "ontology#Facility",
     "LAW": "http://schema.org/Legislation",
     "EVENT": "http://schema.org/Event",
     "AGREEMENT": "ontology#Agreement",
@@ -71,30 +72,71 @@ def resolve(extractions: list[Extraction], gazetteer: tuple[GazetteerEntry, ...]
     named = [m for ex in extractions for m in ex.mentions if m.label != "AGREEMENT" or
              m.source != "deal-noun"]
     surnames = _corpus_surnames(named)
+    gazetteer_names = {normalise(n): e.slug for e in gazetteer for n in e.names}
     for ex in extractions:
         full_names = {m.text.split()[-1]: normalise(m.text) for m in ex.mentions
                       if m.label == "PERSON" and len(m.text.split()) > 1 and not m.gazetteer_id}
+        full_names.update(_short_forms(ex.mentions))
         for mention in ex.mentions:
-            key = _key(mention, acronyms, full_names, surnames)
+            key = _key(mention, acronyms, full_names, surnames, gazetteer_names)
             res.key_of[(mention.doc_id, mention.start, mention.end)] = key
             members[key].append(mention)
     _merge_variants(members, res)
     for key, group in members.items():
         res.entities[key] = _entity(key, group, gaz.get(key.removeprefix("gz:")))
     _resolve_agreements(extractions, res)
+    _drop_subsumed_roles(extractions, res)
     _assign_slugs(res)
     return res
 
 
+def _drop_subsumed_roles(extractions: list[Extraction], res: Resolution) -> None:
+    """'Secretary' is the short form of 'Secretary of State' for the same person: keep one."""
+    titles: dict[str, set[str]] = defaultdict(set)
+    for ex in extractions:
+        for rel in ex.relations:
+            if rel.predicate == "holdsOffice" and (key := res.key(rel.subject)):
+                titles[key].add(str(rel.obj))
+    for ex in extractions:
+        ex.relations = [
+            rel for rel in ex.relations
+            if rel.predicate != "holdsOffice" or not any(
+                other != str(rel.obj) and other.startswith(str(rel.obj) + " ")
+                for other in titles.get(res.key(rel.subject) or "", ()))
+        ]
+
+
 def _key(mention: Mention, acronyms: dict[str, str], full_names: dict[str, str],
-         surnames: dict[str, str]) -> str:
+         surnames: dict[str, str], gazetteer_names: dict[str, str]) -> str:
     if mention.gazetteer_id:
         return f"gz:{mention.gazetteer_id}"
     name = normalise(mention.text)
+    if len(name) >= 10 and " " in name and mention.label != "PERSON":
+        close = process.extractOne(name, gazetteer_names.keys(), scorer=fuzz.ratio,
+                                   score_cutoff=GAZETTEER_FUZZY)
+        if close is not None:  # 'Tren de Agua', a misspelling of 'Tren de Aragua'
+            return f"gz:{gazetteer_names[close[0]]}"
     name = acronyms.get(name, name)
-    if mention.label == "PERSON" and len(mention.text.split()) == 1:
+    if mention.text in full_names and len(mention.text.split()) > 1:
+        return f"n:{full_names[mention.text]}"
+    if len(mention.text.split()) == 1 and (mention.label == "PERSON" or mention.text in full_names):
+        # 'Kamau' after 'Wanjiru Kamau' is her, even where NER called it an organisation
         name = full_names.get(mention.text, surnames.get(mention.text, name))
     return f"n:{name}"
+
+
+def _short_forms(mentions: list[Mention]) -> dict[str, str]:
+    """'Kilifi Bay' for 'Kilifi Bay Container Terminal': a name of two or more words that
+    starts exactly one longer name in the same article is a short form of it."""
+    names = {m.text for m in mentions if not m.gazetteer_id and m.label != "PERSON"}
+    found = {}
+    for short in names:
+        if len(short.split()) < 2:
+            continue
+        longer = {n for n in names if n != short and n.startswith(short + " ")}
+        if len(longer) == 1:
+            found[short] = normalise(longer.pop())
+    return found
 
 
 def _acronym_table(extractions: list[Extraction]) -> dict[str, str]:
@@ -139,7 +181,14 @@ def _entity(key: str, group: list[Mention], entry: GazetteerEntry | None) -> Ent
     if entry is not None:
         label, types, same_as = entry.label, list(entry.types), list(entry.same_as)
     else:
-        votes = Counter(m.label for m in group)
+        votes: Counter[str] = Counter()
+        for m in group:
+            votes[m.label] += 1
+            if m.place_context and m.label in ("ORG", "PERSON") and len(m.text.split()) == 1:
+                votes["GPE"] += 1.5  # 'in Hammerfest', 'near Kilifi': a place, whatever NER said
+        if any(m.text in {p.text for p in group if p.label == "PERSON"} for m in group) and \
+                any(len(m.text.split()) > 1 and m.label == "PERSON" for m in group):
+            votes["PERSON"] += len(group)  # a full personal name outweighs stray labels
         best = votes.most_common(1)[0][0]
         types = [LABEL_TYPES.get(best, LABEL_TYPES["ORG"])]
         label = max(texts, key=lambda t: (len(t.split()) if best == "PERSON" else 0,
@@ -158,21 +207,50 @@ def _is_acronym(text: str) -> bool:
     return core.replace(".", "").isupper() and " " not in core
 
 
-def _resolve_agreements(extractions: list[Extraction], res: Resolution) -> None:
-    """Deal nouns: 'Bukele's offer' is the agreement proposed by Bukele's resource; a bare
-    'the proposal' is the article's proposal only when the article has exactly one."""
+def _offices(extractions: list[Extraction], res: Resolution) -> dict[str, set[str]]:
+    """Person key -> keys of the countries the texts say they hold office in."""
+    offices: dict[str, set[str]] = defaultdict(set)
     for ex in extractions:
+        for rel in ex.relations:
+            if rel.predicate == "officeIn" and isinstance(rel.obj, Mention):
+                person, place = res.key(rel.subject), res.key(rel.obj)
+                if person and place:
+                    offices[person].add(place)
+    return offices
+
+
+def _resolve_agreements(extractions: list[Extraction], res: Resolution) -> None:
+    """Deal nouns: 'Bukele's offer' is the agreement proposed by Bukele, and when the texts say
+    which country Bukele holds office in, El Salvador's proposal; a bare 'the proposal' is the
+    article's proposal only when the article has exactly one."""
+    offices = _offices(extractions, res)
+
+    def party(key: str | None) -> str | None:
+        if key is None:
+            return None
+        countries = offices.get(key, set())
+        return next(iter(countries)) if len(countries) == 1 else key
+
+    for ex in extractions:
+        named = _named_proposals(ex, res)
         deal_nouns = [m for m in _relation_mentions(ex) if m.source == "deal-noun"]
-        proposers = sorted({res.key(m.about) for m in deal_nouns if m.about is not None} - {None})
+        proposers = sorted({party(res.key(m.about)) for m in deal_nouns if m.about is not None}
+                           - {None})
         for mention in deal_nouns:
             if mention.about is not None:
-                owner = res.key(mention.about)
+                owner = party(res.key(mention.about))
             elif len(proposers) == 1:
                 owner = proposers[0]
             else:
                 continue
             if owner is None or owner not in res.entities:
                 continue
+            proposer = res.key(mention.about) if mention.about is not None else None
+            if proposer in named or (proposer is None and len(set(named.values())) == 1):
+                target = named[proposer] if proposer in named else next(iter(named.values()))
+                res.entities[target].mentions.append(mention)
+                res.key_of[(mention.doc_id, mention.start, mention.end)] = target
+                continue  # 'Kamau's plan' is the agreement she is said to have proposed
             key = f"agreement:{owner}"
             entity = res.entities.get(key)
             if entity is None:
@@ -182,6 +260,18 @@ def _resolve_agreements(extractions: list[Extraction], res: Resolution) -> None:
                 res.entities[key] = entity
             entity.mentions.append(mention)
             res.key_of[(mention.doc_id, mention.start, mention.end)] = key
+
+
+def _named_proposals(ex: Extraction, res: Resolution) -> dict[str, str]:
+    """Proposer key -> key of the named agreement the article says they proposed."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for rel in ex.relations:
+        if rel.predicate == "proposes" and isinstance(rel.obj, Mention) and \
+                rel.obj.source != "deal-noun":
+            subject, obj = res.key(rel.subject), res.key(rel.obj)
+            if subject and obj:
+                found[subject].add(obj)
+    return {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
 
 
 def _relation_mentions(ex: Extraction) -> list[Mention]:

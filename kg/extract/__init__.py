@@ -11,11 +11,14 @@ from datetime import date
 from spacy.tokens import Doc, Span
 
 from kg.extract import dates as date_norm
+from kg.gazetteer import load_gazetteer
 from kg.extract.mentions import RESOURCE_LABELS
 from kg.extract.relations import AgreementRef, Context, RawRelation, find_relations
 from kg.model import Article, Extraction, Mention, Quote, Relation, Sentence
 
 EXTRACTOR_VERSION = "0.1"
+PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "from", "to", "across"})
+COUNTRIES = frozenset(e.slug for e in load_gazetteer() if "http://schema.org/Country" in e.types)
 
 
 def article_date(article: Article) -> date | None:
@@ -63,10 +66,25 @@ def extract(article: Article, doc: Doc) -> Extraction:
             label=ent.label_, sentence=sentence, gazetteer_id=ent.ent_id_ or None,
             role=roles.get((ent.start_char, ent.end_char)),
             source="gazetteer" if ent.ent_id_ else "ner",
+            place_context=ent.start > 0 and doc[ent.start - 1].lower_ in PLACE_PREPOSITIONS,
         )
         mention_of[(ent.start_char, ent.end_char)] = mention
         result.mentions.append(mention)
 
+    leaders = []
+    for a_start, a_end, p_start, p_end, person_id in doc._.leaders or []:
+        admin, person = doc.char_span(a_start, a_end), doc.char_span(p_start, p_end)
+        sentence = sentence_of(admin) if admin is not None else None
+        if admin is None or person is None or sentence is None:
+            continue
+        person = Span(doc, person.start, person.end, label="PERSON", span_id=person_id)
+        mention = Mention(
+            doc_id=article.doc_id, start=p_start, end=p_end, text=person.text, label="PERSON",
+            sentence=sentence, gazetteer_id=person_id or None, source="name-part",
+        )
+        mention_of[(p_start, p_end)] = mention
+        result.mentions.append(mention)
+        leaders.append((admin, person))
     result.acronyms = [(doc.text[s:e], acr) for s, e, acr in (doc._.acronyms or [])]
     reference = article_date(article)
     date_values = [
@@ -75,7 +93,8 @@ def extract(article: Article, doc: Doc) -> Extraction:
     ]
     ctx = Context(
         doc=doc, mentions=entity_spans, roles=roles, quantities=doc._.quantities or [],
-        dates=date_values, coref=dict(doc._.coref or {}),
+        dates=date_values, coref=dict(doc._.coref or {}), acronyms=list(doc._.acronyms or []),
+        countries=COUNTRIES, leaders=leaders,
     )
     for quantity, _measure in ctx.quantities:
         span = doc.char_span(quantity.start, quantity.end, alignment_mode="expand")

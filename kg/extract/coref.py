@@ -12,10 +12,22 @@ def _person_key(span: Span) -> str:
     return span.text.split()[-1].lower()
 
 
+def _subject_person(sent: Span, candidates: list[Span]) -> Span | None:
+    """The person who is the grammatical subject of the previous sentence's main verb: a
+    subject pronoun most often continues the previous subject ('Rubio confirmed ... He told')."""
+    root = sent.root
+    for child in root.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            for person in candidates:
+                if person.start <= child.i < person.end:
+                    return person
+    return None
+
+
 def resolve_pronouns(doc: Doc, persons: list[Span]) -> list[tuple[Span, Span]]:
     """(pronoun, antecedent) pairs. The window is the pronoun's sentence up to the pronoun plus
     the sentence before; two different people in it means we do not guess."""
-    pairs = []
+    pairs: list[tuple[Span, Span]] = []
     sents = list(doc.sents)
     index = {tok.i: n for n, sent in enumerate(sents) for tok in sent}
     for token in doc:
@@ -24,7 +36,15 @@ def resolve_pronouns(doc: Doc, persons: list[Span]) -> list[tuple[Span, Span]]:
         n = index[token.i]
         window_start = sents[max(0, n - 1)].start
         candidates = [p for p in persons if window_start <= p.start and p.end <= token.i]
+        # a pronoun already resolved in the window stands for its person ('..., he told
+        # reporters. "...," he added.')
+        candidates += [ante for pron, ante in pairs if window_start <= pron.start < token.i]
         keys = {_person_key(p) for p in candidates}
         if len(keys) == 1:
             pairs.append((doc[token.i : token.i + 1], candidates[-1]))
+        elif len(keys) > 1 and token.dep_ == "nsubj" and n > 0:
+            subject = _subject_person(sents[n - 1], candidates)
+            own = [p for p in candidates if p.start >= sents[n].start]
+            if subject is not None and not own:
+                pairs.append((doc[token.i : token.i + 1], subject))
     return pairs

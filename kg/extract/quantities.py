@@ -103,11 +103,20 @@ def find_quantities(doc: Doc) -> list[tuple[Quantity, Token | None]]:
     return found
 
 
+_HOLD_VERBS = {"hold", "house", "accommodate", "take", "fit", "seat"}
+
+
 def _measure(unit: Token) -> Token | None:
     """What the number measures: 'capacity' in 'capacity of 40,000 inmates', 'capacity to hold
     40,000 inmates' and '300 percent capacity'."""
     if unit.dep_ in ("compound", "npadvmod", "nmod", "amod") and unit.head.lemma_ in _MEASURE_NOUNS:
         return unit.head
+    verb = unit.head
+    if unit.dep_ == "dobj" and verb.lemma_ in _HOLD_VERBS:
+        before = unit.doc[max(0, verb.i - 4) : verb.i]
+        found = [t for t in before if t.lemma_.lower() == "capacity"]
+        if found:
+            return found[-1]  # 'the capacity to hold 40,000 inmates', however it was parsed
     node = unit
     for _ in range(4):
         head = node.head

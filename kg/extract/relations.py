@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.extract.mentions import HEAD_WORDS, PART_WORDS
 from kg.model import DateValue, Quantity
 
 #: Nouns that name a deal, offer or plan: objects of 'proposes', subjects of 'endorses' objects.
@@ -20,13 +21,15 @@ DEAL_NOUNS = frozenset({
 })
 #: 'The Biden administration withdrew': the administration acts for the person who leads it.
 ACTING_FOR = frozenset({"administration", "government", "cabinet"})
-AGREEMENT_HEADS = ("agreement", "agreements", "treaty", "accord", "pact", "convention", "deal")
+AGREEMENT_HEADS = ("agreement", "agreements", "treaty", "treaties", "accord", "accords", "pact",
+                   "convention", "covenant", "deal")
 PROPOSE_VERBS = frozenset({"propose", "offer", "extend", "unveil", "float", "put", "make"})
 ENDORSE_VERBS = frozenset({"endorse", "back", "support", "welcome", "praise", "approve"})
 CRITICISE_VERBS = frozenset({"criticise", "criticize", "condemn", "denounce", "slam", "decry"})
 WITHDRAW_VERBS = frozenset({"withdraw", "exit", "quit", "abandon", "suspend", "end", "terminate"})
 OPEN_VERBS = frozenset({"open", "inaugurate"})
-FACILITY_LABELS = frozenset({"FAC", "ORG", "LOC", "GPE"})
+#: What can have a capacity or an opening date: facilities (and unnamed places such as camps).
+FACILITY_LABELS = frozenset({"FAC", "LOC"})
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,9 @@ class Context:
     quantities: list[tuple[Quantity, Token | None]]
     dates: list[DateValue]
     coref: dict[int, Span] = field(default_factory=dict)  # pronoun token index -> antecedent
+    acronyms: list[tuple[int, int, str]] = field(default_factory=list)
+    countries: frozenset[str] = frozenset()  # gazetteer ids of countries
+    leaders: list[tuple[Span, Span]] = field(default_factory=list)  # (administration, person)
     by_token: dict[int, Span] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -78,8 +84,25 @@ class Context:
             return self.coref[token.i]
         if through_compounds:
             for child in token.children:
-                if child.dep_ == "compound" and child.i in self.by_token:
+                if child.dep_ in ("compound", "nmod") and child.i in self.by_token and \
+                        self.by_token[child.i].label_ not in ("GPE", "NORP"):
                     return self.by_token[child.i]
+        return None
+
+    def same_thing(self, a: Span, b: Span) -> bool:
+        """Two spans known to name one thing in this article (gazetteer id or acronym)."""
+        if a.text == b.text or (a.ent_id_ and a.ent_id_ == b.ent_id_):
+            return True
+        return any({a.text, b.text} == {self.doc.text[s:e], acr} for s, e, acr in self.acronyms)
+
+    def is_country(self, span: Span) -> bool:
+        return bool(span.ent_id_) and span.ent_id_ in self.countries
+
+    def only_facility(self, sent: Span) -> Span | None:
+        """The one facility a sentence names (all its mentions being one thing), if any."""
+        found = [m for m in self.mentions if m.label_ == "FAC" and sent.start <= m.start < sent.end]
+        if found and all(self.same_thing(found[0], other) for other in found[1:]):
+            return found[0]
         return None
 
     def actor(self, token: Token | None) -> tuple[Span | None, float]:
@@ -128,12 +151,62 @@ def pattern_roles(ctx: Context, sent: Span) -> Iterator[RawRelation]:
         if "former" in before or "ex-" in before or "late" in before.split():
             continue  # a former office is not one the person holds
         yield RawRelation("holdsOffice", span, role, sent, "title", 0.9)
-        tokens = [t for t in sent if t.idx < title_start]
+        tokens = [t for t in sent if t.idx < title_start and not t.is_space]
+        place = None
         if tokens:
             last = tokens[-1]
             place = ctx.entity(last, through_compounds=False)
-            if place is not None and place.label_ == "GPE" and place.end == last.i + 1:
-                yield RawRelation("officeIn", span, place, sent, "title", 0.85)
+            if place is not None and (place.label_ not in ("GPE", "ORG")
+                                      or place.end != last.i + 1):
+                place = None  # 'U.S. Secretary of State', 'KPA managing director'
+        if place is None:
+            place = _possessive_office(ctx, title_start)
+        doc = ctx.doc
+        if place is None and span.end + 1 < len(doc) and doc[span.end].lower_ == "of":
+            after = ctx.entity(doc[span.end + 1], through_compounds=False)
+            if after is not None and after.label_ == "GPE" and after.start == span.end + 1:
+                place = after  # 'President Nayib Bukele of El Salvador'
+        if place is not None:
+            yield RawRelation("officeIn", span, place, sent, "title", 0.85)
+
+
+def _possessive_office(ctx: Context, title_start: int) -> Span | None:
+    """"Uganda's Minister of Works": the possessor names where the office is."""
+    doc = ctx.doc
+    tok = doc.char_span(title_start, title_start + 1, alignment_mode="expand")
+    if tok is None or tok.start < 2 or doc[tok.start - 1].text not in ("’s", "'s"):
+        return None
+    owner = ctx.entity(doc[tok.start - 2], through_compounds=False)
+    return owner if owner is not None and owner.label_ in ("GPE", "ORG") else None
+
+
+def pattern_appositive_roles(ctx: Context, sent: Span) -> Iterator[RawRelation]:
+    """'Samuel Otieno, managing director of the Kenya Ports Authority' and 'Moses Ssekandi,
+    ... Minister of Works' -> holdsOffice, and officeIn for the organisation named after 'of'."""
+    doc = ctx.doc
+    for span in ctx.mentions:
+        if span.label_ != "PERSON" or not (sent.start <= span.start < sent.end):
+            continue
+        appos = [c for c in span.root.children if c.dep_ == "appos"]
+        for noun in appos:
+            if noun.lower_ not in HEAD_WORDS or noun.i in ctx.by_token:
+                continue
+            words = [t for t in noun.lefts if t.dep_ in ("amod", "compound") and
+                     (t.lower_ in PART_WORDS or t.lower_ in HEAD_WORDS or t.pos_ == "ADJ")]
+            first = min([noun.i, *(w.i for w in words)])
+            if any(doc[i].dep_ == "poss" for i in range(first, noun.i)):
+                continue
+            title = doc[first : noun.i + 1].text
+            before = doc[max(sent.start, first - 3) : first].text.lower()
+            if "former" in before:
+                continue
+            yield RawRelation("holdsOffice", span, title, sent, "appositive-title", 0.85)
+            for prep in noun.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    where = next((ctx.entity(p, through_compounds=False) for p in prep.children
+                                  if p.dep_ == "pobj"), None)
+                    if where is not None and where.label_ in ("ORG", "GPE"):
+                        yield RawRelation("officeIn", span, where, sent, "appositive-title", 0.8)
 
 
 def pattern_verbs(ctx: Context, sent: Span) -> Iterator[RawRelation]:
@@ -148,7 +221,10 @@ def pattern_verbs(ctx: Context, sent: Span) -> Iterator[RawRelation]:
         if lemma in PROPOSE_VERBS and subject is not None and dobj is not None:
             if lemma in ("put", "make") and not _has_particle(verb, lemma):
                 continue
-            if dobj.lemma_.lower() in DEAL_NOUNS:
+            named = ctx.entity(dobj)
+            if named is not None and named.label_ == "AGREEMENT":
+                yield RawRelation("proposes", subject, named, sent, "verb-propose", conf)
+            elif dobj.lemma_.lower() in DEAL_NOUNS:
                 yield RawRelation("proposes", subject, _agreement(ctx, dobj, subject), sent,
                                   "verb-propose", conf)
         elif lemma in ENDORSE_VERBS and subject is not None and dobj is not None:
@@ -169,10 +245,14 @@ def pattern_verbs(ctx: Context, sent: Span) -> Iterator[RawRelation]:
                                 yield RawRelation("withdrawnBy", agreement, subject, sent,
                                                   "verb-withdraw", min(conf, 0.85))
         elif lemma in OPEN_VERBS:
-            owner = _owner(ctx, verb)
             when = _date_in(ctx, verb)
-            if owner is not None and when is not None:
+            if when is None:
+                continue
+            owner = _owner(ctx, verb)
+            if owner is not None and owner.label_ in FACILITY_LABELS:
                 yield RawRelation("openedOn", owner, when, sent, "verb-open", 0.85)
+            elif (only := ctx.only_facility(sent)) is not None:
+                yield RawRelation("openedOn", only, when, sent, "verb-open-sole-facility", 0.75)
 
 
 def _has_particle(verb: Token, lemma: str) -> bool:
@@ -245,9 +325,29 @@ def pattern_values(ctx: Context, sent: Span) -> Iterator[RawRelation]:
             continue
         if not (sent.start_char <= quantity.start < sent.end_char):
             continue
-        owner = _owner(ctx, measure)
-        if owner is not None and owner.label_ in FACILITY_LABELS and owner.label_ != "GPE":
+        if _is_change(measure):
+            continue  # 'expand its capacity to hold 30,000' is a plan, not a capacity
+        owner = next((ctx.entity(c) for c in measure.children if c.dep_ == "poss"), None) \
+            or _owner(ctx, measure)
+        if owner is not None and owner.label_ == "FAC":
             yield RawRelation("capacity", owner, quantity, sent, "capacity", 0.9)
+        elif (only := ctx.only_facility(sent)) is not None:
+            yield RawRelation("capacity", only, quantity, sent, "capacity-sole-facility", 0.75)
+
+
+_CHANGE_VERBS = frozenset({"expand", "increase", "raise", "double", "triple", "boost", "reduce",
+                           "cut", "lower", "grow", "extend", "add"})
+
+
+def _is_change(token: Token) -> bool:
+    head = token.head
+    for _ in range(3):
+        if head.lemma_.lower() in _CHANGE_VERBS:
+            return True
+        if head.head is head:
+            break
+        head = head.head
+    return False
 
 
 def pattern_places(ctx: Context, sent: Span) -> Iterator[RawRelation]:
@@ -268,12 +368,56 @@ def pattern_places(ctx: Context, sent: Span) -> Iterator[RawRelation]:
             yield RawRelation("locatedIn", thing, place, sent, "prep-in", 0.8)
 
 
+def pattern_leaders(ctx: Context, sent: Span) -> Iterator[RawRelation]:
+    """'the Biden administration' is led by the person it is named after."""
+    for admin, person in ctx.leaders:
+        if sent.start <= admin.start < sent.end:
+            yield RawRelation("ledBy", admin, person, sent, "name-administration", 0.9)
+
+
+def pattern_possessive_places(ctx: Context, sent: Span) -> Iterator[RawRelation]:
+    """'El Salvador's CECOT facility' and 'Tecoluca, El Salvador' -> locatedIn."""
+    for token in sent:
+        if token.dep_ != "poss":
+            continue
+        place = ctx.entity(token, through_compounds=False)
+        if place is None or place.label_ != "GPE" or place.end != token.i + 1:
+            continue
+        owned = token.head
+        thing = ctx.entity(owned)
+        if thing is None and owned.i + 0 < len(ctx.doc):
+            thing = ctx.by_token.get(token.i + 2) if ctx.doc[token.i + 1].dep_ == "case" \
+                else None
+        if thing is not None and thing.label_ == "FAC":
+            yield RawRelation("locatedIn", thing, place, sent, "possessive-place", 0.8)
+    for span in ctx.mentions:
+        if span.label_ != "GPE" or not (sent.start <= span.start < sent.end):
+            continue
+        if span.end + 1 < sent.end and ctx.doc[span.end].text == ",":
+            country = ctx.by_token.get(span.end + 1)
+            if country is not None and country.start == span.end + 1 and country.label_ == "GPE" \
+                    and ctx.is_country(country) and not ctx.is_country(span) \
+                    and not _listed(ctx.doc, country):
+                yield RawRelation("locatedIn", span, country, sent, "place-comma-country", 0.8)
+
+
+def _listed(doc: Doc, span: Span) -> bool:
+    """'Guatemala, Honduras, as well as El Salvador' is a list, not 'city, country'."""
+    after = doc[span.end : span.end + 3].text.lower()
+    return after.startswith((",", "and", "or", "as well"))
+
+
 def pattern_parties(ctx: Context, sent: Span) -> Iterator[RawRelation]:
     """'agreements, known as Asylum Cooperative Agreements (ACAs), with Guatemala, Honduras'."""
     for prep in sent:
-        if prep.dep_ != "prep" or prep.lower_ != "with":
+        if prep.dep_ != "prep" or prep.lower_ not in ("with", "between"):
             continue
-        agreement = _named_agreement(ctx, prep.head, sent, lookback=False)
+        agreement: Span | AgreementRef | None = _named_agreement(ctx, prep.head, sent,
+                                                                   lookback=False)
+        if agreement is None and prep.head.lemma_.lower() in DEAL_NOUNS and \
+                prep.head.lemma_.lower() not in ("plan", "scheme"):
+            agreement = AgreementRef(ctx.doc[prep.head.i : prep.head.i + 1],
+                                     _proposer_of_noun(ctx, prep.head))
         if agreement is None:
             continue
         for pobj in prep.children:
@@ -345,11 +489,14 @@ def _date_in(ctx: Context, verb: Token) -> DateValue | None:
 
 PATTERNS: tuple[Callable[[Context, Span], Iterator[RawRelation]], ...] = (
     pattern_roles,
+    pattern_appositive_roles,
     pattern_verbs,
     pattern_deal_nouns,
     pattern_meetings,
     pattern_values,
     pattern_places,
+    pattern_possessive_places,
+    pattern_leaders,
     pattern_parties,
 )
 
