@@ -11,9 +11,9 @@ from datetime import date
 from spacy.tokens import Doc, Span
 
 from kg.extract import dates as date_norm
-from kg.gazetteer import load_gazetteer
 from kg.extract.mentions import RESOURCE_LABELS
 from kg.extract.relations import AgreementRef, Context, RawRelation, find_relations
+from kg.gazetteer import load_gazetteer
 from kg.model import Article, Extraction, Mention, Quote, Relation, Sentence
 
 EXTRACTOR_VERSION = "0.1"

@@ -36,6 +36,15 @@ _STOP_INITIALS = {"of", "de", "del", "la", "the", "and", "for", "on", "in", "y",
 _BLOCKING = {"GPE", "NORP", "DATE", "PERSON", "LOC", "FAC", "TIME", "CARDINAL", "ORDINAL"}
 
 
+def _fits_title(tok, capitalised: bool) -> bool:
+    """Capitalised titles take capitalised nouns; lowercase ones lowercase nouns."""
+    if tok.lower_ in HEAD_WORDS | PART_WORDS:
+        return tok.text[:1].isupper() == capitalised
+    if capitalised:
+        return tok.text[:1].isupper() and tok.pos_ in ("PROPN", "NOUN", "ADJ")
+    return not tok.text[:1].isupper() and tok.pos_ in ("NOUN", "ADJ")
+
+
 def title_before(doc: Doc, start: int, sent_start: int) -> tuple[int, str] | None:
     """The title right before a name, read backwards token by token: 'U.S. [Secretary of
     State] Marco Rubio', 'Manitoba [Premier] Claire Dumont', 'Ferro Alto [chief executive]
@@ -57,11 +66,7 @@ def title_before(doc: Doc, start: int, sent_start: int) -> tuple[int, str] | Non
         elif lower not in HEAD_WORDS | PART_WORDS and tok.text[:1].isupper() and (
                 tok.tag_ == "JJ" or tok.ent_type_ == "NORP" or tok.text in _demonyms()):
             break  # 'El Salvadoran President', 'Kenyan Transport Secretary': nationality
-        elif capitalised and (not tok.text[:1].isupper() or tok.pos_ not in ("PROPN", "NOUN", "ADJ")
-                              and lower not in HEAD_WORDS | PART_WORDS):
-            break
-        elif not capitalised and (tok.text[:1].isupper() or tok.pos_ not in ("NOUN", "ADJ")
-                                  and lower not in HEAD_WORDS | PART_WORDS):
+        elif not _fits_title(tok, capitalised):
             break
         taken.append(i)
         i -= 1

@@ -364,7 +364,8 @@ def pattern_places(ctx: Context, sent: Span) -> Iterator[RawRelation]:
         thing = ctx.entity(head)
         if thing is None and head.dep_ == "attr":
             thing = ctx.entity(subject_of(head.head))
-        if thing is not None and thing.label_ in ("FAC", "ORG", "LOC") and thing != place:
+        if thing is not None and thing.label_ in ("FAC", "LOC") and thing != place:
+            # organisations are left out: 'leaders like X in Honduras' is too often a person
             yield RawRelation("locatedIn", thing, place, sent, "prep-in", 0.8)
 
 
