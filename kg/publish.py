@@ -96,7 +96,7 @@ def publish(
         ):
             _write(staging / name, graph.serialize(format="turtle", encoding="utf-8"), files)
         progress("loading the Oxigraph store")
-        quads = load_store(staging / STORE_DIR, staging / "kg.nq", staging / VOID_FILE, base_uri)
+        quads = load_store(staging, base_uri)
         content_id = hashlib.sha256((staging / "kg.nq").read_bytes()).hexdigest()[:12]
         manifest = {
             "release": f"{stamp}-{content_id}",
@@ -117,15 +117,14 @@ def publish(
     return Publication(final)
 
 
-def load_store(store_dir: Path, nquads: Path, void: Path, base_uri: str) -> int:
-    """Fill a fresh on-disk Oxigraph store from the N-Quads dump plus the VoID graph."""
-    store = pyoxigraph.Store(str(store_dir))
-    store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
-    store.bulk_load(
-        path=str(void),
-        format=pyoxigraph.RdfFormat.TURTLE,
-        to_graph=pyoxigraph.NamedNode(f"{base_uri}graph/void"),
-    )
+def load_store(release: Path, base_uri: str) -> int:
+    """Fill a fresh on-disk Oxigraph store from the N-Quads dump, plus the VoID description and
+    the ontology in graphs of their own, so that queries can use term labels and dataset counts."""
+    store = pyoxigraph.Store(str(release / STORE_DIR))
+    store.bulk_load(path=str(release / "kg.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+    for name, graph in ((VOID_FILE, f"{base_uri}graph/void"), (ONTOLOGY_FILE, f"{base_uri}ontology")):
+        store.bulk_load(path=str(release / name), format=pyoxigraph.RdfFormat.TURTLE,
+                        to_graph=pyoxigraph.NamedNode(graph))
     store.flush()
     count = len(store)
     del store  # release the RocksDB lock before readers open it
