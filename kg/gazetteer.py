@@ -78,7 +78,3 @@ def load_gazetteer(path: Path = GAZETTEER_FILE) -> tuple[GazetteerEntry, ...]:
 def _relative(term: object) -> str:
     text = str(term)
     return text.removeprefix(_PLACEHOLDER_BASE) if isinstance(term, URIRef) else text
-
-
-def by_slug(path: Path = GAZETTEER_FILE) -> dict[str, GazetteerEntry]:
-    return {entry.slug: entry for entry in load_gazetteer(path)}

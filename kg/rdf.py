@@ -16,6 +16,7 @@ from rdflib import XSD, Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
 from kg import __version__
+from kg.corpus import references
 from kg.gazetteer import GazetteerEntry
 from kg.model import DateValue, Entity, Extraction, Mention, Quantity, Relation, Sentence
 from kg.resolve import Resolution
@@ -99,8 +100,6 @@ class GraphBuilder:
         g.add((art, DCTERMS.source, Literal(f"seeds/{article.doc_id}.txt")))
         g.add((art, NIF.beginIndex, Literal(0, datatype=XSD.nonNegativeInteger)))
         g.add((art, NIF.endIndex, Literal(len(article.text), datatype=XSD.nonNegativeInteger)))
-        from kg.corpus import references
-
         for url in references(article):
             g.add((art, DCTERMS.references, URIRef(url)))
         for block in article.excluded():

@@ -1,10 +1,27 @@
-"""`kg serve`: the Flask app under gunicorn (several workers), or Flask's dev server with --debug."""
+"""`kg serve`: the Flask app under gunicorn (several workers), or Flask's dev server with --debug.
+
+Gunicorn runs ``gthread`` workers: each worker is a process with a few request threads and
+as many query executors (``server.sparql_exec``), and keeps connections alive between
+requests, which SPARQL clients sending many small queries benefit from. The metrics of all
+workers are added up through prometheus-client's multiprocess mode, whose folder is prepared
+here before the app (and so ``prometheus_client``) is imported.
+"""
 
 from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 
 from kg.config import Settings
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+THREADS_ENV = "KG_THREADS"
+DEFAULT_THREADS = 4
 
 
 class _Gunicorn(BaseApplication):
@@ -21,11 +38,70 @@ class _Gunicorn(BaseApplication):
         return self.application
 
 
-def run(settings: Settings, host: str, port: int, workers: int, debug: bool = False) -> None:
-    from server import create_app
+def prepare_metrics_dir() -> tuple[Path, bool]:
+    """An empty folder for the workers' metric files; (folder, whether we made it).
 
-    app = create_app(settings)
+    A folder given in the environment is emptied (prometheus-client needs that between runs);
+    otherwise a temporary one is made and removed when the server stops.
+    """
+    given = os.environ.get(MULTIPROC_ENV)
+    if given:
+        folder = Path(given)
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("*.db"):
+            stale.unlink()
+        return folder, False
+    folder = Path(tempfile.mkdtemp(prefix="kg-metrics-"))
+    os.environ[MULTIPROC_ENV] = str(folder)
+    return folder, True
+
+
+def _post_worker_init(worker) -> None:
+    """Start the query executors as soon as a worker exists, not on its first query."""
+    worker.wsgi.extensions["kg_executors"].warm()
+
+
+def _child_exit(server, worker) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def run(
+    settings: Settings, host: str, port: int, workers: int, debug: bool = False,
+    threads: int | None = None,
+) -> None:
+    threads = threads or int(os.environ.get(THREADS_ENV, DEFAULT_THREADS))
+    os.environ.setdefault(THREADS_ENV, str(threads))  # the app sizes its executor pool on it
     if debug:
-        app.run(host=host, port=port, debug=True)
+        from server import create_app
+
+        create_app(settings).run(host=host, port=port, debug=True)
         return
-    _Gunicorn(app, {"bind": f"{host}:{port}", "workers": workers, "timeout": 120}).run()
+    if os.environ.get("KG_ADMIN_TOKEN") and workers != 1:
+        # The admin working copy is owned by one process; threads still serve concurrently.
+        print(f"kg serve: KG_ADMIN_TOKEN is set, so 1 worker instead of {workers}", file=sys.stderr)
+        workers = 1
+    folder, made = prepare_metrics_dir()
+    try:
+        from server import create_app  # after the metrics folder is set: prometheus reads it
+
+        app = create_app(settings)
+        options = {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "worker_class": "gthread",
+            "threads": threads,
+            "keepalive": 5,
+            "timeout": 120,  # a stuck worker; queries have their own, much shorter, limit
+            "graceful_timeout": 10,
+            "limit_request_line": 8190,  # long GET queries; longer ones should be POSTed
+            "accesslog": None,  # the app writes JSON access lines itself (server.ops)
+            "post_worker_init": _post_worker_init,
+            "child_exit": _child_exit,
+            "control_socket_disable": True,  # several servers may run side by side
+        }
+        _Gunicorn(app, options).run()
+    finally:
+        if made:
+            shutil.rmtree(folder, ignore_errors=True)

@@ -219,8 +219,9 @@ def pattern_verbs(ctx: Context, sent: Span) -> Iterator[RawRelation]:
         subject, conf = ctx.actor(subj_tok)
         dobj = next((c for c in verb.children if c.dep_ == "dobj"), None)
         if lemma in PROPOSE_VERBS and subject is not None and dobj is not None:
-            if lemma in ("put", "make") and not _has_particle(verb, lemma):
-                continue
+            if lemma == "put" and not any(c.dep_ == "prt" and c.lower_ in ("forth", "forward")
+                                          for c in verb.children):
+                continue  # 'put forth a plan' proposes; 'put' alone does not
             named = ctx.entity(dobj)
             if named is not None and named.label_ == "AGREEMENT":
                 yield RawRelation("proposes", subject, named, sent, "verb-propose", conf)
@@ -253,13 +254,6 @@ def pattern_verbs(ctx: Context, sent: Span) -> Iterator[RawRelation]:
                 yield RawRelation("openedOn", owner, when, sent, "verb-open", 0.85)
             elif (only := ctx.only_facility(sent)) is not None:
                 yield RawRelation("openedOn", only, when, sent, "verb-open-sole-facility", 0.75)
-
-
-def _has_particle(verb: Token, lemma: str) -> bool:
-    wanted = {"put": {"forth", "forward"}, "make": set()}[lemma]
-    if lemma == "make":
-        return True
-    return any(c.dep_ == "prt" and c.lower_ in wanted for c in verb.children)
 
 
 def _agreement(ctx: Context, noun: Token, proposer: Span | None) -> AgreementRef:
