@@ -120,7 +120,8 @@ def entity_cleanup(doc: Doc) -> Doc:
             if alias is not None and match.start() >= expansion.end_char:
                 extra.append(Span(doc, alias.start, alias.end, label=expansion.label_,
                                   kb_id=expansion.kb_id_, span_id=expansion.id_))
-    doc.ents = filter_spans(extra + kept) if extra else filter_spans(kept)
+    kept = filter_spans(extra + kept)
+    doc.ents = filter_spans(kept + mentions.surname_mentions(doc, kept))
     doc._.roles = roles
     doc._.leaders = leaders
     doc._.acronyms = acronyms

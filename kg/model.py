@@ -110,6 +110,8 @@ class Relation:
     confidence: float
     evidence_start: int
     evidence_end: int
+    when: DateValue | None = None  # set when the sentence dates or places the fact:
+    where: Mention | None = None  # it is then also published as an n-ary kg:Event
 
 
 @dataclass(frozen=True)

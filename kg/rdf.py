@@ -200,6 +200,29 @@ class GraphBuilder:
         self.graph.add((node, RDF.object, obj))
         self._provenance(node, relation.sentence, relation.extractor, relation.confidence,
                          relation.evidence_start, relation.evidence_end)
+        if relation.when is not None or relation.where is not None:
+            self.add_event(relation, subject, predicate, obj, res)
+
+    def add_event(self, relation: Relation, subject: URIRef, predicate: URIRef, obj, res) -> None:
+        """The n-ary form of a fact the sentence dates or places: actor, target, when, where."""
+        g = self.graph
+        node = self.minter.node("event", _hash(self.doc_id, subject, predicate, obj,
+                                               relation.sentence.start))
+        g.add((node, RDF.type, self.kg.Event))
+        g.add((node, self.kg.relation, predicate))
+        g.add((node, self.kg.actor, subject))
+        if isinstance(obj, URIRef) and isinstance(relation.obj, Mention):
+            g.add((node, self.kg.target, obj))
+        if relation.predicate == "meetsWith":
+            g.add((node, SCHEMA.attendee, subject))
+            g.add((node, SCHEMA.attendee, obj))
+        if relation.when is not None:
+            g.add((node, SCHEMA.startDate,
+                   Literal(relation.when.lexical, datatype=XSD[relation.when.datatype])))
+        if relation.where is not None and (place := res.entity(relation.where)) is not None:
+            g.add((node, SCHEMA.location, self.entity_iri(place)))
+        self._provenance(node, relation.sentence, relation.extractor, relation.confidence,
+                         relation.evidence_start, relation.evidence_end)
 
     def _term(self, value: object, res: Resolution, sentence: Sentence):
         if isinstance(value, Mention):

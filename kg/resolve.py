@@ -47,7 +47,8 @@ def normalise(name: str) -> str:
 def slugify(label: str) -> str:
     ascii_ = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
     ascii_ = re.sub(r"['’]", "", ascii_)
-    return re.sub(r"[^A-Za-z0-9.-]+", "_", ascii_).strip("_") or "entity"
+    # no leading or trailing dot or dash: 'X.' would need escaping in Turtle (res:X\.)
+    return re.sub(r"[^A-Za-z0-9.-]+", "_", ascii_).strip("_.-") or "entity"
 
 
 @dataclass

@@ -54,7 +54,7 @@ def describe(ds: Dataset, base_uri: str) -> Graph:
     g.add((dataset, VOID.classes, _int(len({o for _, p, o in triples if p == RDF.type}))))
     g.add((dataset, VOID.sparqlEndpoint, URIRef(f"{base_uri}sparql")))
     g.add((dataset, VOID.uriSpace, Literal(f"{base_uri}resource/")))
-    g.add((dataset, VOID.uriLookupEndpoint, URIRef(f"{base_uri}resource/")))
+    g.add((dataset, VOID.uriLookupEndpoint, URIRef(f"{base_uri}resource/?uri=")))
     for name in DUMPS:
         g.add((dataset, VOID.dataDump, URIRef(f"{base_uri}dumps/{name}")))
         g.add((dataset, VOID.feature, URIRef(FORMATS[name])))

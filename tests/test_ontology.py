@@ -157,6 +157,8 @@ BAD_EXAMPLES = {
                       "xsd:integer or xsd:decimal"),
     "FactFromTextShape": ("res:Rubio kg:criticises res:Bukele .", "without a kg:Assertion"),
     "ObjectFactShape": (FACT.replace("res:Rubio", "res:Unknown"), "described person"),
+    "EventShape": (f"<event/1> a kg:Event ; kg:relation kg:meetsWith ; kg:actor res:Bukele ; "
+                   f"kg:target res:Rubio ; {PROVENANCE} .", "needs a schema:startDate or a schema:location"),
     "ValueFactShape": ('res:Bukele kg:openedOn "last year" .', "xsd:date, xsd:gYearMonth or xsd:gYear"),
 }
 

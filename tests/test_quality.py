@@ -117,3 +117,21 @@ def test_relative_dates_need_the_article_date(tmp_path: Path, base_uri: str):
     build(settings, progress=lambda _m: None)
     rows = select(settings, "SELECT ?g ?d WHERE { GRAPH ?g { ?e kg:openedOn ?d } }")
     assert {(r["g"].rsplit("/", 1)[-1], r["d"]) for r in rows} == {("bridge", "2025-02-03")}
+
+
+def test_dated_or_placed_facts_become_events(unseen: Settings, built: Settings):
+    meeting = select(unseen, """SELECT ?a ?t ?place WHERE { ?e a kg:Event ;
+        kg:relation kg:meetsWith ; kg:actor/rdfs:label ?a ; kg:target/rdfs:label ?t ;
+        schema:location/rdfs:label ?place }""")
+    assert {(r["a"], r["t"], r["place"]) for r in meeting} == \
+        {("Claire Dumont", "Greg Lindqvist", "Regina")}
+    withdrawal = select(built, """SELECT ?who ?date WHERE { ?e a kg:Event ;
+        kg:relation kg:withdrawnBy ; kg:actor res:Asylum_Cooperative_Agreements ;
+        kg:target/kg:ledBy/rdfs:label ?who ; schema:startDate ?date }""")
+    assert [(r["who"], r["date"]) for r in withdrawal] == [("Joe Biden", "2021-02")]
+
+
+def test_membership_from_appositions(unseen: Settings):
+    rows = select(unseen, "SELECT ?p ?g WHERE { ?x kg:memberOf ?y . ?x rdfs:label ?p . "
+                          "?y rdfs:label ?g }")
+    assert ("Dana Ruel", "Saskatchewan New Democratic Party") in {(r["p"], r["g"]) for r in rows}

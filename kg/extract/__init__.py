@@ -131,10 +131,11 @@ def _to_relation(raw: RawRelation, mention_of, sentences, sentence_of) -> Relati
     obj = _end(raw.obj, mention_of, sentence_of)
     if subject is None or obj is None or subject == obj:
         return None
+    where = mention_of.get((raw.where.start_char, raw.where.end_char)) if raw.where else None
     return Relation(
         predicate=raw.predicate, subject=subject, obj=obj, sentence=sentence,
         extractor=f"relations/{raw.pattern}@{EXTRACTOR_VERSION}", confidence=raw.confidence,
-        evidence_start=sentence.start, evidence_end=sentence.end,
+        evidence_start=sentence.start, evidence_end=sentence.end, when=raw.when, where=where,
     )
 
 

@@ -282,3 +282,12 @@ def named_agreements(doc: Doc, taken: set[int]) -> list[Span]:
         if len(span) >= 2:
             found.append(Span(doc, span.start, span.end, label="AGREEMENT"))
     return found
+
+
+def surname_mentions(doc: Doc, ents: list[Span]) -> list[Span]:
+    """'Dumont pitched the plan': once an article has named 'Claire Dumont', her surname alone
+    is a mention of her even where NER missed it."""
+    surnames = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) > 1}
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    return [Span(doc, t.i, t.i + 1, label="PERSON") for t in doc
+            if t.text in surnames and t.i not in taken and t.pos_ == "PROPN"]

@@ -51,6 +51,8 @@ class RawRelation:
     sentence: Span
     pattern: str
     confidence: float
+    when: DateValue | None = None  # an event's date and place, when the clause gives them:
+    where: Span | None = None  # the fact then also becomes an n-ary event node
 
 
 @dataclass
@@ -94,6 +96,13 @@ class Context:
         if a.text == b.text or (a.ent_id_ and a.ent_id_ == b.ent_id_):
             return True
         return any({a.text, b.text} == {self.doc.text[s:e], acr} for s, e, acr in self.acronyms)
+
+    def is_person(self, span: Span) -> bool:
+        """A person, or a lone surname NER mislabelled ('Kamau' after 'Wanjiru Kamau')."""
+        if span.label_ == "PERSON":
+            return True
+        return len(span) == 1 and any(m.label_ == "PERSON" and len(m) > 1 and m[-1].text == span.text
+                                      for m in self.mentions)
 
     def is_country(self, span: Span) -> bool:
         return bool(span.ent_id_) and span.ent_id_ in self.countries
@@ -223,11 +232,13 @@ def pattern_verbs(ctx: Context, sent: Span) -> Iterator[RawRelation]:
                                           for c in verb.children):
                 continue  # 'put forth a plan' proposes; 'put' alone does not
             named = ctx.entity(dobj)
+            when, where = when_where(ctx, verb)
             if named is not None and named.label_ == "AGREEMENT":
-                yield RawRelation("proposes", subject, named, sent, "verb-propose", conf)
+                yield RawRelation("proposes", subject, named, sent, "verb-propose", conf,
+                                  when, where)
             elif dobj.lemma_.lower() in DEAL_NOUNS:
                 yield RawRelation("proposes", subject, _agreement(ctx, dobj, subject), sent,
-                                  "verb-propose", conf)
+                                  "verb-propose", conf, when, where)
         elif lemma in ENDORSE_VERBS and subject is not None and dobj is not None:
             target = _target(ctx, dobj)
             if target is not None:
@@ -243,8 +254,9 @@ def pattern_verbs(ctx: Context, sent: Span) -> Iterator[RawRelation]:
                         if pobj.dep_ == "pobj":
                             agreement = _named_agreement(ctx, pobj, sent)
                             if agreement is not None:
+                                when, where = when_where(ctx, verb, prep)
                                 yield RawRelation("withdrawnBy", agreement, subject, sent,
-                                                  "verb-withdraw", min(conf, 0.85))
+                                                  "verb-withdraw", min(conf, 0.85), when, where)
         elif lemma in OPEN_VERBS:
             when = _date_in(ctx, verb)
             if when is None:
@@ -292,24 +304,93 @@ def pattern_deal_nouns(ctx: Context, sent: Span) -> Iterator[RawRelation]:
                                   proposer), sent, "noun-proposal", 0.8)
 
 
+def when_where(ctx: Context, *heads: Token) -> tuple[DateValue | None, Span | None]:
+    """The date ('on Monday', 'in May 2024') and place ('in Kampala') a clause attaches to its
+    verb or noun, so that a fact can keep them as an event rather than lose them."""
+    when, where = None, None
+    for head in heads:
+        for child in head.children:
+            if child.dep_ == "npadvmod" and when is None:
+                when = _date_at(ctx, child)
+            if child.dep_ != "prep" or child.lower_ not in ("in", "on", "at", "during"):
+                continue
+            for pobj in child.children:
+                if pobj.dep_ != "pobj":
+                    continue
+                when = when or _date_at(ctx, pobj)
+                place = ctx.entity(pobj, through_compounds=False)
+                if where is None and place is not None and place.label_ in ("GPE", "LOC", "FAC"):
+                    where = place
+    return when, where
+
+
+def _date_at(ctx: Context, token: Token) -> DateValue | None:
+    return next((v for v in ctx.dates if v.start <= token.idx < v.end), None)
+
+
 def pattern_meetings(ctx: Context, sent: Span) -> Iterator[RawRelation]:
-    """'Following a meeting with Rubio, Bukele announced', 'after his meeting with Bukele'."""
-    for noun in sent:
-        if noun.lemma_.lower() != "meeting":
-            continue
-        other = None
-        for prep in noun.children:
-            if prep.dep_ == "prep" and prep.lower_ == "with":
-                other = next((ctx.entity(p) for p in prep.children if p.dep_ == "pobj"), None)
-        if other is None or other.label_ != "PERSON":
-            continue
-        host = next((ctx.entity(c) for c in noun.children if c.dep_ == "poss"), None)
-        if host is None:
-            governor = noun.head.head if noun.dep_ == "pobj" else None
-            if governor is not None and governor.pos_ in ("VERB", "AUX"):
+    """'Following a meeting with Rubio, Bukele announced', 'after his meeting with Bukele',
+    'Kamau met Uganda's minister, Moses Ssekandi, in Kampala in May'."""
+    for token in sent:
+        lemma = token.lemma_.lower()
+        if lemma == "meeting" and token.pos_ == "NOUN":
+            other = None
+            for prep in token.children:
+                if prep.dep_ == "prep" and prep.lower_ == "with":
+                    other = next((ctx.entity(p) for p in prep.children if p.dep_ == "pobj"), None)
+            host = next((ctx.entity(c) for c in token.children if c.dep_ == "poss"), None)
+            governor = token.head.head if token.dep_ == "pobj" else None
+            if host is None and governor is not None and governor.pos_ in ("VERB", "AUX"):
                 host, _ = ctx.actor(subject_of(governor))
-        if host is not None and host.label_ == "PERSON" and host.text != other.text:
-            yield RawRelation("meetsWith", host, other, sent, "noun-meeting", 0.85)
+            heads = (token,) if governor is None else (token, governor)
+            pattern = "noun-meeting"
+        elif lemma == "meet" and token.pos_ == "VERB":
+            host, _ = ctx.actor(subject_of(token))
+            dobj = next((c for c in token.children if c.dep_ == "dobj"), None)
+            other = ctx.entity(dobj)
+            if other is None and dobj is not None:  # 'met Uganda's minister, Moses Ssekandi'
+                other = next((ctx.entity(c) for c in dobj.children if c.dep_ == "appos"), None)
+            if other is None:
+                for prep in token.children:
+                    if prep.dep_ == "prep" and prep.lower_ == "with":
+                        other = next((ctx.entity(p) for p in prep.children if p.dep_ == "pobj"),
+                                     None)
+            heads, pattern = (token,), "verb-meet"
+        else:
+            continue
+        if host is None or other is None or host.text == other.text:
+            continue
+        if ctx.is_person(host) and other.label_ == "PERSON":
+            when, where = when_where(ctx, *heads)
+            yield RawRelation("meetsWith", host, other, sent, pattern, 0.85, when, where)
+
+
+def pattern_membership(ctx: Context, sent: Span) -> Iterator[RawRelation]:
+    """'Dana Ruel, a member of the Saskatchewan New Democratic Party' and 'a member of the
+    Storting from the Labour Party' -> memberOf; a former member is not one."""
+    for span in ctx.mentions:
+        if span.label_ != "PERSON" or not (sent.start <= span.start < sent.end):
+            continue
+        for noun in span.root.children:
+            if noun.dep_ != "appos" or noun.lemma_.lower() != "member":
+                continue
+            if any(c.lower_ in ("former", "ex") for c in noun.children):
+                continue
+            for prep in noun.children:
+                if prep.dep_ != "prep" or prep.lower_ not in ("of", "from"):
+                    continue
+                for pobj in prep.children:
+                    group = ctx.entity(pobj, through_compounds=False) if pobj.dep_ == "pobj" \
+                        else None
+                    if group is not None and group.label_ == "ORG":
+                        yield RawRelation("memberOf", span, group, sent, "appositive-member", 0.85)
+                    for sub in pobj.children:  # 'of the Storting from the Labour Party'
+                        if sub.dep_ == "prep" and sub.lower_ == "from":
+                            for party in sub.children:
+                                found = ctx.entity(party, through_compounds=False)
+                                if found is not None and found.label_ == "ORG":
+                                    yield RawRelation("memberOf", span, found, sent,
+                                                      "appositive-member", 0.8)
 
 
 def pattern_values(ctx: Context, sent: Span) -> Iterator[RawRelation]:
@@ -488,6 +569,7 @@ PATTERNS: tuple[Callable[[Context, Span], Iterator[RawRelation]], ...] = (
     pattern_verbs,
     pattern_deal_nouns,
     pattern_meetings,
+    pattern_membership,
     pattern_values,
     pattern_places,
     pattern_possessive_places,
