@@ -32,7 +32,8 @@ class _Gunicorn(BaseApplication):
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # e.g. the control socket exists from gunicorn 27 on
+                self.cfg.set(key, value)
 
     def load(self):
         return self.application
@@ -72,7 +73,7 @@ def run(
     threads: int | None = None,
 ) -> None:
     threads = threads or int(os.environ.get(THREADS_ENV, DEFAULT_THREADS))
-    os.environ.setdefault(THREADS_ENV, str(threads))  # the app sizes its executor pool on it
+    os.environ[THREADS_ENV] = str(threads)  # the app sizes its executor pool on it
     if debug:
         from server import create_app
 

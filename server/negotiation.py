@@ -34,7 +34,9 @@ class Format:
 
 #: SELECT and ASK results, JSON first: it is what most clients want and what */* gets.
 BINDINGS: tuple[Format, ...] = (
-    Format("json", "application/sparql-results+json", ("application/json",), ("json", "srj"), "srj"),
+    Format(
+        "json", "application/sparql-results+json", ("application/json",), ("json", "srj"), "srj"
+    ),
     Format(
         "xml", "application/sparql-results+xml", ("application/xml", "text/xml"), ("xml", "srx"),
         "srx",

@@ -85,7 +85,11 @@ def _json_term(term: Term) -> dict:
 
 def _json(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
     bindings = [
-        {var: _json_term(term) for var, term in zip(variables, row) if term is not None}
+        {
+            var: _json_term(term)
+            for var, term in zip(variables, row, strict=True)
+            if term is not None
+        }
         for row in rows
     ]
     document = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
@@ -133,7 +137,7 @@ def _xml(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
     out.append("</head><results>")
     for row in rows:
         out.append("<result>")
-        for var, term in zip(variables, row):
+        for var, term in zip(variables, row, strict=True):
             if term is not None:
                 out.append(f"<binding name={_attr(var)}>{_xml_term(term)}</binding>")
         out.append("</result>")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _TOKENS = re.compile(
     r"""
@@ -56,6 +57,17 @@ class Shape:
 
 def shape(text: str) -> Shape:
     """Upper-cased bare words of ``text`` outside strings, IRIs, comments and names."""
+    # Clients repeat their queries, and a lookup is cheaper than a scan; long texts are not
+    # kept, so the cache stays small (at most 1024 x 4 KiB).
+    return _remembered(text) if len(text) <= 4096 else _scan(text)
+
+
+@lru_cache(maxsize=1024)
+def _remembered(text: str) -> Shape:
+    return _scan(text)
+
+
+def _scan(text: str) -> Shape:
     words: list[str] = []
     for match in _TOKENS.finditer(text):
         word = match.group("word")

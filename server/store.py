@@ -2,11 +2,17 @@
 
 Each worker process opens the release folder read-only; checking the link's target on each
 request costs one ``readlink`` and lets a rebuild go live without restarting the server.
+
+On an admin server (``KG_ADMIN_TOKEN`` set) the data may have been edited since the release was
+built; ``redirect`` then names the store to read instead: the newest read-only snapshot of the
+admin working copy (see ``server.sparql_admin``). The release folder itself never changes.
 """
 
 from __future__ import annotations
 
+import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph
@@ -19,19 +25,51 @@ class NoPublication(RuntimeError):
 
 
 class StoreHolder:
-    def __init__(self, dist: Path) -> None:
+    def __init__(
+        self, dist: Path, redirect: Callable[[Publication], Path] | None = None
+    ) -> None:
         self.dist = dist
+        self.redirect = redirect
         self._lock = threading.Lock()
+        self._seen: tuple[str, Publication] | None = None  # (link target, its publication)
         self._publication: Publication | None = None
+        self._path: Path | None = None
         self._store: pyoxigraph.Store | None = None
 
-    def get(self) -> tuple[Publication, pyoxigraph.Store]:
+    def publication(self) -> Publication:
+        """The live publication, without opening its store (the SPARQL executors do that).
+
+        One ``readlink`` per request: while the link still names the same release folder
+        (releases are immutable), the publication found for it last time is still right.
+        """
+        try:
+            target = os.readlink(self.dist)
+        except OSError:
+            target = None
+        seen = self._seen
+        if target is not None and seen is not None and seen[0] == target:
+            return seen[1]
         publication = Publication.current(self.dist)
         if publication is None:
-            raise NoPublication(f"no publication at {self.dist}: run `kg build` first")
+            raise NoPublication(
+                f"no publication at {self.dist}: nothing has been built yet; run `kg build`"
+            )
+        if target is not None:
+            self._seen = (target, publication)
+        return publication
+
+    def store_path(self, publication: Publication) -> Path:
+        """The store to read for ``publication``: its own, or the admin snapshot."""
+        return self.redirect(publication) if self.redirect else publication.store_path
+
+    def get(self) -> tuple[Publication, pyoxigraph.Store]:
+        publication = self.publication()
+        path = self.store_path(publication)
         with self._lock:
-            if self._publication is None or self._publication.root != publication.root:
-                self._store = pyoxigraph.Store.read_only(str(publication.store_path))
+            if self._store is None or self._path != path:
+                self._store = None  # let RocksDB release the old release first
+                self._store = pyoxigraph.Store.read_only(str(path))
+                self._path = path
                 self._publication = publication
-            assert self._store is not None
+            assert self._publication is not None
             return self._publication, self._store

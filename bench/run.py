@@ -1,0 +1,459 @@
+"""Endpoint benchmark: our `/sparql` (kg serve) against `oxigraph serve` and pyoxigraph in-process.
+
+    .venv/bin/python bench/run.py [--rebuild] [--requests 2000] [--out bench/results.md]
+
+Builds the seeds once into ``bench/.work/dist`` (reused afterwards; ``--rebuild`` forces a new
+build), loads the very same quads into a separate location for the Oxigraph server, starts
+both servers on 127.0.0.1, and sends the same queries to each with 1 and 4 concurrent clients.
+Throughput is reported as a ratio to ``oxigraph serve`` measured in the same run, because
+absolute numbers drift on a shared two-core machine. The server processes' CPU time per
+request (read from /proc) is reported too: it does not depend on what else runs.
+
+Every loop is bounded by a request count and a time cap; nothing leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kg.config import Settings  # noqa: E402
+from kg.publication import Publication  # noqa: E402
+
+WORK = ROOT / "bench" / ".work"
+BASE = "http://127.0.0.1:5000/"
+ACCEPT_JSON = "application/sparql-results+json"
+TIME_CAP = 60.0  # seconds, per measurement: a bound even if a server gets very slow
+CLIENTS = (1, 4)
+TARGETS = ("oxigraph serve", "kg serve", "kg serve, no cache", "gunicorn floor")
+
+
+@dataclass
+class Workload:
+    name: str
+    description: str
+    queries: list[str]
+    requests: int  # per client
+
+
+@dataclass
+class Measurement:
+    target: str
+    workload: str
+    clients: int
+    requests: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    cpu_seconds: float | None = None
+
+    @property
+    def throughput(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def latency_ms(self, quantile: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return 1000 * ordered[min(len(ordered) - 1, int(quantile * len(ordered)))]
+
+
+# Setting up: publication, Oxigraph location, servers ----------------------------------------
+
+
+def publication(rebuild: bool) -> Publication:
+    dist = WORK / "dist"
+    current = Publication.current(dist)
+    if current is None or rebuild:
+        from kg.build import build
+
+        print("building the seeds into", dist, flush=True)
+        build(Settings.from_env(base_uri=BASE, dist_dir=dist), progress=lambda _m: None)
+        current = Publication.current(dist)
+    assert current is not None
+    return current
+
+
+def oxigraph_cli() -> str:
+    found = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
+        "oxigraph"
+    )
+    if found is None:
+        raise SystemExit("the `oxigraph` CLI (PyPI package oxigraph) is not installed")
+    return found
+
+
+def oxigraph_location(release: Publication) -> Path:
+    """The same quads as our store (dumped from it), loaded by the Oxigraph CLI itself."""
+    location = WORK / "oxigraph" / release.release_id
+    if (location / "LOADED").exists():
+        return location
+    shutil.rmtree(WORK / "oxigraph", ignore_errors=True)
+    location.mkdir(parents=True)
+    quads = WORK / "all.nq"
+    ox.Store.read_only(str(release.store_path)).dump(str(quads), format=ox.RdfFormat.N_QUADS)
+    subprocess.run(
+        [oxigraph_cli(), "load", "--location", str(location), "--file", str(quads)],
+        check=True, capture_output=True,
+    )
+    (location / "LOADED").write_text(release.release_id)
+    return location
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited early: {url}")
+        try:
+            status, _ = get(url, "ASK {}")
+            if status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"server did not start: {url}")
+
+
+def start_kg(port: int, workers: int, threads: int, cache_mb: int) -> subprocess.Popen:
+    env = dict(os.environ, KG_DIST=str(WORK / "dist"), KG_BASE_URI=BASE, KG_THREADS=str(threads),
+               KG_ACCESS_LOG="off", KG_QUERY_CACHE_MB=str(cache_mb))
+    env.pop("KG_ADMIN_TOKEN", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(workers)],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+
+def floor_app(environ, start_response):
+    """The least a gunicorn-served Python endpoint can do: a fixed answer, no Flask, no query."""
+    body = b'{"head":{"vars":[]},"results":{"bindings":[]}}'
+    start_response("200 OK", [("Content-Type", ACCEPT_JSON), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def start_floor(port: int, workers: int, threads: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT / "bench"), "-k", "gthread",
+         "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
+         "--no-control-socket", "--log-level", "warning", "run:floor_app"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+
+def start_oxigraph(location: Path, port: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [oxigraph_cli(), "serve-read-only", "--location", str(location), "--bind",
+         f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and all its live descendants (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{current}/task").iterdir():
+                children = (task / "children").read_text().split()
+                pending.extend(int(c) for c in children)
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+    return total
+
+
+# Load generation -----------------------------------------------------------------------------
+
+
+def get(url: str, query: str, conn: http.client.HTTPConnection | None = None) -> tuple[int, bytes]:
+    parts = urllib.parse.urlsplit(url)
+    own = conn is None
+    conn = conn or http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        conn.request("GET", f"{parts.path}?{urllib.parse.urlencode({'query': query})}",
+                     headers={"Accept": ACCEPT_JSON})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        if own:
+            conn.close()
+
+
+def client(job: tuple[str, list[str], int, int, float]) -> tuple[int, int, list[float]]:
+    """One client: ``count`` requests on one keep-alive connection (reopened if closed)."""
+    url, queries, count, offset, deadline = job
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    done, errors, latencies = 0, 0, []
+    targets = [
+        f"{parts.path}?{urllib.parse.urlencode({'query': q})}" for q in queries
+    ]
+    for i in range(count):
+        if time.time() > deadline:
+            break
+        started = time.perf_counter()
+        try:
+            conn.request("GET", targets[(offset + i) % len(targets)],
+                         headers={"Accept": ACCEPT_JSON})
+            response = conn.getresponse()
+            response.read()
+            ok = response.status == 200
+            if response.will_close:
+                conn.close()
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        except (OSError, http.client.HTTPException):
+            ok = False
+            conn.close()
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        latencies.append(time.perf_counter() - started)
+        done += 1
+        errors += not ok
+    conn.close()
+    return done, errors, latencies
+
+
+def measure_http(
+    target: str, url: str, workload: Workload, clients: int, pool, pid: int | None
+) -> Measurement:
+    warm = [(url, workload.queries, min(100, workload.requests), i, time.time() + TIME_CAP)
+            for i in range(clients)]
+    pool.map(client, warm)
+    deadline = time.time() + TIME_CAP
+    jobs = [(url, workload.queries, workload.requests, i * 7919, deadline) for i in range(clients)]
+    cpu_before = cpu_seconds(pid) if pid else None
+    started = time.perf_counter()
+    results = pool.map(client, jobs)
+    elapsed = time.perf_counter() - started
+    result = Measurement(target, workload.name, clients, seconds=elapsed)
+    if cpu_before is not None and pid:
+        result.cpu_seconds = cpu_seconds(pid) - cpu_before
+    for done, errors, latencies in results:
+        result.requests += done
+        result.errors += errors
+        result.latencies.extend(latencies)
+    return result
+
+
+def measure_inprocess(store: ox.Store, workload: Workload, clients: int) -> Measurement:
+    """pyoxigraph itself, answering and serialising to JSON, with ``clients`` threads."""
+
+    def run(offset: int) -> list[float]:
+        latencies = []
+        deadline = time.time() + TIME_CAP
+        for i in range(workload.requests):
+            if time.time() > deadline:
+                break
+            started = time.perf_counter()
+            query = workload.queries[(offset + i) % len(workload.queries)]
+            store.query(query, use_default_graph_as_union=True).serialize(
+                format=ox.QueryResultsFormat.JSON
+            )
+            latencies.append(time.perf_counter() - started)
+        return latencies
+
+    run(0)
+    with ThreadPoolExecutor(clients) as threads:
+        started = time.perf_counter()
+        outcomes = list(threads.map(run, [i * 7919 for i in range(clients)]))
+        elapsed = time.perf_counter() - started
+    result = Measurement("pyoxigraph in-process", workload.name, clients, seconds=elapsed)
+    for latencies in outcomes:
+        result.requests += len(latencies)
+        result.latencies.extend(latencies)
+    return result
+
+
+# Workloads -----------------------------------------------------------------------------------
+
+
+def workloads(store: ox.Store, requests: int) -> list[Workload]:
+    entities = [
+        row["s"].value
+        for row in store.query(
+            "SELECT DISTINCT ?s WHERE { ?s a ?t "
+            f'FILTER(STRSTARTS(STR(?s), "{BASE}resource/")) }} ORDER BY ?s',
+            use_default_graph_as_union=True,
+        )
+    ]
+    if not entities:
+        raise SystemExit("the publication has no entities under resource/ to look up")
+    return [
+        Workload(
+            "lookup", "all (predicate, object) pairs of one entity, cycling over every entity",
+            [f"SELECT ?p ?o WHERE {{ <{s}> ?p ?o }}" for s in entities], requests,
+        ),
+        Workload(
+            "two-hop", "an entity's neighbours and their own (predicate, object) pairs",
+            [f"SELECT ?p ?x ?q ?y WHERE {{ <{s}> ?p ?x . ?x ?q ?y }}" for s in entities],
+            max(1, requests // 2),
+        ),
+        Workload(
+            "count", "entities per type over the whole graph (GROUP BY + COUNT)",
+            ["SELECT ?t (COUNT(?s) AS ?n) WHERE { ?s a ?t } GROUP BY ?t ORDER BY ?t"],
+            max(1, requests // 4),
+        ),
+    ]
+
+
+def check_same_answers(urls: dict[str, str], work: list[Workload]) -> None:
+    """A benchmark of wrong answers is worthless: both servers must agree, row for row."""
+    for workload in work:
+        for query in workload.queries[:5]:
+            answers = {}
+            for name, url in urls.items():
+                status, body = get(url, query)
+                if status != 200:
+                    raise SystemExit(f"{name} answered {status} to {query}")
+                rows = json.loads(body)["results"]["bindings"]
+                answers[name] = sorted(json.dumps(r, sort_keys=True) for r in rows)
+            first, *others = answers.values()
+            if any(o != first for o in others):
+                raise SystemExit(f"servers disagree on {query}")
+
+
+# Report --------------------------------------------------------------------------------------
+
+
+def report(
+    results: list[Measurement], work: list[Workload], release: Publication, config: dict
+) -> str:
+    reference = {
+        (m.workload, m.clients): m.throughput for m in results if m.target == "oxigraph serve"
+    }
+    lines = [
+        "# Endpoint benchmark",
+        "",
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `bench/run.py` on "
+        f"{os.cpu_count()} CPU(s), Python {platform.python_version()}, pyoxigraph "
+        f"{ox.__version__ if hasattr(ox, '__version__') else '?'}, release `{release.release_id}` "
+        f"({release.manifest.get('quads')} quads).",
+        "",
+        f"Our server: `kg serve` with {config['workers']} gunicorn gthread worker(s) x "
+        f"{config['threads']} thread(s), one query executor process per thread. Oxigraph: "
+        "`oxigraph serve-read-only --union-default-graph` over the same quads. Clients are "
+        "separate processes, one keep-alive connection each, on the same machine.",
+        "",
+        "Ratio = throughput / throughput of `oxigraph serve` for the same workload and clients "
+        "in this run. CPU/request = CPU time of all server processes (workers, executors) per "
+        "answered request.",
+        "",
+        "| workload | clients | target | req/s | ratio | median ms | p95 ms | CPU ms/req "
+        "| errors |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for m in results:
+        ref = reference.get((m.workload, m.clients))
+        ratio = f"{m.throughput / ref:.2f}x" if ref else "n/a"
+        cpu = f"{1000 * m.cpu_seconds / m.requests:.2f}" if m.cpu_seconds and m.requests else "-"
+        lines.append(
+            f"| {m.workload} | {m.clients} | {m.target} | {m.throughput:,.0f} | {ratio} | "
+            f"{m.latency_ms(0.5):.2f} | {m.latency_ms(0.95):.2f} | {cpu} | {m.errors} |"
+        )
+    lines += ["", "Workloads:", ""]
+    lines += [f"- **{w.name}** ({len(w.queries)} distinct queries): {w.description}." for w in work]
+    lines += ["", "What these numbers mean and what was tried: see `bench/README.md`.", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rebuild", action="store_true", help="build the seeds again")
+    parser.add_argument("--requests", type=int, default=2000, help="lookups per client")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of kg serve")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
+    parser.add_argument("--workloads", default="lookup,two-hop,count",
+                        help="comma-separated subset of lookup, two-hop, count")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
+    args = parser.parse_args(argv)
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    release = publication(args.rebuild)
+    location = oxigraph_location(release)
+    store = ox.Store.read_only(str(release.store_path))
+    wanted = set(args.workloads.split(","))
+    work = [w for w in workloads(store, args.requests) if w.name in wanted]
+
+    ports = {name: free_port() for name in TARGETS}
+    procs = {
+        "oxigraph serve": start_oxigraph(location, ports["oxigraph serve"]),
+        "kg serve": start_kg(ports["kg serve"], args.workers, args.threads, cache_mb=64),
+        "kg serve, no cache": start_kg(ports["kg serve, no cache"], args.workers, args.threads,
+                                       cache_mb=0),
+        "gunicorn floor": start_floor(ports["gunicorn floor"], args.workers, args.threads),
+    }
+    urls = {
+        name: f"http://127.0.0.1:{ports[name]}/{'query' if name == 'oxigraph serve' else 'sparql'}"
+        for name in TARGETS
+    }
+    results: list[Measurement] = []
+    try:
+        for name, proc in procs.items():
+            wait_ready(urls[name], proc)
+        check_same_answers({n: urls[n] for n in TARGETS if n != "gunicorn floor"}, work)
+        with multiprocessing.get_context("spawn").Pool(max(CLIENTS)) as pool:
+            for workload in work:
+                for clients in CLIENTS:
+                    for target in TARGETS:
+                        if target == "gunicorn floor" and workload is not work[0]:
+                            continue  # the floor does no query: once is enough
+                        m = measure_http(target, urls[target], workload, clients, pool,
+                                         procs[target].pid)
+                        results.append(m)
+                        _progress(m)
+                    m = measure_inprocess(store, workload, clients)
+                    results.append(m)
+                    _progress(m)
+    finally:
+        for proc in procs.values():
+            stop(proc)
+    text = report(results, work, release, {"workers": args.workers, "threads": args.threads})
+    args.out.write_text(text)
+    print(f"wrote {args.out}")
+    return 0
+
+
+def _progress(m: Measurement) -> None:
+    print(f"{m.workload:8} {m.clients} client(s) {m.target:22} {m.throughput:8,.0f} req/s "
+          f"median {m.latency_ms(0.5):6.2f} ms errors {m.errors}", flush=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,54 @@
+"""SPARQL 1.1 Update over the protocol (section 2.2): only on an admin server, only with the token.
+
+The update runs in the admin writer process as one transaction (Oxigraph applies a request
+all-or-nothing), within ``KG_UPDATE_TIMEOUT``; see ``server.sparql_admin`` for where it goes.
+``LOAD`` and ``SERVICE`` are refused like ``SERVICE`` in queries: the server fetches nothing.
+"""
+
+from __future__ import annotations
+
+from flask import Response, current_app
+from werkzeug.datastructures import MultiDict
+
+from server import ops
+from server.limits import problem
+from server.sparql_admin import Admin, refusal
+from server.sparql_exec import ExecutorError
+from server.sparql_syntax import shape
+
+
+def run_update(updates: list[str], params: MultiDict) -> Response:
+    refused = refusal()
+    if refused is not None:
+        return refused
+    if len(updates) != 1:
+        return problem(400, f"the request has {len(updates)} `update` parameters; send one")
+    text = updates[0]
+    if not text.strip():
+        return problem(400, "the update is empty")
+    if "using-graph-uri" in params or "using-named-graph-uri" in params:
+        return problem(
+            400, "using-graph-uri and using-named-graph-uri are not supported; write USING / "
+            "USING NAMED clauses in the update instead"
+        )
+    looks = shape(text)
+    if looks.loads or looks.calls_service:
+        return problem(400, "LOAD and SERVICE are disabled: the server makes no outbound requests")
+    admin: Admin = current_app.extensions["kg_admin"]
+    publication = current_app.extensions["kg_store"].publication()
+    try:
+        reply = admin.write(
+            publication, "update", text=text, base_iri=current_app.config["KG_SETTINGS"].base_uri
+        )
+    except ExecutorError as exc:
+        ops.count_error("update_stopped")
+        return problem(503, f"update stopped, nothing was changed: {exc}", {"Retry-After": "1"})
+    if not reply.ok:
+        ops.count_error(f"update_{reply.code}")
+        if reply.code == "syntax":
+            return problem(400, f"malformed update: {reply.message}")
+        if reply.code == "evaluation":  # e.g. DROP of a graph that does not exist
+            return problem(400, f"the update failed, nothing was changed: {reply.message}")
+        return problem(500, f"the update failed, nothing was changed: {reply.message}")
+    ops.count_update("update")
+    return Response(status=204)

@@ -1,0 +1,178 @@
+"""The query executor: a child process that runs SPARQL against an Oxigraph store.
+
+pyoxigraph evaluates in Rust and has no way to cancel a running query, so a runaway query can
+only be stopped by stopping the process that runs it. Each web worker therefore keeps a few of
+these executors (``server.sparql_exec``), sends them one job at a time over a socket and kills
+the one whose job overruns the time limit; the web worker itself stays free to answer.
+
+The executor also does the serialising (the bytes travel back ready to send) and applies the
+row cap, so that nothing past the cap is ever materialised. As a second line of defence it arms
+an interval timer for every job: nothing handles SIGALRM, so the kernel ends the executor if a
+job outlives its budget (e.g. because its parent died), whatever the Rust code is doing.
+
+Run as ``python -m server.sparql_worker <fd> <role> <memory-MiB>``; role ``reader`` answers
+queries over read-only stores, role ``writer`` owns the admin server's writable working copy
+(see ``server.sparql_admin``).
+"""
+
+from __future__ import annotations
+
+import resource
+import signal
+import sys
+from itertools import islice
+from multiprocessing.connection import Connection
+
+import pyoxigraph as ox
+
+from server import sparql_results
+from server.negotiation import BY_NAME
+from server.sparql_jobs import GraphJob, QueryJob, Reply, WriteJob, failure
+from server.sparql_writer import Writer
+
+WATCHDOG_GRACE = 5.0  # seconds past the parent's own deadline before the executor exits itself
+
+RDF_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "n3": ox.RdfFormat.N3,
+}
+PREFIXED = {"turtle", "rdfxml", "trig", "n3"}
+
+
+class Reader:
+    """Keeps the last store it was asked about open; a new path means a new release."""
+
+    def __init__(self) -> None:
+        self.path: str | None = None
+        self.store: ox.Store | None = None
+
+    def open(self, path: str) -> ox.Store:
+        if path != self.path or self.store is None:
+            self.store = None  # close the old release before opening the new one
+            self.store = ox.Store.read_only(path)
+            self.path = path
+        return self.store
+
+    def query(self, job: QueryJob) -> Reply:
+        store = self.open(job.store)
+        options: dict = {
+            "base_iri": job.base_iri,
+            "prefixes": job.prefixes,
+            "use_default_graph_as_union": job.union,
+        }
+        if job.default_graphs is not None:
+            options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+        if job.named_graphs is not None:
+            options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+        try:
+            result = store.query(job.query, **options)
+        except SyntaxError as exc:
+            return failure("syntax", str(exc))
+        if isinstance(result, ox.QueryBoolean):
+            if job.bindings_format is None:
+                return failure("not_acceptable", "ASK")
+            body = sparql_results.write_boolean(job.bindings_format, bool(result))
+            return Reply(kind="boolean", format=job.bindings_format, body=body, rows=1)
+        if isinstance(result, ox.QuerySolutions):
+            if job.bindings_format is None:
+                return failure("not_acceptable", "SELECT")
+            variables = [v.value for v in result.variables]
+            rows = [list(solution) for solution in islice(result, job.max_rows + 1)]
+            truncated = len(rows) > job.max_rows
+            del rows[job.max_rows :]
+            body = sparql_results.write(job.bindings_format, variables, rows)
+            return Reply(
+                kind="bindings", format=job.bindings_format, body=body, rows=len(rows),
+                truncated=truncated,
+            )
+        if job.graph_format is None:
+            return failure("not_acceptable", "CONSTRUCT")
+        triples = list(islice(result, job.max_rows + 1))
+        truncated = len(triples) > job.max_rows
+        del triples[job.max_rows :]
+        body = serialise(triples, job.graph_format, job.prefixes)
+        return Reply(
+            kind="graph", format=job.graph_format, body=body, rows=len(triples),
+            truncated=truncated,
+        )
+
+    def graph(self, job: GraphJob) -> Reply:
+        store = self.open(job.store)
+        if job.graph is None:
+            name: ox.NamedNode | ox.DefaultGraph = ox.DefaultGraph()
+        else:
+            name = ox.NamedNode(job.graph)
+            if not store.contains_named_graph(name):
+                return failure("not_found", f"no graph <{job.graph}> in the store")
+        triples = [q.triple for q in store.quads_for_pattern(None, None, None, name)]
+        body = serialise(triples, job.format, job.prefixes)
+        return Reply(kind="graph", format=job.format, body=body, rows=len(triples))
+
+
+def serialise(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) -> bytes:
+    """Triples in one of the RDF formats, declaring only the prefixes the triples use."""
+    used: dict[str, str] = {}
+    if fmt in PREFIXED and prefixes:
+        iris = {
+            t.value
+            for triple in triples
+            for t in (triple.subject, triple.predicate, triple.object)
+            if isinstance(t, ox.NamedNode)
+        }
+        iris.update(
+            t.datatype.value for triple in triples for t in (triple.object,)
+            if isinstance(t, ox.Literal)
+        )
+        used = {p: ns for p, ns in prefixes.items() if any(i.startswith(ns) for i in iris)}
+    return ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=used or None)
+
+
+def serve(conn: Connection, role: str) -> None:
+    """Answer jobs until the parent closes the socket."""
+    reader, writer = Reader(), Writer()
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        signal.setitimer(signal.ITIMER_REAL, job.budget + WATCHDOG_GRACE)
+        try:
+            if isinstance(job, QueryJob):
+                reply = reader.query(job)
+            elif isinstance(job, GraphJob):
+                reply = reader.graph(job)
+            elif isinstance(job, WriteJob) and role == "writer":
+                reply = writer.run(job)
+            else:
+                reply = failure("internal", f"a {role} cannot run {type(job).__name__}")
+        except MemoryError:
+            reply = failure("memory", "the query needed more memory than the executor may use")
+        except OSError as exc:
+            reply = failure("store", f"the store could not be read: {exc}")
+        except Exception as exc:  # evaluation errors surface while iterating results
+            reply = failure("evaluation", f"{type(exc).__name__}: {exc}")
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        try:
+            conn.send(reply)
+        except (BrokenPipeError, OSError):
+            return
+
+
+def main(argv: list[str]) -> None:
+    fd, role, memory_mb = int(argv[1]), argv[2], int(argv[3])
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the watchdog: SIGALRM ends the process
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server; it stops us
+    assert set(RDF_FORMATS) <= set(BY_NAME)
+    serve(Connection(fd), role)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,181 @@
+"""Service description, VoID, health, metrics, access logs, and a server started before any
+build, all over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.publication import Publication
+from tests.server.conftest import EX, fetch, free_port, make_publication, query_url
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+VOID = "http://rdfs.org/ns/void#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SD_TYPES = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+}
+
+
+def _graph(reply, fmt: ox.RdfFormat) -> ox.Store:
+    store = ox.Store()
+    store.load(reply.body, format=fmt)
+    return store
+
+
+@pytest.fixture(scope="module")
+def release(built) -> Publication:
+    found = Publication.current(built.dist_dir)
+    assert found is not None
+    return found
+
+
+@pytest.mark.parametrize("media", sorted(SD_TYPES))
+def test_service_description_in_each_format(server_url, release, media):
+    reply = fetch(server_url + "sparql", headers={"Accept": media})
+    assert reply.status == 200
+    assert reply.header("Content-Type").split(";")[0] == media
+    sd = _graph(reply, SD_TYPES[media])
+    endpoint = ox.NamedNode(server_url + "sparql")
+
+    def objects(predicate: str) -> set[str]:
+        found = sd.quads_for_pattern(endpoint, ox.NamedNode(predicate), None)
+        return {q.object.value for q in found}
+
+    assert objects(RDF_TYPE) == {SD + "Service"}
+    assert objects(SD + "endpoint") == {server_url + "sparql"}
+    assert objects(SD + "supportedLanguage") == {SD + "SPARQL11Query"}  # no update here
+    formats = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
+               "SPARQL_Results_TSV", "Turtle", "RDF_XML", "JSON-LD", "N-Triples")
+    assert {FORMATS + n for n in formats} <= objects(SD + "resultFormat")
+    assert SD + "UnionDefaultGraph" in objects(SD + "feature")
+    # The named graphs listed are exactly the store's, with their sizes.
+    store = ox.Store.read_only(str(release.store_path))
+    expected = {
+        row["g"].value: row["n"].value
+        for row in store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    }
+    listed = {
+        row["name"].value: row["n"].value
+        for row in sd.query(
+            "PREFIX sd: <" + SD + "> PREFIX void: <" + VOID + "> "
+            "SELECT ?name ?n { ?svc sd:defaultDataset/sd:namedGraph ?ng . "
+            "?ng sd:name ?name ; sd:graph/void:triples ?n }"
+        )
+    }
+    assert listed == expected and len(listed) > 0
+
+
+def test_service_description_defaults_to_turtle_and_sends_browsers_home(server_url):
+    plain = fetch(server_url + "sparql")
+    assert plain.status == 200 and plain.header("Content-Type").startswith("text/turtle")
+    browser = fetch(server_url + "sparql", headers={
+        "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
+    assert browser.status in (200, 303)
+    if browser.status == 303:
+        assert browser.header("Location").endswith("/")
+    else:
+        assert browser.header("Content-Type").startswith("text/turtle")
+    assert fetch(server_url + "sparql", headers={"Accept": "image/png"}).status == 406
+
+
+def test_void_is_the_release_file(server_url, release):
+    reply = fetch(server_url + ".well-known/void")
+    assert reply.status == 200
+    assert reply.header("Content-Type").startswith("text/turtle")
+    assert reply.body == (release.root / "void.ttl").read_bytes()
+    again = fetch(server_url + ".well-known/void", headers={"If-None-Match": reply.header("ETag")})
+    assert again.status == 304
+
+
+@pytest.mark.parametrize("media", ["application/n-triples", "application/rdf+xml",
+                                   "application/ld+json"])
+def test_void_in_other_formats_has_the_same_triples(server_url, release, media):
+    reply = fetch(server_url + ".well-known/void", headers={"Accept": media})
+    assert reply.status == 200 and reply.header("Content-Type").startswith(media)
+    got = {str(q.triple) for q in ox.parse(reply.body, format=SD_TYPES[media])}
+    expected = {
+        str(q.triple)
+        for q in ox.parse((release.root / "void.ttl").read_bytes(), format=ox.RdfFormat.TURTLE,
+                          base_iri=release.manifest["base_uri"])
+    }
+    assert got == expected
+
+
+def test_healthz_names_the_live_release(server_url, release):
+    reply = fetch(server_url + "healthz")
+    assert reply.status == 200
+    health = json.loads(reply.body)
+    assert health["status"] == "ok"
+    assert health["release"] == release.release_id
+    assert health["quads"] == release.manifest["quads"]
+
+
+def test_metrics_add_up_over_all_workers(server_url):
+    def value(text: str, name: str, **labels: str) -> float:
+        total = 0.0
+        for line in text.splitlines():
+            if line.startswith(name) and all(f'{k}="{v}"' in line for k, v in labels.items()):
+                total += float(line.rsplit(" ", 1)[1])
+        return total
+
+    before = fetch(server_url + "metrics")
+    assert before.status == 200
+    assert before.header("Content-Type").startswith("text/plain")
+    queries = 40
+    for _ in range(queries):  # a new connection each: gunicorn spreads them over its workers
+        assert fetch(query_url(server_url, "SELECT * { ?s ?p ?o } LIMIT 1")).status == 200
+    assert fetch(query_url(server_url, "SELECT ?x WHERE {")).status == 400
+    after = fetch(server_url + "metrics").text
+    name = "kg_http_requests_total"
+    grown = value(after, name, endpoint="/sparql", status="200") - value(
+        before.text, name, endpoint="/sparql", status="200")
+    assert grown >= queries
+    assert value(after, "kg_sparql_query_errors_total", reason="syntax") >= 1
+    assert value(after, "kg_http_request_duration_seconds_count", endpoint="/sparql") >= queries
+    assert "kg_sparql_timeouts_total" in after
+
+
+def test_access_log_is_json_lines(sample_server, tmp_path):
+    marker = f"marker-{time.time_ns()}"
+    assert fetch(query_url(sample_server.url, f'ASK {{ FILTER("{marker}" != "") }}'),
+                 headers={"User-Agent": marker}).status == 200
+    log = Path(sample_server.log).parent / "access.log"
+    deadline = time.monotonic() + 5
+    entries: list[dict] = []
+    while time.monotonic() < deadline and not entries:
+        entries = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+        entries = [e for e in entries if e.get("agent") == marker]
+        time.sleep(0.1)
+    assert len(entries) == 1
+    entry = entries[0]
+    assert entry["path"] == "/sparql" and entry["method"] == "GET" and entry["status"] == 200
+    assert entry["result"] == "boolean" and entry["ms"] >= 0 and entry["bytes"] > 0
+
+
+def test_a_server_started_before_any_build_waits_for_one(tmp_path, launch):
+    port = free_port()
+    dist = tmp_path / "dist"
+    server = launch(dist, port, ready_status=(503,), env={"KG_ACCESS_LOG": "off"})
+    for path in ("sparql?query=ASK%7B%7D", "sparql", "healthz", "dumps/kg.ttl", ".well-known/void"):
+        reply = fetch(server.url + path)
+        assert reply.status == 503, path
+        assert "kg build" in reply.text, path
+    base = f"http://127.0.0.1:{port}/"
+    make_publication(dist, base, f"<{EX}a> <{EX}p> 1 .")
+    assert os.path.islink(dist)
+    reply = fetch(query_url(server.url, f"ASK {{ <{EX}a> <{EX}p> 1 }}"))
+    assert reply.status == 200 and json.loads(reply.body)["boolean"] is True
+    assert fetch(server.url + "healthz").status == 200
+    make_publication(dist, base, f"<{EX}a> <{EX}p> 2 .")  # and the next build goes live too
+    reply = fetch(query_url(server.url, f"ASK {{ <{EX}a> <{EX}p> 2 }}"))
+    assert json.loads(reply.body)["boolean"] is True
