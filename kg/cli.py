@@ -176,6 +176,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `kg query ... | head`: the reader left, nothing is wrong
+        sys.stderr.close()
+        return 0
     except Exception as exc:  # one-line reason (plus a report where there is one), non-zero
         print(f"kg {args.command}: error: {exc}", file=sys.stderr)
         return 1
