@@ -22,6 +22,7 @@ import os
 import platform
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -43,7 +44,18 @@ BASE = "http://127.0.0.1:5000/"
 ACCEPT_JSON = "application/sparql-results+json"
 TIME_CAP = 60.0  # seconds, per measurement: a bound even if a server gets very slow
 CLIENTS = (1, 4)
-TARGETS = ("oxigraph serve", "kg serve", "kg serve, no cache", "gunicorn floor")
+#: What is measured. ``kg serve`` runs with its defaults (Granian, answer cache, fast path);
+#: the variants each turn one thing off, so the cost of each layer shows in the same run.
+KG_TARGETS = {
+    # name: (server, answer cache MiB, fast path)
+    "kg serve": ("granian", 64, "on"),
+    "kg serve, no fast path": ("granian", 64, "off"),
+    "kg serve, no cache": ("granian", 0, "off"),
+    "kg serve, gunicorn": ("gunicorn", 64, "on"),
+    "kg serve, gunicorn, no cache": ("gunicorn", 0, "off"),
+}
+FLOORS = ("granian floor", "gunicorn floor")
+TARGETS = ("oxigraph serve", *KG_TARGETS, *FLOORS)
 
 
 @dataclass
@@ -64,10 +76,25 @@ class Measurement:
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
     cpu_seconds: float | None = None
+    rounds: list[float] = field(default_factory=list)  # throughput of each round
+    ratios: list[float] = field(default_factory=list)  # to oxigraph serve, round by round
 
     @property
     def throughput(self) -> float:
+        """The median of the rounds' throughputs (of the one measurement without rounds)."""
+        if self.rounds:
+            return statistics.median(self.rounds)
         return self.requests / self.seconds if self.seconds else 0.0
+
+    def absorb(self, other: Measurement) -> None:
+        """Add one round's measurement to this summary."""
+        self.requests += other.requests
+        self.errors += other.errors
+        self.seconds += other.seconds
+        self.latencies.extend(other.latencies)
+        if other.cpu_seconds is not None:
+            self.cpu_seconds = (self.cpu_seconds or 0.0) + other.cpu_seconds
+        self.rounds.append(other.throughput)
 
     def latency_ms(self, quantile: float) -> float:
         if not self.latencies:
@@ -138,10 +165,14 @@ def wait_ready(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
     raise SystemExit(f"server did not start: {url}")
 
 
-def start_kg(port: int, workers: int, threads: int, cache_mb: int) -> subprocess.Popen:
+def start_kg(
+    port: int, workers: int, threads: int, server: str, cache_mb: int, fast_path: str
+) -> subprocess.Popen:
     env = dict(os.environ, KG_DIST=str(WORK / "dist"), KG_BASE_URI=BASE, KG_THREADS=str(threads),
-               KG_ACCESS_LOG="off", KG_QUERY_CACHE_MB=str(cache_mb))
+               KG_ACCESS_LOG="off", KG_QUERY_CACHE_MB=str(cache_mb), KG_SERVER=server,
+               KG_FAST_PATH=fast_path)
     env.pop("KG_ADMIN_TOKEN", None)
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     return subprocess.Popen(
         [sys.executable, "-m", "kg", "serve", "--host", "127.0.0.1", "--port", str(port),
          "--workers", str(workers)],
@@ -150,18 +181,29 @@ def start_kg(port: int, workers: int, threads: int, cache_mb: int) -> subprocess
 
 
 def floor_app(environ, start_response):
-    """The least a gunicorn-served Python endpoint can do: a fixed answer, no Flask, no query."""
+    """The least a Python (WSGI) endpoint can do: a fixed answer, no Flask, no query."""
     body = b'{"head":{"vars":[]},"results":{"bindings":[]}}'
     start_response("200 OK", [("Content-Type", ACCEPT_JSON), ("Content-Length", str(len(body)))])
     return [body]
 
 
-def start_floor(port: int, workers: int, threads: int) -> subprocess.Popen:
+def start_floor(server: str, port: int, workers: int, threads: int) -> subprocess.Popen:
+    """``floor_app`` under the same server settings as ``kg serve``."""
+    if server == "gunicorn":
+        command = [
+            "-m", "gunicorn", "--chdir", str(ROOT / "bench"), "-k", "gthread", "-w", str(workers),
+            "--threads", str(threads), "-b", f"127.0.0.1:{port}", "--no-control-socket",
+            "--log-level", "warning", "run:floor_app",
+        ]
+    else:
+        command = [
+            "-m", "granian", "--interface", "wsgi", "--no-ws", "--workers", str(workers),
+            "--blocking-threads", str(threads), "--host", "127.0.0.1", "--port", str(port),
+            "--working-dir", str(ROOT / "bench"), "--log-level", "warning", "run:floor_app",
+        ]
     return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT / "bench"), "-k", "gthread",
-         "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
-         "--no-control-socket", "--log-level", "warning", "run:floor_app"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, *command], cwd=ROOT, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -355,9 +397,6 @@ def check_same_answers(urls: dict[str, str], work: list[Workload]) -> None:
 def report(
     results: list[Measurement], work: list[Workload], release: Publication, config: dict
 ) -> str:
-    reference = {
-        (m.workload, m.clients): m.throughput for m in results if m.target == "oxigraph serve"
-    }
     lines = [
         "# Endpoint benchmark",
         "",
@@ -366,22 +405,32 @@ def report(
         f"{ox.__version__ if hasattr(ox, '__version__') else '?'}, release `{release.release_id}` "
         f"({release.manifest.get('quads')} quads).",
         "",
-        f"Our server: `kg serve` with {config['workers']} gunicorn gthread worker(s) x "
-        f"{config['threads']} thread(s), one query executor process per thread. Oxigraph: "
-        "`oxigraph serve-read-only --union-default-graph` over the same quads. Clients are "
-        "separate processes, one keep-alive connection each, on the same machine.",
+        f"Our server: `kg serve` with {config['workers']} worker process(es) x "
+        f"{config['threads']} thread(s), one query executor process per thread; `kg serve` "
+        "is the default set-up (Granian, answer cache, fast path), each variant turns one of "
+        "them off: *no fast path* sends cached answers through Flask, *no cache* runs every "
+        "query in an executor (the uncached figure), *gunicorn* is gunicorn gthread instead of "
+        "Granian. A *floor* is a WSGI app returning a fixed body under that server: the most "
+        "any Python endpoint can do there. Oxigraph: `oxigraph serve-read-only "
+        "--union-default-graph` over the same quads. Clients are separate processes, one "
+        "keep-alive connection each, on the same machine.",
         "",
-        "Ratio = throughput / throughput of `oxigraph serve` for the same workload and clients "
-        "in this run. CPU/request = CPU time of all server processes (workers, executors) per "
-        "answered request.",
+        f"Each (workload, clients) cell was measured in {config['rounds']} round(s); in each round "
+        "every target is measured once, in an order that rotates between rounds. req/s = the "
+        "median of the rounds. Ratio = the median over the rounds of throughput / throughput of "
+        "`oxigraph serve` in the same round, with the lowest and highest round in brackets. "
+        "Latencies pool all rounds. CPU/request = CPU time of all server processes (workers, "
+        "executors) per answered request.",
         "",
         "| workload | clients | target | req/s | ratio | median ms | p95 ms | CPU ms/req "
         "| errors |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for m in results:
-        ref = reference.get((m.workload, m.clients))
-        ratio = f"{m.throughput / ref:.2f}x" if ref else "n/a"
+        ratio = (
+            f"{statistics.median(m.ratios):.2f}x ({min(m.ratios):.2f}-{max(m.ratios):.2f})"
+            if m.ratios else "n/a"
+        )
         cpu = f"{1000 * m.cpu_seconds / m.requests:.2f}" if m.cpu_seconds and m.requests else "-"
         lines.append(
             f"| {m.workload} | {m.clients} | {m.target} | {m.throughput:,.0f} | {ratio} | "
@@ -397,12 +446,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rebuild", action="store_true", help="build the seeds again")
     parser.add_argument("--requests", type=int, default=2000, help="lookups per client")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of kg serve")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="rounds per cell; the machine is shared, so one round is noisy")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes of kg serve")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker")
     parser.add_argument("--workloads", default="lookup,two-hop,count",
                         help="comma-separated subset of lookup, two-hop, count")
+    parser.add_argument("--targets", default=";".join(TARGETS[1:]),
+                        help="semicolon-separated subset of: " + "; ".join(TARGETS[1:])
+                        + " (oxigraph serve, the reference, always runs)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
     args = parser.parse_args(argv)
+    chosen = {t.strip() for t in args.targets.split(";")}
+    if chosen - set(TARGETS):
+        parser.error(f"unknown target(s): {', '.join(sorted(chosen - set(TARGETS)))}")
+    targets = [t for t in TARGETS if t == "oxigraph serve" or t in chosen]
 
     WORK.mkdir(parents=True, exist_ok=True)
     release = publication(args.rebuild)
@@ -411,48 +469,63 @@ def main(argv: list[str] | None = None) -> int:
     wanted = set(args.workloads.split(","))
     work = [w for w in workloads(store, args.requests) if w.name in wanted]
 
-    ports = {name: free_port() for name in TARGETS}
-    procs = {
-        "oxigraph serve": start_oxigraph(location, ports["oxigraph serve"]),
-        "kg serve": start_kg(ports["kg serve"], args.workers, args.threads, cache_mb=64),
-        "kg serve, no cache": start_kg(ports["kg serve, no cache"], args.workers, args.threads,
-                                       cache_mb=0),
-        "gunicorn floor": start_floor(ports["gunicorn floor"], args.workers, args.threads),
-    }
+    ports = {name: free_port() for name in targets}
+    procs = {"oxigraph serve": start_oxigraph(location, ports["oxigraph serve"])}
+    for name, (server, cache_mb, fast_path) in KG_TARGETS.items():
+        if name in targets:
+            procs[name] = start_kg(ports[name], args.workers, args.threads, server, cache_mb,
+                                   fast_path)
+    for name in FLOORS:
+        if name in targets:
+            procs[name] = start_floor(name.split()[0], ports[name], args.workers, args.threads)
     urls = {
         name: f"http://127.0.0.1:{ports[name]}/{'query' if name == 'oxigraph serve' else 'sparql'}"
-        for name in TARGETS
+        for name in targets
     }
     results: list[Measurement] = []
     try:
         for name, proc in procs.items():
             wait_ready(urls[name], proc)
-        check_same_answers({n: urls[n] for n in TARGETS if n != "gunicorn floor"}, work)
+        check_same_answers({n: urls[n] for n in targets if n not in FLOORS}, work)
         with multiprocessing.get_context("spawn").Pool(max(CLIENTS)) as pool:
             for workload in work:
                 for clients in CLIENTS:
-                    for target in TARGETS:
-                        if target == "gunicorn floor" and workload is not work[0]:
-                            continue  # the floor does no query: once is enough
-                        m = measure_http(target, urls[target], workload, clients, pool,
-                                         procs[target].pid)
-                        results.append(m)
-                        _progress(m)
+                    cell = [t for t in targets if t not in FLOORS or workload is work[0]]
+                    summary = {t: Measurement(t, workload.name, clients) for t in cell}
+                    for round_ in range(args.rounds):
+                        shift = round_ % len(cell)  # no target always right after another
+                        measured = {}
+                        for target in cell[shift:] + cell[:shift]:
+                            measured[target] = measure_http(
+                                target, urls[target], workload, clients, pool,
+                                procs[target].pid,
+                            )
+                        reference = measured["oxigraph serve"].throughput
+                        for target, m in measured.items():
+                            summary[target].absorb(m)
+                            if reference:
+                                summary[target].ratios.append(m.throughput / reference)
+                    for target in cell:
+                        results.append(summary[target])
+                        _progress(summary[target])
                     m = measure_inprocess(store, workload, clients)
+                    m.ratios = [m.throughput / summary["oxigraph serve"].throughput]
                     results.append(m)
                     _progress(m)
     finally:
         for proc in procs.values():
             stop(proc)
-    text = report(results, work, release, {"workers": args.workers, "threads": args.threads})
+    text = report(results, work, release,
+                  {"workers": args.workers, "threads": args.threads, "rounds": args.rounds})
     args.out.write_text(text)
     print(f"wrote {args.out}")
     return 0
 
 
 def _progress(m: Measurement) -> None:
-    print(f"{m.workload:8} {m.clients} client(s) {m.target:22} {m.throughput:8,.0f} req/s "
-          f"median {m.latency_ms(0.5):6.2f} ms errors {m.errors}", flush=True)
+    ratio = f"{statistics.median(m.ratios):.2f}x" if m.ratios else "-"
+    print(f"{m.workload:8} {m.clients} client(s) {m.target:28} {m.throughput:8,.0f} req/s "
+          f"{ratio:>6} median {m.latency_ms(0.5):6.2f} ms errors {m.errors}", flush=True)
 
 
 if __name__ == "__main__":

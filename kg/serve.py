@@ -1,10 +1,14 @@
-"""`kg serve`: the Flask app under gunicorn (several workers), or Flask's dev server with --debug.
+"""`kg serve`: the Flask app under Granian or gunicorn (several workers), or Flask's dev server
+with --debug.
 
-Gunicorn runs ``gthread`` workers: each worker is a process with a few request threads and
-as many query executors (``server.sparql_exec``), and keeps connections alive between
-requests, which SPARQL clients sending many small queries benefit from. The metrics of all
-workers are added up through prometheus-client's multiprocess mode, whose folder is prepared
-here before the app (and so ``prometheus_client``) is imported.
+Either server runs worker processes with a few request threads each and as many query
+executors (``server.sparql_exec``), and keeps connections alive between requests, which SPARQL
+clients sending many small queries benefit from. Granian (a Rust HTTP server, see
+``server.serve_granian``) is the default: its per-request overhead is a fraction of gunicorn's
+(``bench/README.md``). ``--server gunicorn`` (or ``KG_SERVER=gunicorn``) runs gunicorn
+``gthread`` workers instead. The metrics of all workers are added up through
+prometheus-client's multiprocess mode, whose folder is prepared here before the app (and so
+``prometheus_client``) is imported.
 """
 
 from __future__ import annotations
@@ -15,28 +19,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from gunicorn.app.base import BaseApplication
-
 from kg.config import Settings
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 THREADS_ENV = "KG_THREADS"
 DEFAULT_THREADS = 4
-
-
-class _Gunicorn(BaseApplication):
-    def __init__(self, app, options: dict) -> None:
-        self.application = app
-        self.options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            if key in self.cfg.settings:  # e.g. the control socket exists from gunicorn 27 on
-                self.cfg.set(key, value)
-
-    def load(self):
-        return self.application
+SERVER_ENV = "KG_SERVER"
+SERVERS = ("granian", "gunicorn")
+DEFAULT_SERVER = "granian"
 
 
 def prepare_metrics_dir() -> tuple[Path, bool]:
@@ -68,10 +58,19 @@ def _child_exit(server, worker) -> None:
     multiprocess.mark_process_dead(worker.pid)
 
 
+def choose_server(server: str | None) -> str:
+    """``server``, else ``KG_SERVER``, else the default; an unknown name fails at start-up."""
+    name = (server or os.environ.get(SERVER_ENV) or DEFAULT_SERVER).strip().lower()
+    if name not in SERVERS:
+        raise ValueError(f"unknown server {name!r}: choose one of {', '.join(SERVERS)}")
+    return name
+
+
 def run(
     settings: Settings, host: str, port: int, workers: int, debug: bool = False,
-    threads: int | None = None,
+    threads: int | None = None, server: str | None = None,
 ) -> None:
+    name = choose_server(server)
     threads = threads or int(os.environ.get(THREADS_ENV, DEFAULT_THREADS))
     os.environ[THREADS_ENV] = str(threads)  # the app sizes its executor pool on it
     if debug:
@@ -85,24 +84,49 @@ def run(
         workers = 1
     folder, made = prepare_metrics_dir()
     try:
-        from server import create_app  # after the metrics folder is set: prometheus reads it
+        if name == "granian":
+            from server import serve_granian  # imports the app after the metrics folder is set
 
-        app = create_app(settings)
-        options = {
-            "bind": f"{host}:{port}",
-            "workers": workers,
-            "worker_class": "gthread",
-            "threads": threads,
-            "keepalive": 5,
-            "timeout": 120,  # a stuck worker; queries have their own, much shorter, limit
-            "graceful_timeout": 10,
-            "limit_request_line": 8190,  # long GET queries; longer ones should be POSTed
-            "accesslog": None,  # the app writes JSON access lines itself (server.ops)
-            "post_worker_init": _post_worker_init,
-            "child_exit": _child_exit,
-            "control_socket_disable": True,  # several servers may run side by side
-        }
-        _Gunicorn(app, options).run()
+            serve_granian.run(settings, host, port, workers, threads)
+        else:
+            _run_gunicorn(settings, host, port, workers, threads)
     finally:
         if made:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run_gunicorn(settings: Settings, host: str, port: int, workers: int, threads: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from server import create_app  # after the metrics folder is set: prometheus reads it
+
+    class _Gunicorn(BaseApplication):
+        def __init__(self, app, options: dict) -> None:
+            self.application = app
+            self.options = options
+            super().__init__()
+
+        def load_config(self) -> None:
+            for key, value in self.options.items():
+                if key in self.cfg.settings:  # e.g. the control socket exists from gunicorn 27
+                    self.cfg.set(key, value)
+
+        def load(self):
+            return self.application
+
+    app = create_app(settings)
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "keepalive": 5,
+        "timeout": 120,  # a stuck worker; queries have their own, much shorter, limit
+        "graceful_timeout": 10,
+        "limit_request_line": 8190,  # long GET queries; longer ones should be POSTed
+        "accesslog": None,  # the app writes JSON access lines itself (server.ops)
+        "post_worker_init": _post_worker_init,
+        "child_exit": _child_exit,
+        "control_socket_disable": True,  # several servers may run side by side
+    }
+    _Gunicorn(app, options).run()
