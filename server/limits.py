@@ -91,6 +91,14 @@ def _number(
     return value
 
 
+class ProtocolError(ValueError):
+    """A request the protocol does not allow; carries the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 def problem(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     """A short plain-text error, as Fuseki and Oxigraph answer: readable by people and scripts."""
     response = Response(message.rstrip() + "\n", status=status, mimetype="text/plain")

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request
 
 from kg.publication import VOID_FILE
-from server.limits import Limits, problem
+from server.limits import Limits, ProtocolError, problem
 from server.negotiation import GRAPHS, NotAcceptable, UnknownFormat, choose
 from server.sparql_worker import RDF_FORMATS, serialise
 
@@ -54,19 +54,13 @@ def _negotiate() -> str | None:
     try:
         return choose(GRAPHS, accept, requested, "descriptions").name
     except UnknownFormat as exc:
-        raise _Bad(400, str(exc)) from None
+        raise ProtocolError(400, str(exc)) from None
     except NotAcceptable as exc:
-        raise _Bad(406, str(exc)) from None
+        raise ProtocolError(406, str(exc)) from None
 
 
-class _Bad(ValueError):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-@bp.errorhandler(_Bad)
-def _bad(exc: _Bad) -> Response:
+@bp.errorhandler(ProtocolError)
+def _bad(exc: ProtocolError) -> Response:
     return problem(exc.status, str(exc))
 
 
@@ -74,7 +68,7 @@ def service_description() -> Response:
     """``GET /sparql`` with no query: what the endpoint offers, in a negotiated RDF format."""
     try:
         fmt = _negotiate()
-    except _Bad as exc:
+    except ProtocolError as exc:
         return problem(exc.status, str(exc))
     if fmt is None:
         if "home" in current_app.blueprints:  # people get the front page, machines the RDF
@@ -174,7 +168,7 @@ def void() -> Response:
     """The release's VoID document; Turtle as written, other formats converted (and cached)."""
     try:
         fmt = _negotiate() or "turtle"
-    except _Bad as exc:
+    except ProtocolError as exc:
         return problem(exc.status, str(exc))
     publication = current_app.extensions["kg_store"].publication()
     try:

@@ -30,6 +30,7 @@ from server.limits import (
     TIMEOUT_HEADER,
     TRUNCATED_HEADER,
     Limits,
+    ProtocolError,
     problem,
 )
 from server.negotiation import BINDINGS, BY_NAME, GRAPHS, NotAcceptable, UnknownFormat, choose
@@ -44,14 +45,6 @@ FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
 UTF8 = {"utf-8", "utf8"}
-
-
-class ProtocolError(ValueError):
-    """A request the protocol does not allow; carries the HTTP status to answer with."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @bp.errorhandler(ProtocolError)

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from server import ops
-from server.limits import Limits, problem
+from server.limits import Limits, ProtocolError, problem
 from server.negotiation import BY_NAME, GRAPHS, NotAcceptable, UnknownFormat, choose
 from server.sparql_admin import Admin, refusal
 from server.sparql_exec import ExecutorError
@@ -24,14 +24,8 @@ from server.sparql_jobs import GraphJob, Reply
 bp = Blueprint("gsp", __name__)
 
 
-class _Bad(ValueError):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-@bp.errorhandler(_Bad)
-def _bad(exc: _Bad) -> Response:
+@bp.errorhandler(ProtocolError)
+def _bad(exc: ProtocolError) -> Response:
     return problem(exc.status, str(exc))
 
 
@@ -51,7 +45,7 @@ def graph_store() -> Response:
         return _answer(_write(admin, publication, "delete", graph), "delete")
     media = request.mimetype
     if not media:
-        raise _Bad(415, "missing Content-Type; send the graph as Turtle, N-Triples, RDF/XML "
+        raise ProtocolError(415, "missing Content-Type; send the graph as Turtle, N-Triples, RDF/XML "
                    "or JSON-LD")
     if not named:  # POST to the store itself: a new graph with a server-made name
         graph = f"{current_app.config['KG_SETTINGS'].base_uri}graph/admin-{uuid.uuid4().hex}"
@@ -69,19 +63,19 @@ def _target() -> tuple[bool, str | None]:
     """(whether the request names a graph, the graph IRI or None for the default graph)."""
     has_default, graphs = "default" in request.args, request.args.getlist("graph")
     if has_default and graphs:
-        raise _Bad(400, "send either ?default or ?graph=<IRI>, not both")
+        raise ProtocolError(400, "send either ?default or ?graph=<IRI>, not both")
     if len(graphs) > 1:
-        raise _Bad(400, "send one ?graph=<IRI>")
+        raise ProtocolError(400, "send one ?graph=<IRI>")
     if graphs:
         try:
             ox.NamedNode(graphs[0])
         except ValueError:
-            raise _Bad(400, f"graph {graphs[0]!r} is not an absolute IRI") from None
+            raise ProtocolError(400, f"graph {graphs[0]!r} is not an absolute IRI") from None
         return True, graphs[0]
     if has_default:
         return True, None
     if request.method != "POST":
-        raise _Bad(400, "name the graph: ?graph=<IRI> or ?default")
+        raise ProtocolError(400, "name the graph: ?graph=<IRI> or ?default")
     return False, None
 
 
@@ -89,9 +83,9 @@ def _read(graph: str | None, limits: Limits, publication) -> Response:
     try:
         fmt = choose(GRAPHS, request.accept_mimetypes, request.args.getlist("format"), "graphs")
     except UnknownFormat as exc:
-        raise _Bad(400, str(exc)) from None
+        raise ProtocolError(400, str(exc)) from None
     except NotAcceptable as exc:
-        raise _Bad(406, str(exc)) from None
+        raise ProtocolError(406, str(exc)) from None
     holder = current_app.extensions["kg_store"]
     job = GraphJob(
         store=str(holder.store_path(publication)), graph=graph, format=fmt.name,
