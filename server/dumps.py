@@ -88,7 +88,7 @@ def dump(name: str) -> Response:
     media = _media_type(name)
     response = send_file(
         path,
-        mimetype=f"{media}; charset=utf-8" if media.startswith("text/") else media,
+        mimetype=media,  # Werkzeug adds "; charset=utf-8" to text/* types itself
         as_attachment=name.endswith(".gz"),
         download_name=_download_name(publication, name),
         conditional=True,

@@ -39,6 +39,8 @@ def test_each_dump_is_the_release_file_with_its_media_type(server_url, publicati
         assert gzip.decompress(reply.body) == (publication.root / name[:-3]).read_bytes()
     else:
         assert content_type == DUMPS[name][1]
+        if content_type.startswith("text/"):  # one charset parameter, not two
+            assert reply.header("Content-Type") == f"{content_type}; charset=utf-8"
         assert reply.header("Content-Disposition").startswith("inline")
     sha = publication.manifest["files"][name]["sha256"]
     assert hashlib.sha256(reply.body).hexdigest() == sha
