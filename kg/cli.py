@@ -161,14 +161,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="serve the publication over HTTP",
                            description="SPARQL endpoint, dumps and linked-data pages under "
-                           "Granian (or gunicorn); --debug runs Flask's development server.")
+                           "gunicorn (or Granian); --debug runs Flask's development server.")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
     serve.add_argument("--workers", type=int, default=4, help="worker processes")
     serve.add_argument("--threads", type=int, default=None,
                        help="request threads per worker (env KG_THREADS; default 4)")
     serve.add_argument("--server", choices=["granian", "gunicorn"], default=None,
-                       help="HTTP server (env KG_SERVER; default granian)")
+                       help="HTTP server (env KG_SERVER; default gunicorn)")
     serve.add_argument("--debug", action="store_true", help="Flask's dev server, one process")
     _common(serve)
     serve.set_defaults(func=cmd_serve)

@@ -3,10 +3,10 @@ with --debug.
 
 Either server runs worker processes with a few request threads each and as many query
 executors (``server.sparql_exec``), and keeps connections alive between requests, which SPARQL
-clients sending many small queries benefit from. Granian (a Rust HTTP server, see
-``server.serve_granian``) is the default: its per-request overhead is a fraction of gunicorn's
-(``bench/README.md``). ``--server gunicorn`` (or ``KG_SERVER=gunicorn``) runs gunicorn
-``gthread`` workers instead. The metrics of all workers are added up through
+clients sending many small queries benefit from. gunicorn (``gthread`` workers) is the
+default, as the server issue specifies; ``--server granian`` (or ``KG_SERVER=granian``) runs
+Granian, a Rust HTTP server (``server.serve_granian``) whose per-request overhead is a
+fraction of gunicorn's (``bench/README.md``). The metrics of all workers are added up through
 prometheus-client's multiprocess mode, whose folder is prepared here before the app (and so
 ``prometheus_client``) is imported.
 """
@@ -26,7 +26,7 @@ THREADS_ENV = "KG_THREADS"
 DEFAULT_THREADS = 4
 SERVER_ENV = "KG_SERVER"
 SERVERS = ("granian", "gunicorn")
-DEFAULT_SERVER = "granian"
+DEFAULT_SERVER = "gunicorn"
 
 
 def prepare_metrics_dir() -> tuple[Path, bool]:

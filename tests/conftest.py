@@ -51,7 +51,7 @@ def built(settings: Settings) -> Settings:
 
 @pytest.fixture(scope="session")
 def server_url(built: Settings, server_port: int) -> str:
-    """`kg serve` (Granian, 2 workers) on loopback over the session's publication."""
+    """`kg serve` (gunicorn, 2 workers) on loopback over the session's publication."""
     env = dict(os.environ, KG_DIST=str(built.dist_dir), KG_BASE_URI=built.base_uri)
     proc = subprocess.Popen(
         [sys.executable, "-m", "kg", "serve", "--host", "127.0.0.1", "--port", str(server_port),

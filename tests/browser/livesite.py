@@ -213,7 +213,7 @@ def free_port() -> int:
 
 @contextmanager
 def serve(dist: Path, base: str, port: int, **env: str) -> Iterator[str]:
-    """`kg serve` (Granian, 2 workers) on 127.0.0.1:port over ``dist``; yields its URL."""
+    """`kg serve` (gunicorn, 2 workers) on 127.0.0.1:port over ``dist``; yields its URL."""
     environ = dict(os.environ, KG_DIST=str(dist), KG_BASE_URI=base, **env)
     proc = subprocess.Popen(
         [sys.executable, "-m", "kg", "serve", "--host", "127.0.0.1", "--port", str(port),
