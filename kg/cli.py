@@ -48,9 +48,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """Validate an RDF file against our shapes, or (no file) the graph the seeds would give."""
     from rdflib import Graph
 
-    from kg.build import check, run_pipeline
+    from kg.build import check, run_pipeline, shapes_of
     from kg.publish import union_graph
-    from kg.validate import load_shapes, validate
+    from kg.validate import validate
     from kg.vocab import ontology_graph
 
     settings = _settings(args)
@@ -60,7 +60,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             data.parse(args.file)
         except Exception as exc:
             raise ValueError(f"{args.file}: cannot parse RDF ({exc})") from None
-        result = validate(data, load_shapes(settings.base_uri), ontology_graph(settings.base_uri))
+        result = validate(data, shapes_of(settings), ontology_graph(settings.base_uri))
     else:
         dataset, _ = run_pipeline(settings, strict=args.strict, progress=_progress(args))
         result = check(dataset, settings)

@@ -63,6 +63,39 @@ def make_gazetteer(nlp: Language, name: str, path: str | None) -> EntityRuler:
     return ruler
 
 
+@Language.component("newskg_gazetteer_boundaries")
+def gazetteer_boundaries(doc: Doc) -> Doc:
+    """A gazetteer name inside a longer name is not a mention of it: 'America' in 'South
+    America', 'United States' in 'United States Department of Justice'. Such matches are
+    dropped before NER, which then reads the whole name. Titles ('U.S. Secretary') are not
+    names, so the country before them stays."""
+    kept = []
+    for ent in doc.ents:
+        if ent.ent_id_ and not _title_case(ent.sent) and (
+                _continues_name(doc, ent.start - 1) or _continues_name(doc, ent.end)):
+            for token in ent:
+                token.ent_id_ = ""  # or NER's longer span would inherit the gazetteer id
+            continue
+        kept.append(ent)
+    doc.ents = kept
+    return doc
+
+
+def _title_case(sent: Span) -> bool:
+    """Headlines capitalise every word ('Housing U.S. Criminals'), so capitals prove nothing:
+    a line is a headline when most of its common nouns, verbs and adjectives are capitalised."""
+    words = [t for t in sent[1:] if t.is_alpha and t.pos_ in ("NOUN", "VERB", "ADJ")]
+    return bool(words) and sum(t.text[0].isupper() for t in words) / len(words) > 0.5
+
+
+def _continues_name(doc: Doc, i: int) -> bool:
+    if i < 0 or i >= len(doc):
+        return False
+    tok = doc[i]
+    return (tok.pos_ == "PROPN" and tok.text[:1].isupper() and not tok.ent_type_
+            and tok.lower_ not in mentions.HEAD_WORDS | mentions.PART_WORDS)
+
+
 @Language.component("newskg_entity_cleanup")
 def entity_cleanup(doc: Doc) -> Doc:
     """Trim names (no 'the', no possessive, no title), keep titles as roles, label named

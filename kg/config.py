@@ -30,12 +30,22 @@ class Settings:
             "seeds_dir": Path(env.get("KG_SEEDS", PROJECT_ROOT / "seeds")),
             "dist_dir": Path(env.get("KG_DIST", PROJECT_ROOT / "dist")),
             "shapes_dir": Path(env.get("KG_SHAPES", PROJECT_ROOT / "shapes")),
-            "max_doc_bytes": int(env.get("KG_MAX_DOC_BYTES", DEFAULT_MAX_DOC_BYTES)),
+            "max_doc_bytes": _int_env("KG_MAX_DOC_BYTES", DEFAULT_MAX_DOC_BYTES),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "base_uri" in overrides and overrides["base_uri"] is not None:
             values["base_uri"] = normalise_base(str(overrides["base_uri"]))
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _int_env(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, got {value!r}") from None
 
 
 def normalise_base(uri: str) -> str:

@@ -36,9 +36,10 @@ def read_article_text(path: Path, max_bytes: int) -> str:
         raise CorpusError(
             f"{path.name}: not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start})"
         ) from None
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
-    if controls > max(8, len(text) // 100):
-        raise CorpusError(f"{path.name}: binary file ({controls} control characters), not text")
+    controls = [i for i, ch in enumerate(text) if ord(ch) < 32 and ch not in "\n\r\t\f"]
+    if controls:  # they cannot be written in XML results, and no article needs them
+        raise CorpusError(f"{path.name}: binary file or control character "
+                          f"(U+{ord(text[controls[0]]):04X} at character {controls[0]}), not text")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -243,7 +244,7 @@ def nlp_text(article: Article) -> str:
     for match in _FOOTNOTE.finditer(article.text):
         for i in range(match.start(), match.end()):
             chars[i] = " "
-    return "".join(chars)
+    return "".join(chars).replace("\f", " ").replace("\t", " ")
 
 
 def references(article: Article) -> list[str]:
@@ -286,5 +287,20 @@ def read_catalog(path: Path) -> dict[str, dict[str, list[str]]]:
         key = _CATALOG_KEYS.get(str(predicate))
         doc_id = str(subject).rsplit("/", 1)[-1]
         if key:
+            _check_catalog_value(path, doc_id, key, str(obj))
             catalog.setdefault(doc_id, {}).setdefault(key, []).append(str(obj))
     return catalog
+
+
+def _check_catalog_value(path: Path, doc_id: str, key: str, value: str) -> None:
+    """A catalog value that would publish a wrong datatype fails the build, named."""
+    from datetime import date
+
+    if key == "datePublished":
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise CorpusError(f"{path.name}: {doc_id}: datePublished {value!r} is not an ISO "
+                              "date (YYYY-MM-DD)") from None
+    if key == "url" and not re.match(r"^https?://\S+$", value):
+        raise CorpusError(f"{path.name}: {doc_id}: url {value!r} is not an absolute http(s) URL")

@@ -216,7 +216,7 @@ class Evaluation:
         result = {}
         for name, (metric, target) in TARGETS.items():
             score = self.scores[name.split()[0]]
-            result[f"{name} {metric} >= {target}"] = getattr(score, metric) >= target
+            result[f"{name.split()[0]} {metric} >= {target}"] = getattr(score, metric) >= target
         return result
 
     def table(self) -> str:

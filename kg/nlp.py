@@ -35,6 +35,7 @@ def pipeline() -> Language:
     nlp = load_model()
     nlp.add_pipe("newskg_line_breaks", before="parser")
     nlp.add_pipe("newskg_gazetteer", before="ner")
+    nlp.add_pipe("newskg_gazetteer_boundaries", before="ner")
     nlp.add_pipe("newskg_entity_cleanup", after="ner")
     nlp.add_pipe("newskg_quantities", last=True)
     nlp.add_pipe("newskg_dates", last=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from decimal import Decimal
+from pathlib import Path
 
 from rdflib import XSD, Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
@@ -87,6 +88,7 @@ class GraphBuilder:
         g = self.default
         g.add((art, RDF.type, self.kg.Article))
         g.add((art, RDF.type, SCHEMA.NewsArticle))
+        g.add((art, RDF.type, NIF.Context))  # explicit, for NIF tools that do not reason
         g.add((art, DCTERMS.identifier, Literal(article.doc_id)))
         if article.title:
             g.add((art, DCTERMS.title, Literal(article.title, lang="en")))
@@ -97,7 +99,7 @@ class GraphBuilder:
             g.add((art, SCHEMA.url, URIRef(value)))
         for value in article.metadata.get("datePublished", []):
             g.add((art, DCTERMS.issued, Literal(value, datatype=XSD.date)))
-        g.add((art, DCTERMS.source, Literal(f"seeds/{article.doc_id}.txt")))
+        g.add((art, DCTERMS.source, Literal(Path(article.path).name)))
         g.add((art, NIF.beginIndex, Literal(0, datatype=XSD.nonNegativeInteger)))
         g.add((art, NIF.endIndex, Literal(len(article.text), datatype=XSD.nonNegativeInteger)))
         for url in references(article):

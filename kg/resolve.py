@@ -115,8 +115,8 @@ def _key(mention: Mention, acronyms: dict[str, str], full_names: dict[str, str],
     if len(name) >= 10 and " " in name and mention.label != "PERSON":
         close = process.extractOne(name, gazetteer_names.keys(), scorer=fuzz.ratio,
                                    score_cutoff=GAZETTEER_FUZZY)
-        if close is not None:  # 'Tren de Agua', a misspelling of 'Tren de Aragua'
-            return f"gz:{gazetteer_names[close[0]]}"
+        if close is not None and misspelling(name, close[0]):
+            return f"gz:{gazetteer_names[close[0]]}"  # Tren de Agua, misspelt Tren de Aragua
     name = acronyms.get(name, name)
     if mention.text in full_names and len(mention.text.split()) > 1:
         return f"n:{full_names[mention.text]}"
@@ -138,6 +138,18 @@ def _short_forms(mentions: list[Mention]) -> dict[str, str]:
         if len(longer) == 1:
             found[short] = normalise(longer.pop())
     return found
+
+
+def misspelling(a: str, b: str) -> bool:
+    """Same words but one, itself close and with no digits: a misspelling ('tren de agua' /
+    'tren de aragua'), not another thing ('department of justice' / 'department of state',
+    '19th street gang' / '18th street gang'). Only then may a gazetteer identity be shared."""
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb):
+        return False
+    diff = [(x, y) for x, y in zip(wa, wb, strict=True) if x != y]
+    return len(diff) == 1 and not any(ch.isdigit() for ch in "".join(diff[0])) \
+        and fuzz.ratio(*diff[0]) >= 75
 
 
 def _acronym_table(extractions: list[Extraction]) -> dict[str, str]:

@@ -67,7 +67,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     admin = Admin.from_env(settings.dist_dir, limits)
     app.extensions["kg_admin"] = admin
     app.extensions["kg_store"] = StoreHolder(
-        settings.dist_dir, redirect=admin.snapshot if admin else None
+        settings.dist_dir, redirect=admin.snapshot if admin else None,
+        base_uri=settings.base_uri,
     )
     app.extensions["kg_executors"] = ExecutorPool(
         limits.executors, role="reader", memory_mb=limits.query_memory_mb

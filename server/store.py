@@ -26,10 +26,12 @@ class NoPublication(RuntimeError):
 
 class StoreHolder:
     def __init__(
-        self, dist: Path, redirect: Callable[[Publication], Path] | None = None
+        self, dist: Path, redirect: Callable[[Publication], Path] | None = None,
+        base_uri: str | None = None,
     ) -> None:
         self.dist = dist
         self.redirect = redirect
+        self.base_uri = base_uri
         self._lock = threading.Lock()
         self._seen: tuple[str, Publication] | None = None  # (link target, its publication)
         self._publication: Publication | None = None
@@ -53,6 +55,14 @@ class StoreHolder:
         if publication is None:
             raise NoPublication(
                 f"no publication at {self.dist}: nothing has been built yet; run `kg build`"
+            )
+        built_for = publication.manifest.get("base_uri")
+        if self.base_uri and built_for and built_for != self.base_uri:
+            # every URI in it would be foreign to this server: say so instead of 404-ing them
+            raise NoPublication(
+                f"the release at {self.dist} was built for base URI {built_for}, but this "
+                f"server uses KG_BASE_URI={self.base_uri}; rebuild with `kg build "
+                f"--base-uri {self.base_uri}` or serve with KG_BASE_URI={built_for}"
             )
         if target is not None:
             self._seen = (target, publication)

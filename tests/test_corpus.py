@@ -119,3 +119,23 @@ def test_segment_marks_first_line_as_title_and_short_lines_as_headings():
     article = segment("x", "x.txt", text)
     assert [b.kind for b in article.blocks] == ["title", "heading", "body"]
     assert article.title == "Port expansion approved"
+
+
+def test_control_characters_are_refused(tmp_path: Path):
+    path = tmp_path / "ctl.txt"
+    path.write_text("A title\n\nThe mayor\x01 spoke.\n")
+    with pytest.raises(CorpusError, match=r"ctl.txt: .*control character \(U\+0001 at character 18\)"):
+        read_article_text(path, 1000)
+
+
+@pytest.mark.parametrize("line, message", [
+    ('schema:datePublished "last Tuesday"', "datePublished 'last Tuesday' is not an ISO date"),
+    ('schema:url "not a url"', "url 'not a url' is not an absolute http(s) URL"),
+])
+def test_bad_catalog_values_are_named(tmp_path: Path, line: str, message: str):
+    catalog = tmp_path / "catalog.ttl"
+    catalog.write_text(f"@prefix schema: <http://schema.org/> .\n<article/story> {line} .\n")
+    with pytest.raises(CorpusError) as err:
+        read_catalog(catalog)
+    assert str(err.value) == f"catalog.ttl: story: {message}" + (
+        " (YYYY-MM-DD)" if "date" in message else "")

@@ -134,3 +134,11 @@ def test_every_relation_keeps_its_sentence():
         assert ex.article.text[relation.sentence.start : relation.sentence.end] == \
             relation.sentence.text
         assert isinstance(relation.subject, Mention)
+
+
+def test_a_gazetteer_name_inside_a_longer_name_is_not_a_mention_of_it():
+    ex = run("Flights from South America landed. The United States Department of Justice sued.")
+    names = {(m.text, m.gazetteer_id) for m in ex.mentions}
+    assert ("South America", None) in names
+    assert ("United States Department of Justice", None) in names
+    assert not any(m.gazetteer_id == "United_States" for m in ex.mentions)

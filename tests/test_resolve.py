@@ -59,7 +59,7 @@ def test_acronym_defined_in_text_joins_its_expansion(resolution):
 def test_slugs_are_unique_and_uri_safe(resolution):
     slugs = [e.slug for e in resolution.entities.values()]
     assert len(slugs) == len(set(slugs))
-    assert all(slug == slugify(slug) or "-" in slug for slug in slugs)
+    assert all(slug == slugify(slug) for slug in slugs)
     assert slugify("Centro de Confinamiento del Terrorismo") == \
         "Centro_de_Confinamiento_del_Terrorismo"
     assert slugify("Bukele’s Café") == "Bukeles_Cafe"
@@ -69,3 +69,13 @@ def test_normalise():
     assert normalise("the Terrorism Confinement Centre") == "terrorism confinement center"
     assert normalise("ACAs") == "aca"
     assert normalise("El Salvador’s") == "el salvador"
+
+
+def test_only_misspellings_share_a_gazetteer_identity():
+    from kg.resolve import misspelling
+
+    assert misspelling("tren de agua", "tren de aragua")
+    assert not misspelling("united states department of justice",
+                           "united states department of state")
+    assert not misspelling("19th street gang", "18th street gang")
+    assert not misspelling("tren de agua nueva", "tren de aragua")

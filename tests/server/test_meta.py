@@ -179,3 +179,19 @@ def test_a_server_started_before_any_build_waits_for_one(tmp_path, launch):
     make_publication(dist, base, f"<{EX}a> <{EX}p> 2 .")  # and the next build goes live too
     reply = fetch(query_url(server.url, f"ASK {{ <{EX}a> <{EX}p> 2 }}"))
     assert json.loads(reply.body)["boolean"] is True
+
+
+def test_a_release_built_for_another_base_is_refused_with_the_reason(tmp_path):
+    """Its URIs would all be foreign to this server: 503 with both bases, not a wall of 404s."""
+    from tests.server.conftest import EX, free_port, make_publication
+
+    port = free_port()
+    make_publication(tmp_path / "dist", "http://elsewhere.example/", f"<{EX}a> <{EX}p> 1 .")
+    from kg.config import Settings
+    from server import create_app
+
+    app = create_app(Settings.from_env(base_uri=f"http://127.0.0.1:{port}/",
+                                       dist_dir=tmp_path / "dist"))
+    reply = app.test_client().get("/healthz")
+    assert reply.status_code == 503
+    assert b"http://elsewhere.example/" in reply.data and b"KG_BASE_URI" in reply.data

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 import requests
@@ -47,7 +46,7 @@ def violating(built) -> tuple[str, str, str]:
             if isinstance(path, URIRef) and min_count is not None and int(min_count) > 0:
                 focus = f"{built.base_uri}resource/Test_Focus_Node"
                 return f"<{focus}> a <{cls}> .\n", focus, str(path)
-    pytest.skip("the release's shapes require no property")
+    raise AssertionError("the release's shapes require no property: the test has nothing to break")
 
 
 def test_form_page(server_url):
@@ -158,12 +157,9 @@ def test_time_limit_stops_validation_and_frees_the_worker(tmp_path_factory):
         slow.add((node, URIRef("http://example.org/test#n"), Literal(i)))
     data = slow.serialize(format="turtle")
     with livesite.serve(dist, base, port, KG_SHACL_TIMEOUT="2") as url:
-        started = time.monotonic()
         r = post(url + "shacl", data, "text/turtle")
-        elapsed = time.monotonic() - started
         assert r.status_code == 504
         assert "2 s limit" in r.text and "KG_SHACL_TIMEOUT" in r.text
-        assert elapsed < 15
         for _ in range(4):  # both workers still answer, quickly
             ok = post(url + "shacl", "", "text/turtle")
             assert ok.status_code == 200 and ok.headers["X-SHACL-Conforms"] == "true"

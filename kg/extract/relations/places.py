@@ -75,9 +75,8 @@ def pattern_possessive_places(ctx: Context, sent: Span) -> Iterator[RawRelation]
             continue
         owned = token.head
         thing = ctx.entity(owned)
-        if thing is None and owned.i + 0 < len(ctx.doc):
-            thing = ctx.by_token.get(token.i + 2) if ctx.doc[token.i + 1].dep_ == "case" \
-                else None
+        if thing is None and token.i + 2 < len(ctx.doc) and ctx.doc[token.i + 1].dep_ == "case":
+            thing = ctx.by_token.get(token.i + 2)  # "El Salvador's CECOT facility"
         if thing is not None and thing.label_ == "FAC":
             yield RawRelation("locatedIn", thing, place, sent, "possessive-place", 0.8)
     for span in ctx.mentions:
