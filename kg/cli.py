@@ -91,6 +91,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     settings = _settings(args)
     articles, skipped = read_corpus(settings.seeds_dir, settings.max_doc_bytes,
                                     read_catalog(settings.seeds_dir / "catalog.ttl"))
+    for item in skipped:
+        print(f"kg eval: skipped {item.reason}", file=sys.stderr)
     extractions = [extract(article, doc) for article, doc in parse(articles)]
     result = evaluate(extractions, resolve(extractions, load_gazetteer()), args.gold)
     print(result.table())

@@ -12,9 +12,7 @@ from collections.abc import Callable, Iterator
 from spacy.tokens import Span
 
 from kg.extract.relations.context import (
-    ACTING_FOR,
     AGREEMENT_HEADS,
-    DEAL_NOUNS,
     AgreementRef,
     Context,
     RawRelation,
@@ -29,8 +27,8 @@ from kg.extract.relations.people import (
 )
 from kg.extract.relations.places import pattern_places, pattern_possessive_places, pattern_values
 
-__all__ = ["ACTING_FOR", "AGREEMENT_HEADS", "DEAL_NOUNS", "AgreementRef", "Context", "RawRelation",
-           "PATTERNS", "find_relations"]
+__all__ = ["AGREEMENT_HEADS", "AgreementRef", "Context", "RawRelation", "PATTERNS",
+           "find_relations"]
 
 PATTERNS: tuple[Callable[[Context, Span], Iterator[RawRelation]], ...] = (
     pattern_roles,

@@ -17,31 +17,16 @@ DEAL_NOUNS = frozenset({
     "proposition", "accord", "scheme",
 })
 #: 'The Biden administration withdrew': the administration acts for the person who leads it.
-
-
 ACTING_FOR = frozenset({"administration", "government", "cabinet"})
-
-
+#: Head words of a named agreement ('Asylum Cooperative Agreements', 'the Paris Accord').
 AGREEMENT_HEADS = ("agreement", "agreements", "treaty", "treaties", "accord", "accords", "pact",
                    "convention", "covenant", "deal")
-
-
 PROPOSE_VERBS = frozenset({"propose", "offer", "extend", "unveil", "float", "put", "make"})
-
-
 ENDORSE_VERBS = frozenset({"endorse", "back", "support", "welcome", "praise", "approve"})
-
-
 CRITICISE_VERBS = frozenset({"criticise", "criticize", "condemn", "denounce", "slam", "decry"})
-
-
 WITHDRAW_VERBS = frozenset({"withdraw", "exit", "quit", "abandon", "suspend", "end", "terminate"})
-
-
 OPEN_VERBS = frozenset({"open", "inaugurate"})
 #: What can have a capacity or an opening date: facilities (and unnamed places such as camps).
-
-
 FACILITY_LABELS = frozenset({"FAC", "LOC"})
 
 
@@ -224,8 +209,9 @@ def is_agreement(span: Span) -> bool:
 
 
 def owner_of(ctx: Context, token: Token) -> Span | None:
-    """The named thing a clause is about, walking up from a word inside it: the entity itself,
-    the subject of the clause, or the noun an appositive or participle hangs off."""
+    """The named thing a clause is about: walking up the head chain from a word inside it (at
+    most six steps), the first named thing met, or the named subject of a verb on the way
+    ('the CECOT facility, inaugurated in 2023', 'a megaprison with the capacity to hold')."""
     node = token
     for _ in range(6):
         found = ctx.entity(node)
@@ -236,20 +222,7 @@ def owner_of(ctx: Context, token: Token) -> Span | None:
             found = ctx.entity(subj)
             if found is not None:
                 return found
-        if node.dep_ in ("appos", "acl", "relcl") or node.head is not node:
-            if node.head is node:
-                return None
-            node = node.head
-            continue
-        return None
-    return None
-
-
-def date_in(ctx: Context, verb: Token) -> DateValue | None:
-    for prep in verb.children:
-        if prep.dep_ == "prep" and prep.lower_ in ("in", "on"):
-            for pobj in prep.children:
-                for value in ctx.dates:
-                    if value.start <= pobj.idx < value.end:
-                        return value
+        if node.head is node:
+            return None
+        node = node.head
     return None

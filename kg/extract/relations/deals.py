@@ -20,7 +20,6 @@ from kg.extract.relations.context import (
     Context,
     RawRelation,
     conjuncts,
-    date_in,
     named_agreement,
     owner_of,
     proposer_of_noun,
@@ -69,7 +68,7 @@ def pattern_verbs(ctx: Context, sent: Span) -> Iterator[RawRelation]:
                                 yield RawRelation("withdrawnBy", agreement, subject, sent,
                                                   "verb-withdraw", min(conf, 0.85), when, where)
         elif lemma in OPEN_VERBS:
-            when = date_in(ctx, verb)
+            when, _ = when_where(ctx, verb)
             if when is None:
                 continue
             owner = owner_of(ctx, verb)
