@@ -4,6 +4,7 @@ configured, not hand-wired. Each one annotates the Doc; kg.extract turns annotat
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
@@ -161,6 +162,7 @@ def entity_cleanup(doc: Doc) -> Doc:
     return doc
 
 
+@lru_cache(maxsize=1)
 def demonym_table() -> dict[str, str]:
     """Demonyms from the gazetteer's hidden labels ('Salvadoran' -> El_Salvador)."""
     return {name: entry.slug for entry in load_gazetteer() for name in entry.hidden}

@@ -26,15 +26,14 @@ class Settings:
         """Read ``KG_*`` variables; explicit overrides (e.g. CLI flags) win."""
         env = os.environ
         values: dict[str, object] = {
-            "base_uri": normalise_base(env.get("KG_BASE_URI", DEFAULT_BASE_URI)),
+            "base_uri": env.get("KG_BASE_URI", DEFAULT_BASE_URI),
             "seeds_dir": Path(env.get("KG_SEEDS", PROJECT_ROOT / "seeds")),
             "dist_dir": Path(env.get("KG_DIST", PROJECT_ROOT / "dist")),
             "shapes_dir": Path(env.get("KG_SHAPES", PROJECT_ROOT / "shapes")),
             "max_doc_bytes": _int_env("KG_MAX_DOC_BYTES", DEFAULT_MAX_DOC_BYTES),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
-        if "base_uri" in overrides and overrides["base_uri"] is not None:
-            values["base_uri"] = normalise_base(str(overrides["base_uri"]))
+        values["base_uri"] = normalise_base(str(values["base_uri"]))
         return cls(**values)  # type: ignore[arg-type]
 
 

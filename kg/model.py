@@ -149,4 +149,3 @@ class Entity:
     same_as: list[str] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     slug: str = ""
-    proposer: str | None = None  # for an agreement known only as someone's proposal: their key

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 #: Dump file name -> (rdflib format, media type). Turtle first: it is what most users download.
@@ -54,8 +55,9 @@ class Publication:
     def store_path(self) -> Path:
         return self.root / STORE_DIR
 
-    @property
+    @cached_property
     def manifest(self) -> dict:
+        """Read once per Publication: a release folder never changes after it is published."""
         return json.loads((self.root / MANIFEST_FILE).read_text(encoding="utf-8"))
 
     def file(self, name: str) -> Path:

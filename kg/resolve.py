@@ -269,7 +269,7 @@ def _resolve_agreements(extractions: list[Extraction], res: Resolution) -> None:
             if entity is None:
                 proposer = res.entities[owner]
                 entity = Entity(key=key, label=f"proposal by {proposer.label}",
-                                types=["ontology#Agreement"], proposer=owner)
+                                types=["ontology#Agreement"])
                 res.entities[key] = entity
             entity.mentions.append(mention)
             res.key_of[(mention.doc_id, mention.start, mention.end)] = key

@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from server.sparql_worker import RDF_FORMATS
 from tests.server.conftest import (
     EX,
     SAMPLE_TRIG,
@@ -40,15 +41,7 @@ RESULT_TYPES = {
     "csv": "text/csv",
     "tsv": "text/tab-separated-values",
 }
-GRAPH_TYPES = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "n3": ox.RdfFormat.N3,
-}
+GRAPH_TYPES = RDF_FORMATS  # the worker's own name -> pyoxigraph format table, to parse replies
 
 
 @pytest.fixture(scope="module")
