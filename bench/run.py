@@ -44,15 +44,18 @@ BASE = "http://127.0.0.1:5000/"
 ACCEPT_JSON = "application/sparql-results+json"
 TIME_CAP = 60.0  # seconds, per measurement: a bound even if a server gets very slow
 CLIENTS = (1, 4)
-#: What is measured. ``kg serve`` runs with its defaults (Granian, answer cache, fast path);
-#: the variants each turn one thing off, so the cost of each layer shows in the same run.
+#: What is measured. ``kg serve`` runs with its defaults (answer cache, fast path with the
+#: lookup lane, inline lookups) under each server; the variants each turn one layer off, so the
+#: cost of each layer shows in the same run. "no cache" is the figure for queries nobody asked
+#: before.
 KG_TARGETS = {
-    # name: (server, answer cache MiB, fast path)
-    "kg serve --server granian": ("granian", 64, "on"),
-    "kg serve --server granian, no fast path": ("granian", 64, "off"),
-    "kg serve --server granian, no cache": ("granian", 0, "off"),
-    "kg serve --server gunicorn": ("gunicorn", 64, "on"),
-    "kg serve --server gunicorn, no cache": ("gunicorn", 0, "off"),
+    # name: (server, answer cache MiB, fast path, inline lookups)
+    "kg serve --server granian": ("granian", 64, "on", "on"),
+    "kg serve --server granian, no cache": ("granian", 0, "on", "on"),
+    "kg serve --server granian, no cache, no fast path": ("granian", 0, "off", "on"),
+    "kg serve --server granian, no cache, no fast path, no inline": ("granian", 0, "off", "off"),
+    "kg serve --server gunicorn": ("gunicorn", 64, "on", "on"),
+    "kg serve --server gunicorn, no cache": ("gunicorn", 0, "on", "on"),
 }
 FLOORS = ("granian floor", "gunicorn floor")
 TARGETS = ("oxigraph serve", *KG_TARGETS, *FLOORS)
@@ -166,11 +169,12 @@ def wait_ready(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
 
 
 def start_kg(
-    port: int, workers: int, threads: int, server: str, cache_mb: int, fast_path: str
+    port: int, workers: int, threads: int, server: str, cache_mb: int, fast_path: str,
+    inline: str,
 ) -> subprocess.Popen:
     env = dict(os.environ, KG_DIST=str(WORK / "dist"), KG_BASE_URI=BASE, KG_THREADS=str(threads),
                KG_ACCESS_LOG="off", KG_QUERY_CACHE_MB=str(cache_mb), KG_SERVER=server,
-               KG_FAST_PATH=fast_path)
+               KG_FAST_PATH=fast_path, KG_INLINE_LOOKUPS=inline)
     env.pop("KG_ADMIN_TOKEN", None)
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     return subprocess.Popen(
@@ -406,15 +410,18 @@ def report(
         f"({release.manifest.get('quads')} quads).",
         "",
         f"Our server: `kg serve` with {config['workers']} worker process(es) x "
-        f"{config['threads']} thread(s), one query executor process per thread; `kg serve "
-        "--server granian` is the fastest set-up (Granian, answer cache, fast path; `kg serve` "
-        "itself defaults to gunicorn), each variant turns one of "
-        "them off: *no fast path* sends cached answers through Flask, *no cache* runs every "
-        "query in an executor (the uncached figure), *gunicorn* is gunicorn gthread instead of "
-        "Granian. A *floor* is a WSGI app returning a fixed body under that server: the most "
-        "any Python endpoint can do there. Oxigraph: `oxigraph serve-read-only "
-        "--union-default-graph` over the same quads. Clients are separate processes, one "
-        "keep-alive connection each, on the same machine.",
+        f"{config['threads']} thread(s), one query executor process per thread, under Granian "
+        "(`--server granian`) or gunicorn (`kg serve`'s default). By default it keeps an answer "
+        "cache per worker, a fast path in front of Flask (replays of cached answers and the "
+        "lookup lane, which answers uncached simple lookups without Flask) and runs simple "
+        "lookups in the worker instead of an executor. Each variant turns layers off: *no "
+        "cache* computes every answer (**the figure for queries nobody asked before**), *no "
+        "fast path* sends every request through Flask, *no inline* sends lookups to an "
+        "executor too (how every query was answered before the lookup lane). A *floor* is a "
+        "WSGI app returning a fixed body under that server: the most any Python endpoint can "
+        "do there. Oxigraph: `oxigraph serve-read-only --union-default-graph` over the same "
+        "quads. Clients are separate processes, one keep-alive connection each, on the same "
+        "machine.",
         "",
         f"Each (workload, clients) cell was measured in {config['rounds']} round(s); in each round "
         "every target is measured once, in an order that rotates between rounds. req/s = the "
@@ -472,10 +479,10 @@ def main(argv: list[str] | None = None) -> int:
 
     ports = {name: free_port() for name in targets}
     procs = {"oxigraph serve": start_oxigraph(location, ports["oxigraph serve"])}
-    for name, (server, cache_mb, fast_path) in KG_TARGETS.items():
+    for name, (server, cache_mb, fast_path, inline) in KG_TARGETS.items():
         if name in targets:
             procs[name] = start_kg(ports[name], args.workers, args.threads, server, cache_mb,
-                                   fast_path)
+                                   fast_path, inline)
     for name in FLOORS:
         if name in targets:
             procs[name] = start_floor(name.split()[0], ports[name], args.workers, args.threads)

@@ -49,6 +49,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     from server.sparql_admin import Admin
     from server.sparql_cache import ResultCache
     from server.sparql_exec import ExecutorPool
+    from server.sparql_inline import InlineRunner
+    from server.sparql_inline import enabled as inline_enabled
     from server.store import NoPublication, StoreHolder
 
     settings = settings or Settings.from_env()
@@ -72,6 +74,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     app.extensions["kg_executors"] = ExecutorPool(
         limits.executors, role="reader", memory_mb=limits.query_memory_mb
+    )
+    app.extensions["kg_inline"] = InlineRunner(
+        enabled=inline_enabled(), prefixes=frozenset(app.config["KG_PREFIXES"])
     )
     app.extensions["kg_query_cache"] = ResultCache(limits.query_cache_mb << 20)
 

@@ -2,6 +2,8 @@
 
 Files are streamed by Werkzeug's ``send_file`` with ``conditional=True``, which implements
 ETag / Last-Modified validation (304), byte ranges (206, 416) and HEAD as RFC 9110 has them.
+Its 416 would be an HTML page; like every other error here it is a plain-text ``problem``, with
+the ``Content-Range: bytes */<size>`` RFC 9110 (15.5.17) asks of a 416.
 The ETag is the file's SHA-256 from the release manifest, so every worker and every replica
 gives the same one. ``.gz`` copies are downloads (``application/gzip``), not a transfer
 encoding: what you get is the byte-identical file the manifest lists.
@@ -18,6 +20,8 @@ from flask import (
     request,
     send_file,
 )
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
+from werkzeug.http import parse_range_header
 
 from kg.publication import DUMPS, Publication
 from server.limits import problem
@@ -86,14 +90,35 @@ def dump(name: str) -> Response:
         return problem(404, f"release {publication.release_id} has no {name}")
     digest = publication.manifest.get("files", {}).get(name, {}).get("sha256")
     media = _media_type(name)
-    response = send_file(
-        path,
-        mimetype=media,  # Werkzeug adds "; charset=utf-8" to text/* types itself
-        as_attachment=name.endswith(".gz"),
-        download_name=_download_name(publication, name),
-        conditional=True,
-        etag=digest or True,
-        max_age=None,
-    )
+    try:
+        response = send_file(
+            path,
+            mimetype=media,  # Werkzeug adds "; charset=utf-8" to text/* types itself
+            as_attachment=name.endswith(".gz"),
+            download_name=_download_name(publication, name),
+            conditional=True,
+            etag=digest or True,
+            max_age=None,
+        )
+    except RequestedRangeNotSatisfiable as exc:
+        size = exc.length if exc.length is not None else path.stat().st_size
+        return _unsatisfiable(name, request.headers.get("Range", ""), size)
     response.headers["Cache-Control"] = CACHE_CONTROL
     return response
+
+
+def _unsatisfiable(name: str, header: str, size: int) -> Response:
+    """416 saying why the Range cannot be served and how long the file is, so the client can
+    ask again (Werkzeug refuses a range past the end, several ranges, and an unparsable one)."""
+    shown = repr(header if len(header) <= 60 else header[:57] + "...")  # the client's own text
+    parsed = parse_range_header(header)
+    if parsed is None or parsed.units != "bytes":
+        why = f"the Range header {shown} is not a byte range this server understands"
+    elif len(parsed.ranges) > 1:
+        why = f"{name} is served one byte range per request, and {shown} asks for {len(parsed.ranges)}"
+    else:
+        why = f"the range {shown} is not within {name}"
+    return problem(
+        416, f"{why}; {name} is {size} bytes long (bytes 0-{size - 1})",
+        {"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"},
+    )

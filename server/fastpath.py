@@ -1,18 +1,22 @@
-"""A WSGI fast path in front of Flask for SPARQL requests whose answer is already cached.
+"""A WSGI fast path in front of Flask for SPARQL requests it can answer without Flask.
 
 Flask's routing, request and response objects and the extensions' hooks cost ~0.3 ms of CPU per
-request, several times what a cached lookup needs. So a request to ``/sparql`` is first looked
-up here, by everything of it that can change the answer: the method, the raw query string, for
+request, several times what a lookup needs. So a request to ``/sparql`` is first looked up
+here, by everything of it that can change the answer: the method, the raw query string, for
 a POST the raw body and its Content-Type, the Accept, Accept-Encoding and Origin headers, and
 the store the request would read (one ``readlink``, so a new release or admin snapshot is a
 new key). What is stored there is a *replay* (``server.sparql_cache``): the status, headers
 and body Flask itself sent for that exact request when it answered from the answer cache
 (``X-KG-Cache: hit``), kept only while that answer is still cached. A replay is sent as it
 is, with the same metrics and access-log line as the Flask path; only a ``Date`` header that
-Werkzeug adds to compressed answers is refreshed. Everything else (a miss, another path or
-method, HEAD, conditional or Range requests, a large or chunked body, no publication) goes to
-Flask unchanged, and it is Flask that decides what may be replayed: an answer it did not take
-from the cache (errors, volatile queries that are never cached) is never stored.
+Werkzeug adds to compressed answers is refreshed.
+
+A request with no replay may still be a simple lookup, which ``server.lookup_lane`` answers
+with Flask's own headers for its kind of request. Everything else (another path or method,
+HEAD, conditional or Range requests, a large or chunked body, no publication, any other
+query) goes to Flask unchanged, and it is Flask that decides what may be replayed: an answer
+it did not take from the cache (errors, volatile queries that are never cached) is never
+stored.
 """
 
 from __future__ import annotations
@@ -26,8 +30,10 @@ from typing import TYPE_CHECKING
 
 from werkzeug.http import http_date
 
+from server import lookup_lane as lane_module
 from server import ops
 from server.limits import CACHE_HEADER
+from server.lookup_lane import Lane
 from server.sparql_cache import REPLAY, Replay, ResultCache
 from server.store import NoPublication
 
@@ -54,14 +60,16 @@ def enabled() -> bool:
 
 
 def install(app: Flask) -> None:
-    """Put the fast path in front of ``app`` (unless the cache or ``KG_FAST_PATH`` is off)."""
-    cache: ResultCache = app.extensions["kg_query_cache"]
-    if not cache.max_bytes or not enabled():
+    """Put the fast path in front of ``app`` (unless ``KG_FAST_PATH`` is off)."""
+    if not enabled():
         return
-    app.after_request(_note)
+    cache: ResultCache = app.extensions["kg_query_cache"]
+    if cache.max_bytes:
+        app.after_request(_note)
     app.wsgi_app = FastPath(  # type: ignore[method-assign]
         app.wsgi_app, cache, app.extensions["kg_store"],
         min(MAX_BODY, app.config["KG_LIMITS"].max_request_bytes),
+        Lane(app, cache, app.extensions["kg_inline"]),
     )
 
 
@@ -82,9 +90,12 @@ def _note(response: Response) -> Response:
 class FastPath:
     """WSGI middleware: replay cached answers, pass everything else to ``inner``."""
 
-    def __init__(self, inner, cache: ResultCache, holder: StoreHolder, max_body: int) -> None:
+    def __init__(
+        self, inner, cache: ResultCache, holder: StoreHolder, max_body: int, lane: Lane
+    ) -> None:
         self.inner = inner
         self.cache = cache
+        self.lane = lane
         self.holder = holder
         self.max_body = max_body
         self._date = (0, "")  # (second, HTTP date) so http_date runs once a second
@@ -97,14 +108,23 @@ class FastPath:
             return self.inner(environ, start_response)
         started = time.perf_counter()
         replay = self.cache.get_replay(key)
-        if replay is None:
-            return self._through(key, environ, start_response)
-        headers = list(replay.headers)
-        if replay.date_at >= 0:
-            headers[replay.date_at] = (headers[replay.date_at][0], self._now())
-        start_response(replay.status, headers)
-        self._account(environ, replay, started)
-        return [replay.body]
+        if replay is not None:
+            headers = list(replay.headers)
+            if replay.date_at >= 0:
+                headers[replay.date_at] = (headers[replay.date_at][0], self._now())
+            start_response(replay.status, headers)
+            self._account(environ, len(replay.body), replay.kind, replay.truncated, replay.log,
+                          "hit", started)
+            return [replay.body]
+        lane = self.lane.answer(environ, key[1], key[6], self._now())
+        if lane is not None:
+            start_response(lane.status, lane.headers)
+            answer = lane.answer
+            log = (("rows", answer.rows), ("truncated", answer.truncated), ("result", answer.kind))
+            self._account(environ, len(lane.body), answer.kind, answer.truncated, log,
+                          "hit" if lane.hit else "miss", started)
+            return [lane.body]
+        return self._through(key, environ, start_response)
 
     def _key(self, environ: dict) -> tuple | None:
         """Everything of the request that Flask's answer to it can depend on, or None."""
@@ -162,7 +182,8 @@ class FastPath:
         return body if len(body) == length else None
 
     def _through(self, key: tuple, environ: dict, start_response):
-        """Flask answers; an answer it took from the cache is kept for the next identical one."""
+        """Flask answers; an answer it took from the cache is kept for the next identical one,
+        and its headers teach the lookup lane a new header class."""
         captured: list = []
 
         def capture(status, headers, exc_info=None):
@@ -172,7 +193,8 @@ class FastPath:
         self.cache.take_last_hit()  # nothing left over from this thread's last request
         result = self.inner(environ, capture)
         note = environ.get(NOTE)
-        if note is None or not captured or note[0][0] != key[1]:  # (a release went live)
+        replayable = note is not None and note[0][0] == key[1]  # (unless a release went live)
+        if not captured or not (replayable or lane_module.PENDING in environ):
             return result
         try:
             body = b"".join(result)
@@ -181,6 +203,9 @@ class FastPath:
             if close is not None:
                 close()
         status, headers = captured
+        self.lane.learn(environ, status, headers, body)
+        if not replayable:
+            return [body]
         headers = tuple((name, value) for name, value in headers)
         date_at = next((i for i, (name, _) in enumerate(headers) if name.lower() == "date"), -1)
         log = dict(note[1])
@@ -196,19 +221,22 @@ class FastPath:
             self._date = (second, http_date(second))
         return self._date[1]
 
-    def _account(self, environ: dict, replay: Replay, started: float) -> None:
+    def _account(
+        self, environ: dict, size: int, kind: str, truncated: bool,
+        log: tuple[tuple[str, object], ...], outcome: str, started: float,
+    ) -> None:
         """The metrics and access-log line the Flask path (server.ops, server.sparql) makes."""
         method = environ["REQUEST_METHOD"]
-        children = self._children.get((method, replay.kind))
+        children = self._children.get((method, kind, outcome))
         if children is None:  # the same counters ops.count_cache, ops.count_query and ops use
-            children = self._children[(method, replay.kind)] = (
-                ops.CACHE.labels("hit"), ops.QUERIES.labels(replay.kind),
+            children = self._children[(method, kind, outcome)] = (
+                ops.CACHE.labels(outcome), ops.QUERIES.labels(kind),
                 ops.REQUESTS.labels(method, PATH, "200"), ops.LATENCY.labels(PATH),
             )
-        cache_hits, queries, requests, latency = children
-        cache_hits.inc()
+        cache_outcomes, queries, requests, latency = children
+        cache_outcomes.inc()
         queries.inc()
-        if replay.truncated:
+        if truncated:
             ops.TRUNCATED.inc()
         elapsed = time.perf_counter() - started
         requests.inc()
@@ -220,12 +248,12 @@ class FastPath:
                 "method": method,
                 "path": PATH,
                 "query_bytes": len(environ.get("QUERY_STRING", "")),
-                "status": int(replay.status.split(" ", 1)[0]),
-                "bytes": len(replay.body),
+                "status": 200,
+                "bytes": size,
                 "ms": round(elapsed * 1000, 2),
                 "endpoint": PATH,
                 "agent": environ.get("HTTP_USER_AGENT") or None,
                 "pid": os.getpid(),
             }
-            entry.update(replay.log)
+            entry.update(log)
             ops.access_log.info(json.dumps(entry, separators=(",", ":")))

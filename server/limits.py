@@ -45,7 +45,6 @@ class Limits:
     executors: int = DEFAULT_EXECUTORS
     query_cache_mb: int = DEFAULT_QUERY_CACHE_MB
 
-    @classmethod
     def __post_init__(self) -> None:
         if self.query_memory_mb < MIN_QUERY_MEMORY_MB:
             raise ValueError(

@@ -7,18 +7,20 @@ acceptable format exists. ``GET /sparql`` without a query answers with the servi
 description (``server.meta``).
 
 Queries run in executor processes (``server.sparql_exec``) so that one past the time limit can
-be stopped; with no dataset in the request the default graph is the union of all graphs, so a
+be stopped, except simple lookups, which cannot run long and are answered in the worker
+(``server.sparql_inline``); with no dataset in the request the default graph is the union of all graphs, so a
 plain query sees every article. ``SERVICE`` is refused before Oxigraph sees the query: the
 endpoint never makes outbound requests on a client's behalf.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Flask, Response, current_app, g, request
 from werkzeug.datastructures import MIMEAccept, MultiDict
 from werkzeug.http import parse_accept_header
 
@@ -36,6 +38,7 @@ from server.limits import (
 from server.negotiation import BINDINGS, BY_NAME, GRAPHS, NotAcceptable, UnknownFormat, choose
 from server.sparql_cache import Answer, ResultCache
 from server.sparql_exec import ExecutorCrashed, ExecutorPool, QueryTimeout
+from server.sparql_inline import InlineRunner
 from server.sparql_jobs import QueryJob
 from server.sparql_syntax import Shape, shape
 
@@ -151,14 +154,14 @@ def graph_iris(params: MultiDict, name: str) -> list[str]:
 def _formats(params: MultiDict, form: str | None) -> tuple[str | None, str | None]:
     """The negotiated format for bindings and for graphs (None where nothing is acceptable)."""
     accept = request.headers.get("Accept")
-    outcome = _negotiate(accept, tuple(params.getlist("format")), form)
+    outcome = negotiate_formats(accept, tuple(params.getlist("format")), form)
     if isinstance(outcome[0], int):
         raise ProtocolError(*outcome)  # a fresh exception: a cached one would grow tracebacks
     return outcome
 
 
 @lru_cache(maxsize=256)
-def _negotiate(
+def negotiate_formats(
     accept: str | None, requested: tuple[str, ...], form: str | None
 ) -> tuple[str | None, str | None] | tuple[int, str]:
     """Cached on the raw header: clients send the same few Accept values again and again."""
@@ -210,8 +213,7 @@ def run_query(queries: list[str], params: MultiDict) -> Response:
     limits: Limits = current_app.config["KG_LIMITS"]
     job = _job(text, looks, params, limits)
     cache: ResultCache = current_app.extensions["kg_query_cache"]
-    key = (job.store, job.query, job.base_iri, job.union, job.default_graphs, job.named_graphs,
-           job.bindings_format, job.graph_format, job.max_rows)
+    key = answer_key(job)
     cacheable = cache.cacheable(looks)
     answer = cache.get(key) if cacheable else None
     ops.count_cache("hit" if answer else "miss" if cacheable else "bypass")
@@ -233,30 +235,47 @@ def _job(text: str, looks: Shape, params: MultiDict, limits: Limits) -> QueryJob
     defaults = graph_iris(params, "default-graph-uri")
     named = graph_iris(params, "named-graph-uri")
     bindings_format, graph_format = _formats(params, looks.form)
-    timeout = _timeout(params, limits)
     holder = current_app.extensions["kg_store"]
+    return make_job(
+        current_app, str(holder.store_path(holder.publication())), text, looks,
+        (bindings_format, graph_format), _timeout(params, limits), defaults, named,
+    )
+
+
+def make_job(
+    app: Flask, store: str, text: str, looks: Shape, formats: tuple[str | None, str | None],
+    timeout: float, defaults: Sequence[str] = (), named: Sequence[str] = (),
+) -> QueryJob:
+    """The job for a checked request (also built by ``server.fastpath`` outside Flask)."""
     protocol_dataset = bool(defaults or named)
     return QueryJob(
-        store=str(holder.store_path(holder.publication())),
+        store=store,
         query=text,
-        base_iri=current_app.config["KG_SETTINGS"].base_uri,
-        prefixes=current_app.config["KG_PREFIXES"],
+        base_iri=app.config["KG_SETTINGS"].base_uri,
+        prefixes=app.config["KG_PREFIXES"],
         # The protocol's dataset replaces the query's; with neither, all graphs are the default.
         union=not protocol_dataset and not looks.names_dataset,
         default_graphs=tuple(defaults) if protocol_dataset else None,
         named_graphs=tuple(named) if protocol_dataset else None,
-        bindings_format=bindings_format,
-        graph_format=graph_format,
-        max_rows=limits.max_rows,
+        bindings_format=formats[0],
+        graph_format=formats[1],
+        max_rows=app.config["KG_LIMITS"].max_rows,
         budget=timeout,
     )
 
 
+def answer_key(job: QueryJob) -> tuple:
+    """Everything an answer depends on: the key of the worker's answer cache."""
+    return (job.store, job.query, job.base_iri, job.union, job.default_graphs, job.named_graphs,
+            job.bindings_format, job.graph_format, job.max_rows)
+
+
 def _execute(job: QueryJob, timeout: float) -> Answer | Response:
-    """Run the job in an executor: its answer, or the error response to send instead."""
+    """Run the job inline (a lookup) or in an executor: its answer, or the error to send."""
+    inline: InlineRunner = current_app.extensions["kg_inline"]
     pool: ExecutorPool = current_app.extensions["kg_executors"]
     try:
-        reply = pool.run(job, timeout)
+        reply = inline.run(job) if inline.accepts(job) else pool.run(job, timeout)
     except QueryTimeout as exc:
         ops.count_timeout()
         return problem(
@@ -291,6 +310,8 @@ def _failed(code: str, message: str) -> Response:
     if code == "not_acceptable":
         offered = BINDINGS if message in ("SELECT", "ASK") else GRAPHS
         return problem(406, str(NotAcceptable(offered, f"{message} query results")))
+    if code == "not_representable":  # another format can carry the answer: the client's choice
+        return problem(406, message)
     if code == "memory":
         return problem(503, f"query stopped: {message}", {"Retry-After": "1"})
     return problem(500, f"the query failed: {message}")

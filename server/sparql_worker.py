@@ -20,6 +20,7 @@ from __future__ import annotations
 import resource
 import signal
 import sys
+import threading
 from itertools import islice
 from multiprocessing.connection import Connection
 
@@ -48,15 +49,19 @@ class Reader:
     """Keeps the last store it was asked about open; a new path means a new release."""
 
     def __init__(self) -> None:
-        self.path: str | None = None
-        self.store: ox.Store | None = None
+        self._open: tuple[str, ox.Store] | None = None  # replaced whole, so threads see a pair
+        self._lock = threading.Lock()  # the web worker's threads share one (server.sparql_inline)
 
     def open(self, path: str) -> ox.Store:
-        if path != self.path or self.store is None:
-            self.store = None  # close the old release before opening the new one
-            self.store = ox.Store.read_only(path)
-            self.path = path
-        return self.store
+        current = self._open
+        if current is not None and current[0] == path:
+            return current[1]
+        with self._lock:
+            current = self._open
+            if current is None or current[0] != path:
+                self._open = None  # the old release closes once no job holds it any more
+                current = self._open = (path, ox.Store.read_only(path))
+            return current[1]
 
     def query(self, job: QueryJob) -> Reply:
         store = self.open(job.store)
@@ -132,9 +137,29 @@ def serialise(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) -> b
     return ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=used or None)
 
 
+def answer(job: object, reader: Reader, writer: Writer | None) -> Reply:
+    """The reply to one job; errors become failure replies (shared with ``server.sparql_inline``)."""
+    try:
+        if isinstance(job, QueryJob):
+            return reader.query(job)
+        if isinstance(job, GraphJob):
+            return reader.graph(job)
+        if isinstance(job, WriteJob) and writer is not None:
+            return writer.run(job)
+        return failure("internal", f"this executor cannot run {type(job).__name__}")
+    except sparql_results.NotRepresentable as exc:  # the format asked for, not the query
+        return failure("not_representable", str(exc))
+    except MemoryError:
+        return failure("memory", "the query needed more memory than the executor may use")
+    except OSError as exc:
+        return failure("store", f"the store could not be read: {exc}")
+    except Exception as exc:  # evaluation errors surface while iterating results
+        return failure("evaluation", f"{type(exc).__name__}: {exc}")
+
+
 def serve(conn: Connection, role: str) -> None:
     """Answer jobs until the parent closes the socket."""
-    reader, writer = Reader(), Writer()
+    reader, writer = Reader(), Writer() if role == "writer" else None
     while True:
         try:
             job = conn.recv()
@@ -142,20 +167,7 @@ def serve(conn: Connection, role: str) -> None:
             return
         signal.setitimer(signal.ITIMER_REAL, job.budget + WATCHDOG_GRACE)
         try:
-            if isinstance(job, QueryJob):
-                reply = reader.query(job)
-            elif isinstance(job, GraphJob):
-                reply = reader.graph(job)
-            elif isinstance(job, WriteJob) and role == "writer":
-                reply = writer.run(job)
-            else:
-                reply = failure("internal", f"a {role} cannot run {type(job).__name__}")
-        except MemoryError:
-            reply = failure("memory", "the query needed more memory than the executor may use")
-        except OSError as exc:
-            reply = failure("store", f"the store could not be read: {exc}")
-        except Exception as exc:  # evaluation errors surface while iterating results
-            reply = failure("evaluation", f"{type(exc).__name__}: {exc}")
+            reply = answer(job, reader, writer)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         try:

@@ -7,6 +7,8 @@ Everything talks to real servers on 127.0.0.1; nothing of ours is mocked.
 from __future__ import annotations
 
 import http.client
+import json
+import logging
 import os
 import socket
 import subprocess
@@ -14,6 +16,7 @@ import sys
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,6 +125,20 @@ def start_server(
     raise RuntimeError(f"kg serve did not start: {log.read_text()[-2000:]}")
 
 
+class Counting:
+    """Counts the requests that reach Flask behind the fast path (``server.fastpath``)."""
+
+    def __init__(self, app) -> None:
+        self.fast = app.wsgi_app
+        self.flask = self.fast.inner
+        self.calls = 0
+        self.fast.inner = self
+
+    def __call__(self, environ, start_response):
+        self.calls += 1
+        return self.flask(environ, start_response)
+
+
 def make_publication(dist: Path, base_uri: str, trig: str) -> Publication:
     """A release of exactly ``trig`` (TriG, relative IRIs resolved against ``base_uri``)."""
     dataset = Dataset()
@@ -155,6 +172,34 @@ def launch(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     yield _launch
     for server in started:
         server.stop()
+
+
+@contextmanager
+def access_log_records() -> Iterator[list[dict]]:
+    """The access-log lines written inside the block, as dicts (the log is on meanwhile)."""
+    from server import ops
+
+    records: list[dict] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(json.loads(record.getMessage()))
+
+    handler = Keep()
+    ops.access_log.addHandler(handler)
+    was_disabled, ops.access_log.disabled = ops.access_log.disabled, False
+    try:
+        yield records
+    finally:
+        ops.access_log.removeHandler(handler)
+        ops.access_log.disabled = was_disabled
+
+
+def serve_quickly(launch: Callable[..., Server], where: Path, trig: str, server: str) -> Server:
+    """One `kg serve` worker (``server``: granian or gunicorn) over a release of ``trig``."""
+    port = free_port()
+    make_publication(where / "dist", f"http://127.0.0.1:{port}/", trig)
+    return launch(where / "dist", port, workers=1, env={"KG_ACCESS_LOG": "off", "KG_SERVER": server})
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import logging
 import urllib.parse
 from pathlib import Path
 
@@ -17,7 +16,16 @@ import pytest
 from werkzeug.test import Client
 from werkzeug.wrappers import Response
 
-from tests.server.conftest import EX, SAMPLE_TRIG, fetch, make_publication, query_url
+from tests.server.conftest import (
+    EX,
+    SAMPLE_TRIG,
+    Counting,
+    access_log_records,
+    fetch,
+    make_publication,
+    query_url,
+    serve_quickly,
+)
 
 BASE = "http://127.0.0.1:5999/"
 SELECT = f"SELECT ?s ?n WHERE {{ ?s <{EX}name> ?n }} ORDER BY ?s"
@@ -55,20 +63,6 @@ def small_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 def _many_names(count: int) -> str:
     """Enough rows for an answer past the 1 KiB compression threshold."""
     return "\n".join(f'<{EX}p{i}> <{EX}name> "person number {i}" .' for i in range(count))
-
-
-class Counting:
-    """Counts the requests that reach Flask behind the fast path."""
-
-    def __init__(self, app) -> None:
-        self.fast = app.wsgi_app
-        self.flask = self.fast.inner
-        self.calls = 0
-        self.fast.inner = self
-
-    def __call__(self, environ, start_response):
-        self.calls += 1
-        return self.flask(environ, start_response)
 
 
 def _request(client: Client, method: str, params: dict | None, headers: dict,
@@ -160,7 +154,7 @@ def test_volatile_queries_errors_and_other_requests_go_to_flask(app):
 def test_a_new_release_is_answered_from_the_new_store(app, tmp_path):
     counting = Counting(app)
     client = Client(app, Response)
-    params = {"query": f"SELECT ?v {{ <{EX}a> <{EX}p> ?v }}"}
+    params = {"query": f"SELECT ?v {{ ?s <{EX}p> ?v }}"}
     make_publication(tmp_path / "dist", BASE, f"<{EX}a> <{EX}p> 1 .")
     for _ in range(3):
         old = _request(client, "GET", params, {"Accept": JSON})
@@ -175,18 +169,7 @@ def test_replays_count_and_log_like_flask(small_app):
     app = small_app
     from prometheus_client import REGISTRY
 
-    from server import ops
-
-    records: list[dict] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(json.loads(record.getMessage()))
-
-    handler = Keep()
-    ops.access_log.addHandler(handler)
-    was_disabled, ops.access_log.disabled = ops.access_log.disabled, False
-    try:
+    with access_log_records() as records:
         counting = Counting(app)
         client = Client(app, Response)
         params, headers = {"query": "SELECT * { ?s ?p ?o }"}, {"Accept": JSON, "User-Agent": "t"}
@@ -211,9 +194,6 @@ def test_replays_count_and_log_like_flask(small_app):
             sample("kg_http_requests_total", method="GET", endpoint="/sparql", status="200"),
         )
         assert [b - a for a, b in zip(before, after, strict=True)] == [1, 1, 1, 1]
-    finally:
-        ops.access_log.removeHandler(handler)
-        ops.access_log.disabled = was_disabled
     by_flask, replayed = records[1], records[2]
     for entry in (by_flask, replayed):
         entry.pop("ts"), entry.pop("ms")
@@ -237,22 +217,26 @@ def test_an_evicted_answer_retires_its_replays():
     assert cache.get_replay(("replay:", "/store", "q")) is None
 
 
-@pytest.mark.parametrize("env", [{"KG_QUERY_CACHE_MB": "0"}, {"KG_FAST_PATH": "off"}])
-def test_off_with_the_cache_or_on_request(tmp_path, monkeypatch, env):
+def test_off_on_request(tmp_path, monkeypatch):
     from server.fastpath import FastPath
 
-    assert not isinstance(_make_app(tmp_path, monkeypatch, **env).wsgi_app, FastPath)
+    assert not isinstance(_make_app(tmp_path, monkeypatch, KG_FAST_PATH="off").wsgi_app, FastPath)
+
+
+def test_without_the_cache_nothing_is_replayed(tmp_path, monkeypatch):
+    app = _make_app(tmp_path, monkeypatch, KG_QUERY_CACHE_MB="0")
+    counting = Counting(app)
+    client = Client(app, Response)
+    replies = [_request(client, "GET", {"query": SELECT}, {"Accept": JSON}) for _ in range(3)]
+    assert counting.calls == 3
+    assert [r.headers["X-KG-Cache"] for r in replies] == ["miss"] * 3
+    app.extensions["kg_executors"].close()
 
 
 @pytest.mark.parametrize("server", ["granian", "gunicorn"])
 def test_kg_serve_replays_over_http(tmp_path, launch, server):
-    from tests.server.conftest import free_port
-
-    port = free_port()
-    base = f"http://127.0.0.1:{port}/"
-    make_publication(tmp_path / "dist", base, SAMPLE_TRIG)
-    running = launch(tmp_path / "dist", port, workers=1,
-                     env={"KG_ACCESS_LOG": "off", "KG_SERVER": server})
+    running = serve_quickly(launch, tmp_path, SAMPLE_TRIG, server)
+    base = running.url
     url = query_url(running.url, SELECT)
     headers = {"Accept": JSON, "Origin": "https://a.example"}
     replies = [fetch(url, headers=headers) for _ in range(4)]

@@ -234,3 +234,14 @@ def test_the_lexical_look_finds_keywords_only_where_they_are_keywords(
 
     found = shape(text)
     assert (found.calls_service, found.names_dataset, found.form) == (service, dataset, form)
+
+
+def test_an_executor_memory_cap_below_what_opening_a_store_needs_is_refused(monkeypatch):
+    from server.limits import MIN_QUERY_MEMORY_MB, Limits
+
+    with pytest.raises(ValueError, match="KG_QUERY_MEMORY_MB must be at least"):
+        Limits(query_memory_mb=MIN_QUERY_MEMORY_MB - 1)
+    monkeypatch.setenv("KG_QUERY_MEMORY_MB", "256")
+    with pytest.raises(ValueError, match="got 256"):
+        Limits.from_env()
+    assert Limits(query_memory_mb=MIN_QUERY_MEMORY_MB).query_memory_mb == MIN_QUERY_MEMORY_MB

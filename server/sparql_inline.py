@@ -1,0 +1,70 @@
+"""Simple lookups answered in the web worker itself, without the executor round trip.
+
+An executor (``server.sparql_exec``) is how a query past the time limit gets stopped, and it
+costs about half a millisecond per request: pickling the job, two process switches, pickling
+the reply. That is five times what Oxigraph needs for a lookup such as "every property of
+this entity". ``server.sparql_lookup`` recognises, from the text alone, the queries whose
+cost is bounded by index scans anchored on constants plus the rows they return (and the rows
+are cut at the row cap); those run here, on the same ``Reader`` and writers as an executor,
+so the bytes are the same. Everything else still goes to an executor.
+
+An inline query cannot be stopped, which is why the class is kept narrow. As a second line of
+defence a lookup that nonetheless overran its time limit is counted
+(``kg_sparql_query_errors_total{reason="inline_overrun"}``), logged, and its text is sent to
+the executors from then on, in this worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+
+from server import ops
+from server.sparql_jobs import QueryJob, Reply
+from server.sparql_lookup import is_lookup
+from server.sparql_worker import Reader, answer
+
+log = logging.getLogger(__name__)
+ENV = "KG_INLINE_LOOKUPS"  # "off" (or 0/false/no): every query goes to an executor
+#: How many overrunning texts a worker remembers (each is then always sent to an executor).
+MAX_DENIED = 1024
+
+
+def enabled() -> bool:
+    return os.environ.get(ENV, "on").strip().lower() not in ("0", "off", "false", "no")
+
+
+class InlineRunner:
+    """Runs lookup queries in the calling thread; says no to everything else."""
+
+    def __init__(self, enabled: bool = True, prefixes: frozenset[str] = frozenset()) -> None:
+        self.enabled = enabled
+        self.prefixes = prefixes  # labels the endpoint declares for every query
+        self._reader = Reader()
+        self._denied: set[str] = set()
+        self._lock = threading.Lock()
+
+    def accepts(self, job: QueryJob) -> bool:
+        """Whether ``job`` may run here: a lookup not seen overrunning in this worker."""
+        return self.accepts_text(job.query)
+
+    def accepts_text(self, text: str) -> bool:
+        return self.enabled and text not in self._denied and is_lookup(text, self.prefixes)
+
+    def run(self, job: QueryJob) -> Reply:
+        started = time.monotonic()
+        reply = answer(job, self._reader, None)
+        elapsed = time.monotonic() - started
+        if elapsed > job.budget:
+            ops.count_error("inline_overrun")
+            log.warning(
+                "an inline lookup took %.1f s (limit %g s); it goes to the executors from now "
+                "on: %.200r", elapsed, job.budget, job.query,
+            )
+            with self._lock:
+                if len(self._denied) >= MAX_DENIED:
+                    self._denied.clear()
+                self._denied.add(job.query)
+        return reply
