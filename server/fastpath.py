@@ -120,9 +120,9 @@ class FastPath:
         if lane is not None:
             start_response(lane.status, lane.headers)
             answer = lane.answer
-            log = (("rows", answer.rows), ("truncated", answer.truncated), ("result", answer.kind))
-            self._account(environ, len(lane.body), answer.kind, answer.truncated, log,
+            self._account(environ, len(lane.body), answer.kind, answer.truncated, lane.replay.log,
                           "hit" if lane.hit else "miss", started)
+            self.cache.put_replay(key, lane.replay)
             return [lane.body]
         return self._through(key, environ, start_response)
 

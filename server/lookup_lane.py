@@ -32,7 +32,7 @@ from urllib.parse import unquote_plus
 
 from server.limits import CACHE_HEADER, ROWS_HEADER, TRUNCATED_HEADER
 from server.sparql import answer_key, make_job, negotiate_formats
-from server.sparql_cache import Answer, ResultCache
+from server.sparql_cache import Answer, Replay, ResultCache
 from server.sparql_inline import InlineRunner
 from server.sparql_syntax import shape
 
@@ -68,6 +68,7 @@ class LaneAnswer:
     body: bytes
     answer: Answer
     hit: bool
+    replay: Replay  # what to send the next time this exact request comes (a cache hit)
 
 
 class Lane:
@@ -125,7 +126,18 @@ class Lane:
         headers = list(template.headers)
         for index, slot in template.slots:
             headers[index] = (headers[index][0], values[slot])
-        return LaneAnswer(template.status, headers, sent, answer, hit)
+        later = list(headers)  # the same request again is a hit: the fast path replays it
+        for index, slot in template.slots:
+            if slot == CACHE_HEADER.lower():
+                later[index] = (later[index][0], "hit")
+        date_at = next((i for i, slot in template.slots if slot == "date"), -1)
+        replay = Replay(
+            answer_key=key, status=template.status, headers=tuple(later), body=sent,
+            date_at=date_at, log=(("rows", answer.rows), ("truncated", answer.truncated),
+                                  ("result", answer.kind)),
+            kind=answer.kind, truncated=answer.truncated,
+        )
+        return LaneAnswer(template.status, headers, sent, answer, hit, replay)
 
     def learn(self, environ: dict, status: str, headers: list, body: bytes) -> None:
         """Keep Flask's headers for a pending header class, if its answer is the lane's."""
