@@ -76,7 +76,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         limits.executors, role="reader", memory_mb=limits.query_memory_mb
     )
     app.extensions["kg_inline"] = InlineRunner(
-        enabled=inline_enabled(), prefixes=frozenset(app.config["KG_PREFIXES"])
+        enabled=inline_enabled(), prefixes=frozenset(app.config["KG_PREFIXES"]),
+        limit=limits.query_timeout,
     )
     app.extensions["kg_query_cache"] = ResultCache(limits.query_cache_mb << 20)
 

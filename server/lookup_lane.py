@@ -10,16 +10,19 @@ and ``answer_key``, the worker's answer cache and ``server.sparql_inline``.
 
 The HTTP headers are not written here. For every *header class* (method, media type, the
 Accept, Accept-Encoding and Origin headers, result kind and format, and whether the body is
-large enough to be compressed) the first request goes through Flask, and the lane keeps the
-headers Flask sent, once it has checked that Flask's body and row count are the ones it
-computed. Later requests of the class get those headers with the values that belong to their
-own answer filled in: Content-Length, X-KG-Rows, X-KG-Truncated, X-KG-Cache and Date. So CORS,
-Vary, caching and compression headers stay whatever Flask and its extensions decide. Bodies
-are gzip-compressed at Flask-Compress's level when Flask compressed the class; a class Flask
-answered with another encoding (brotli, zstd) is left to Flask.
+large enough to be compressed) the first request goes through Flask (so its answer is computed
+twice, once per class), and the lane keeps the headers Flask sent, once it has checked that
+Flask's body and row count are the ones it computed. Later requests of the class get those
+headers with the values that belong to their own answer filled in: Content-Length, X-KG-Rows,
+X-KG-Truncated, X-KG-Cache and Date. So CORS, Vary, caching and compression headers stay
+whatever Flask and its extensions decide. Bodies are gzip-compressed at Flask-Compress's level
+when Flask compressed the class; a class Flask answered with another encoding (brotli, zstd,
+deflate: what browsers ask for) is left to Flask from then on, without the lane running the
+query first.
 
-Anything unexpected (bad UTF-8, another parameter, a query that fails, no publication) simply
-goes to Flask, which gives the same answer or the error the protocol asks for.
+Anything unexpected (non-ASCII bytes in a query string, bad UTF-8, another parameter, a query
+that fails or whose answer is too wide to build in the worker, no publication) simply goes to
+Flask, which gives the same answer or the error the protocol asks for.
 """
 
 from __future__ import annotations
@@ -79,6 +82,7 @@ class Lane:
         self.min_size = int(app.config.get("COMPRESS_MIN_SIZE", 500))
         self.level = int(app.config.get("COMPRESS_LEVEL", 6))
         self._templates: dict[tuple, Template] = {}
+        self._unlearnable: set[tuple] = set()  # header classes less body size, Flask's alone
         self._lock = threading.Lock()
 
     def answer(self, environ: dict, store: str, body: bytes | None, now: str) -> LaneAnswer | None:
@@ -93,6 +97,15 @@ class Lane:
         formats = negotiate_formats(accept, (), looks.form)
         if isinstance(formats[0], int) or not self.cache.cacheable(looks):
             return None  # Flask says what is wrong
+        graph = looks.form in ("CONSTRUCT", "DESCRIBE")
+        kind = "graph" if graph else "boolean" if looks.form == "ASK" else "bindings"
+        group = (  # the header class, less the size of the body
+            environ["REQUEST_METHOD"], environ.get("SCRIPT_NAME", ""), environ.get("CONTENT_TYPE"),
+            accept, environ.get("HTTP_ACCEPT_ENCODING"), environ.get("HTTP_ORIGIN"), kind,
+            formats[1] if graph else formats[0],
+        )
+        if group in self._unlearnable:
+            return None
         limits = self.app.config["KG_LIMITS"]
         job = make_job(self.app, store, text, looks, formats, limits.query_timeout)  # type: ignore[arg-type]
         key = answer_key(job)
@@ -101,14 +114,10 @@ class Lane:
         hit = answer is not None
         if answer is None:
             reply = self.inline.run(job)
-            if not reply.ok:
-                return None  # Flask runs it again and answers with the error
+            if reply is None or not reply.ok:
+                return None  # Flask runs it (in an executor) or answers with the error
             answer = Answer(reply.kind, reply.format, reply.body, reply.rows, reply.truncated)
-        klass = (
-            environ["REQUEST_METHOD"], environ.get("SCRIPT_NAME", ""), environ.get("CONTENT_TYPE"),
-            accept, environ.get("HTTP_ACCEPT_ENCODING"), environ.get("HTTP_ORIGIN"),
-            answer.kind, answer.format, len(answer.body) >= self.min_size,
-        )
+        klass = (*group, len(answer.body) >= self.min_size)
         template = self._templates.get(klass)
         if template is None:  # Flask answers (computing it again, once per class)
             environ[PENDING] = (klass, answer)
@@ -147,8 +156,12 @@ class Lane:
         klass, answer = pending
         named = {name.lower(): value for name, value in headers}
         encoding = named.get("content-encoding")
-        if encoding not in (None, "gzip"):
-            return  # brotli or zstd: Flask keeps answering this class
+        if encoding not in (None, "gzip"):  # brotli, zstd, deflate: Flask answers the group
+            with self._lock:
+                if len(self._unlearnable) >= MAX_TEMPLATES:
+                    self._unlearnable.clear()
+                self._unlearnable.add(klass[:-1])
+            return
         plain = gzip.decompress(body) if encoding == "gzip" else body
         if plain != answer.body or CACHE_HEADER.lower() not in named:
             return
@@ -157,16 +170,17 @@ class Lane:
         pairs = tuple((str(name), str(value)) for name, value in headers)
         slots = tuple((i, name.lower()) for i, (name, _) in enumerate(pairs) if name.lower() in SLOTS)
         with self._lock:
-            if len(self._templates) < MAX_TEMPLATES:
-                self._templates[klass] = Template(status, pairs, slots, encoding == "gzip")
+            if len(self._templates) >= MAX_TEMPLATES:  # e.g. many Origins: start again
+                self._templates.clear()
+            self._templates[klass] = Template(status, pairs, slots, encoding == "gzip")
 
 
 def _query_text(environ: dict, body: bytes | None) -> str | None:
     """The query of a request that carries nothing but one query, or None."""
     method = environ.get("REQUEST_METHOD")
     query_string = environ.get("QUERY_STRING", "")
-    if method == "GET":
-        return _only_query(query_string)
+    if method == "GET":  # WSGI gives the raw bytes as latin-1: only ASCII reads the same here
+        return _only_query(query_string) if query_string.isascii() else None
     if method != "POST" or body is None or query_string:
         return None
     try:

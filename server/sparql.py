@@ -7,11 +7,10 @@ acceptable format exists. ``GET /sparql`` without a query answers with the servi
 description (``server.meta``).
 
 Queries run in executor processes (``server.sparql_exec``) so that one past the time limit can
-be stopped, except simple lookups, which cannot run long and are answered in the worker
-(``server.sparql_inline``); with no dataset in the request the default graph is the union of all graphs, so a
-plain query sees every article. ``SERVICE`` is refused before Oxigraph sees the query: the
-endpoint never makes outbound requests on a client's behalf.
-"""
+be stopped, except simple lookups, whose cost is bounded by their form and which are answered
+in the worker (``server.sparql_inline``); with no dataset in the request the default graph is
+the union of all graphs, so a plain query sees every article. ``SERVICE`` is refused before
+Oxigraph sees the query: the endpoint never makes outbound requests on a client's behalf. """
 
 from __future__ import annotations
 
@@ -246,7 +245,7 @@ def make_job(
     app: Flask, store: str, text: str, looks: Shape, formats: tuple[str | None, str | None],
     timeout: float, defaults: Sequence[str] = (), named: Sequence[str] = (),
 ) -> QueryJob:
-    """The job for a checked request (also built by ``server.fastpath`` outside Flask)."""
+    """The job for a checked request (also built by ``server.lookup_lane`` outside Flask)."""
     protocol_dataset = bool(defaults or named)
     return QueryJob(
         store=store,
@@ -275,7 +274,9 @@ def _execute(job: QueryJob, timeout: float) -> Answer | Response:
     inline: InlineRunner = current_app.extensions["kg_inline"]
     pool: ExecutorPool = current_app.extensions["kg_executors"]
     try:
-        reply = inline.run(job) if inline.accepts(job) else pool.run(job, timeout)
+        reply = inline.run(job) if inline.accepts(job) else None
+        if reply is None:
+            reply = pool.run(job, timeout)
     except QueryTimeout as exc:
         ops.count_timeout()
         return problem(

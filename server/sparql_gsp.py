@@ -96,7 +96,8 @@ def _read(graph: str | None, limits: Limits, publication) -> Response:
     except ExecutorError as exc:
         return problem(503, f"graph read stopped: {exc}", {"Retry-After": "1"})
     if not reply.ok:
-        return problem(404 if reply.code == "not_found" else 500, reply.message)
+        status = {"not_found": 404, "not_representable": 406}.get(reply.code, 500)
+        return problem(status, reply.message)
     response = Response(reply.body, content_type=BY_NAME[reply.format].content_type)
     response.vary.add("Accept")
     return response

@@ -11,14 +11,23 @@ aggregate, blank node or nested group. Each such pattern is an index scan anchor
 constant, their join streams its solutions, and the output is cut at the row cap, so the
 work is the scans plus the rows sent. Everything else goes to the killable executors.
 
-Two refinements keep that argument true where the plain pattern shape would not:
+Three refinements keep that argument true where the plain pattern shape would not:
 
-- Several patterns joined on a variable that is a *predicate* in two of them
-  (``<e> ?p ?x . <f> ?p ?y``) multiply, per predicate, all the objects of both sides; with a
-  third pattern that rejects every row, the join does that work and sends nothing.
+- A predicate variable that occurs in another pattern joins on predicates: per predicate,
+  every pair of matching rows (``<e> ?p ?x . <f> ?p ?y``, or ``<e> <p> ?x . <e> <q> ?y .
+  <c> ?x ?y``, measured quadratic in the predicates of ``<c>`` with no row sent), so it is
+  refused.
 - With more than one pattern, ``DISTINCT``/``REDUCED``, ``OFFSET`` and ``CONSTRUCT`` (whose
   triples Oxigraph deduplicates) can consume any number of join solutions without sending a
   row, so the row cap no longer bounds the work. With one pattern they are a single scan.
+- At most 8 patterns, 8 IRIs for ``DESCRIBE`` and 4096 characters of text: pyoxigraph's
+  parser overflows a worker thread's stack on some long texts (a ``DESCRIBE`` of ~650 IRIs).
+
+The join order is still Oxigraph's, so "scans plus rows" is an argument, not a proof; and the
+rows themselves can be large (a cross product of several patterns on one subject repeats its
+longest literals in every row). ``server.sparql_inline`` therefore also stops pulling rows
+past a byte budget and hands such a query to an executor, and counts any lookup that overruns
+the time limit.
 
 The recogniser is a strict tokenizer (one regular expression) and a small recursive-descent
 parser for exactly that class; pyoxigraph exposes no algebra and rdflib's parser takes
@@ -32,8 +41,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-#: The most triple patterns a lookup may have (after expanding ``;`` and ``,`` lists).
+#: The most triple patterns a lookup may have (after expanding ``;`` and ``,`` lists), and the
+#: most IRIs a lookup ``DESCRIBE`` may name.
 MAX_PATTERNS = 8
+#: The longest text that can be a lookup (characters).
+MAX_TEXT = 4096
 
 # SPARQL 1.1 terminals (https://www.w3.org/TR/sparql11-query/#grammar), kept strict: no
 # ``\``/``%`` escapes in names, only ECHAR escapes in strings, no ``+`` sign on numbers (after a
@@ -89,8 +101,9 @@ def is_lookup(text: str, predeclared: frozenset[str] = frozenset()) -> bool:
     ``predeclared``: prefix labels (``schema``, not ``schema:``) the endpoint declares for
     every query, which the text may use without a ``PREFIX`` line.
     """
-    # Clients repeat their queries; long texts are not kept, so the cache stays small.
-    return _remembered(text, predeclared) if len(text) <= 4096 else _scan(text, predeclared)
+    # A lookup is short; a long text is not one (and pyoxigraph's parser recurses on some long
+    # texts deeply enough to overflow a worker thread's stack: a DESCRIBE of ~650 IRIs does).
+    return len(text) <= MAX_TEXT and _remembered(text, predeclared)
 
 
 @lru_cache(maxsize=1024)
@@ -147,7 +160,7 @@ def _query(tokens: list[tuple[str, str]], prefixes: set[str]) -> bool:
         while tokens[i][0] in _IRIS:
             _iri(tokens[i], prefixes)
             i += 1
-        return i > start and tokens[i] is _END
+        return start < i <= start + MAX_PATTERNS and tokens[i] is _END
     if keyword == "SELECT":
         if _word(tokens[i]) in ("DISTINCT", "REDUCED"):
             collapses = True
@@ -271,22 +284,23 @@ def _object(token: tuple[str, str], prefixes: set[str]) -> str:
 
 
 def _anchored(patterns: list[tuple[str, str, str]]) -> bool:
-    """Every pattern has a constant subject or object, no variable is the predicate of two
-    patterns, and the patterns are connected by shared variables or equal constant subjects."""
+    """Every pattern has a constant subject or object, a predicate variable occurs in no other
+    pattern, and the patterns are connected by shared variables or equal constant subjects."""
     if len(patterns) == 1:
         subject, _, obj = patterns[0]
         return subject[0] != "?" or obj[0] != "?"
     links: list[set[str]] = []
-    predicates: set[str] = set()
     for subject, verb, obj in patterns:
         if subject[0] == "?" and obj[0] == "?":
             return False
-        if verb[0] == "?":
-            if verb in predicates:
-                return False
-            predicates.add(verb)
         # Variables start with "?", constant subjects never do; constant objects do not link.
         links.append({term for term in (subject, verb, obj) if term[0] == "?"} | {subject})
+    for (_, verb, _), own in zip(patterns, links, strict=True):
+        # A predicate variable used anywhere else joins on predicates: per predicate, every
+        # pair of matching rows (``<e> <p> ?x . <e> <q> ?y . <c> ?x ?y`` is quadratic in the
+        # predicates of <c> and may send nothing).
+        if verb[0] == "?" and any(verb in other for other in links if other is not own):
+            return False
     if not links:
         return True
     reached = links[0]

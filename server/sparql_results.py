@@ -52,18 +52,50 @@ Row = Sequence[Term | None]
 
 class NotRepresentable(ValueError):
     """A value the requested result format cannot carry, though other formats can: the answer
-    to the client is "ask for another format" (406), not a failed query (500)."""
+    to the client is "ask for another format" (406), not a failed query (500).
 
-    def __init__(self, variable: str, char: str) -> None:
-        super().__init__(
-            f"the value of ?{variable} contains U+{ord(char):04X}, which XML 1.0 cannot carry; "
-            "ask for JSON, CSV or TSV results"
-        )
+    ``variable`` names the binding (SELECT results); None means a graph (RDF/XML), and
+    ``char`` is then the character, or the whole IRI of a predicate RDF/XML cannot name."""
+
+    def __init__(self, variable: str | None, char: str) -> None:
+        if variable is not None:
+            message = (
+                f"the value of ?{variable} contains U+{ord(char):04X}, which XML 1.0 cannot "
+                "carry; ask for JSON, CSV or TSV results"
+            )
+        elif len(char) == 1:
+            message = (
+                f"the graph contains U+{ord(char):04X}, which XML 1.0 cannot carry; ask for "
+                "Turtle, N-Triples or JSON-LD"
+            )
+        else:
+            message = (
+                f"the predicate <{char}> does not end in an XML name, so RDF/XML cannot write "
+                "it; ask for Turtle, N-Triples or JSON-LD"
+            )
+        super().__init__(message)
         self.variable = variable
         self.char = char
 
-    def __reduce__(self) -> tuple[type[NotRepresentable], tuple[str, str]]:
+    def __reduce__(self) -> tuple[type[NotRepresentable], tuple[str | None, str]]:
         return type(self), (self.variable, self.char)  # so it pickles across processes
+
+
+#: How an IRI must end for RDF/XML to write it as an element name (an NCName after the
+#: namespace part): a letter or underscore, then name characters.
+XML_NAME_END = re.compile(r"[^\W\d][\w.\-\u00b7]*\Z")
+
+
+def check_rdfxml(body: bytes, predicates: Iterable[str]) -> None:
+    """Raise NotRepresentable if an RDF/XML document would not be well-formed XML."""
+    for iri in predicates:
+        if not XML_NAME_END.search(iri):
+            raise NotRepresentable(None, iri)
+    text = body.decode()
+    if len(body.translate(None, NOT_XML_C0)) != len(body) or "\ufffe" in text or "\uffff" in text:
+        found = NOT_XML.search(text)
+        assert found is not None
+        raise NotRepresentable(None, found.group())
 
 
 def write(fmt: str, variables: Sequence[str], rows: Iterable[Row]) -> bytes:

@@ -21,8 +21,10 @@ import resource
 import signal
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from itertools import islice
 from multiprocessing.connection import Connection
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -63,7 +65,8 @@ class Reader:
                 current = self._open = (path, ox.Store.read_only(path))
             return current[1]
 
-    def query(self, job: QueryJob) -> Reply:
+    def query(self, job: QueryJob, max_bytes: int | None = None) -> Reply:
+        """The answer to ``job``; past ``max_bytes`` of term text, ``AnswerTooLarge``."""
         store = self.open(job.store)
         options: dict = {
             "base_iri": job.base_iri,
@@ -87,7 +90,7 @@ class Reader:
             if job.bindings_format is None:
                 return failure("not_acceptable", "SELECT")
             variables = [v.value for v in result.variables]
-            rows = [list(solution) for solution in islice(result, job.max_rows + 1)]
+            rows = _pull((list(s) for s in result), job.max_rows + 1, max_bytes, _row_size)
             truncated = len(rows) > job.max_rows
             del rows[job.max_rows :]
             body = sparql_results.write(job.bindings_format, variables, rows)
@@ -97,7 +100,7 @@ class Reader:
             )
         if job.graph_format is None:
             return failure("not_acceptable", "CONSTRUCT")
-        triples = list(islice(result, job.max_rows + 1))
+        triples = _pull(result, job.max_rows + 1, max_bytes, _triple_size)
         truncated = len(triples) > job.max_rows
         del triples[job.max_rows :]
         body = serialise(triples, job.graph_format, job.prefixes)
@@ -119,6 +122,32 @@ class Reader:
         return Reply(kind="graph", format=job.format, body=body, rows=len(triples))
 
 
+class AnswerTooLarge(Exception):
+    """The rows pulled so far exceed the byte budget of an inline query (server.sparql_inline)."""
+
+
+def _pull(items: Iterator, limit: int, max_bytes: int | None, size: Callable[[Any], int]) -> list:
+    """At most ``limit`` rows or triples; with ``max_bytes``, stop with AnswerTooLarge once the
+    text of their terms passes it (measured by ``size``)."""
+    if max_bytes is None:
+        return list(islice(items, limit))
+    pulled, total = [], 0
+    for item in islice(items, limit):
+        pulled.append(item)
+        total += size(item)
+        if total > max_bytes:
+            raise AnswerTooLarge(f"more than {max_bytes} bytes of values")
+    return pulled
+
+
+def _row_size(row: list) -> int:
+    return sum(len(getattr(term, "value", "")) for term in row if term is not None)
+
+
+def _triple_size(triple: ox.Triple) -> int:
+    return _row_size([triple.subject, triple.predicate, triple.object])
+
+
 def serialise(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) -> bytes:
     """Triples in one of the RDF formats, declaring only the prefixes the triples use."""
     used: dict[str, str] = {}
@@ -134,14 +163,20 @@ def serialise(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) -> b
             if isinstance(t, ox.Literal)
         )
         used = {p: ns for p, ns in prefixes.items() if any(i.startswith(ns) for i in iris)}
-    return ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=used or None)
+    body = ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=used or None)
+    if fmt == "rdfxml":  # pyoxigraph writes these without complaint, as XML nobody can read
+        sparql_results.check_rdfxml(body, {triple.predicate.value for triple in triples})
+    return body
 
 
-def answer(job: object, reader: Reader, writer: Writer | None) -> Reply:
-    """The reply to one job; errors become failure replies (shared with ``server.sparql_inline``)."""
+def answer(
+    job: object, reader: Reader, writer: Writer | None, max_bytes: int | None = None
+) -> Reply:
+    """The reply to one job; errors become failure replies (shared with ``server.sparql_inline``,
+    which sets ``max_bytes``)."""
     try:
         if isinstance(job, QueryJob):
-            return reader.query(job)
+            return reader.query(job, max_bytes)
         if isinstance(job, GraphJob):
             return reader.graph(job)
         if isinstance(job, WriteJob) and writer is not None:
@@ -149,6 +184,8 @@ def answer(job: object, reader: Reader, writer: Writer | None) -> Reply:
         return failure("internal", f"this executor cannot run {type(job).__name__}")
     except sparql_results.NotRepresentable as exc:  # the format asked for, not the query
         return failure("not_representable", str(exc))
+    except AnswerTooLarge as exc:
+        return failure("too_large_inline", str(exc))
     except MemoryError:
         return failure("memory", "the query needed more memory than the executor may use")
     except OSError as exc:

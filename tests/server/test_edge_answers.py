@@ -165,6 +165,30 @@ def test_the_endpoint_never_sends_xml_no_parser_accepts(sample_server):
     ]
 
 
+@pytest.mark.parametrize("query, says", [
+    ('CONSTRUCT { <http://example.org/s> <http://example.org/p> ?c } '
+     'WHERE { BIND("a\\u0001b" AS ?c) }', "the graph contains U+0001"),
+    ('CONSTRUCT { <http://example.org/s> <http://example.org/p/> "x" } WHERE {}',
+     "the predicate <http://example.org/p/> does not end in an XML name"),
+    ('CONSTRUCT { <http://example.org/s> <http://example.org/1> "x" } WHERE {}',
+     "the predicate <http://example.org/1>"),
+], ids=["control character", "predicate ending in /", "predicate ending in a digit"])
+def test_rdf_xml_that_would_not_be_xml_is_refused_with_406(sample_server, query, says):
+    """pyoxigraph writes these as RDF/XML no XML parser accepts (`<oxprefix: ...>`)."""
+    reply = fetch(query_url(sample_server.url, query), headers={"Accept": "application/rdf+xml"})
+    assert reply.status == 406 and reply.text.startswith(says), reply.text
+    assert "Turtle" in reply.text  # says what to ask for instead
+    turtle = fetch(query_url(sample_server.url, query), headers={"Accept": "text/turtle"})
+    assert turtle.status == 200
+
+
+def test_ordinary_rdf_xml_is_still_written_and_parses(sample_server):
+    query = 'CONSTRUCT { <http://example.org/s> <http://example.org/p_1> "a\\tb" } WHERE {}'
+    reply = fetch(query_url(sample_server.url, query), headers={"Accept": "application/rdf+xml"})
+    assert reply.status == 200
+    ET.fromstring(reply.body)
+
+
 # 416 on the dumps --------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ runs real `kg serve` processes under both HTTP servers.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import urllib.parse
 from pathlib import Path
@@ -34,7 +35,12 @@ FORM = "application/x-www-form-urlencoded"
 #: class (same kind, format and compression) but not an answer.
 DATA = "\n".join(
     f'<{EX}e{e}> <{EX}p{i}> "value {i} of entity e{e}" .' for e in range(3) for i in range(40)
-) + f'\n<{EX}e0> <{EX}knows> <{EX}e1> .\n<{EX}small> <{EX}p0> "tiny" .\n'
+) + (
+    f'\n<{EX}e0> <{EX}knows> <{EX}e1> .\n<{EX}small> <{EX}p0> "tiny" .\n'
+    f'<{EX}cafe> <{EX}name> "café" .\n'
+    f'<{EX}l1> <http://www.w3.org/2000/01/rdf-schema#label> "label one" .\n'
+    f'<{EX}l2> <http://www.w3.org/2000/01/rdf-schema#label> "label two" .\n'
+)
 
 
 def lookup(entity: str) -> str:
@@ -224,26 +230,91 @@ def test_inline_lookups_can_be_turned_off(make_app):
     assert app.extensions["kg_executors"]._pid is not None
 
 
-def test_an_overrunning_lookup_is_counted_and_sent_to_executors_afterwards(make_app):
-    app = make_app(KG_FAST_PATH="off", KG_QUERY_CACHE_MB="0")
+def _overruns() -> float:
+    return REGISTRY.get_sample_value(
+        "kg_sparql_query_errors_total", {"reason": "inline_overrun"}
+    ) or 0.0
+
+
+def test_a_lookup_over_the_server_limit_is_counted_and_sent_to_executors_afterwards(make_app):
+    app = make_app(KG_FAST_PATH="off", KG_QUERY_CACHE_MB="0", KG_QUERY_TIMEOUT="0.000000001")
     client = Client(app, Response)
     inline = app.extensions["kg_inline"]
-
-    def overruns() -> float:
-        return REGISTRY.get_sample_value(
-            "kg_sparql_query_errors_total", {"reason": "inline_overrun"}
-        ) or 0.0
-
-    before = overruns()
-    # a budget no query can meet: the lookup still answers (it cannot be stopped) ...
-    first = _send(client, "GET", lookup("e2"), {"Accept": JSON}, timeout="0.000000001")
-    assert first.status_code == 200 and overruns() == before + 1
+    before = _overruns()
+    # a limit no query can meet: the lookup still answers (it cannot be stopped) ...
+    first = _send(client, "GET", lookup("e2"), {"Accept": JSON})
+    assert first.status_code == 200 and _overruns() == before + 1
     assert app.extensions["kg_executors"]._pid is None
     # ... but from now on the same text goes to an executor, where the limit holds
-    second = _send(client, "GET", lookup("e2"), {"Accept": JSON}, timeout="0.000000001")
+    second = _send(client, "GET", lookup("e2"), {"Accept": JSON})
     assert second.status_code == 503 and "time limit" in second.get_data(as_text=True)
     assert app.extensions["kg_executors"]._pid is not None
     assert not inline.accepts_text(lookup("e2")) and inline.accepts_text(lookup("e1"))
+
+
+def test_a_client_asking_for_a_shorter_timeout_gets_an_executor_that_honours_it(make_app):
+    app = make_app(KG_FAST_PATH="off", KG_QUERY_CACHE_MB="0")
+    client = Client(app, Response)
+    before = _overruns()
+    reply = _send(client, "GET", lookup("e2"), {"Accept": JSON}, timeout="0.000000001")
+    assert reply.status_code == 503 and "time limit" in reply.get_data(as_text=True)
+    assert _overruns() == before  # not the lookup's fault: nothing counted, nothing denied
+    assert app.extensions["kg_inline"].accepts_text(lookup("e2"))
+    assert _send(client, "GET", lookup("e2"), {"Accept": JSON}).status_code == 200
+
+
+def test_an_answer_too_wide_for_the_worker_is_built_by_an_executor(make_app):
+    app = make_app(KG_QUERY_CACHE_MB="0")
+    inline = app.extensions["kg_inline"]
+    counting = Counting(app)
+    client, flask_only = Client(app, Response), Client(counting.flask, Response)
+    _send(client, "GET", lookup("e0"), {"Accept": JSON})  # the class is learned, inline
+    assert app.extensions["kg_executors"]._pid is None
+    inline.max_bytes = 500  # e1's values are ~1 KB of text
+    wide = _send(client, "GET", lookup("e1"), {"Accept": JSON})
+    assert wide.status_code == 200 and app.extensions["kg_executors"]._pid is not None
+    assert not inline.accepts_text(lookup("e1"))  # straight to an executor next time
+    inline.max_bytes = 8 << 20
+    assert _comparable(wide) == _comparable(_send(flask_only, "GET", lookup("e1"), {"Accept": JSON}))
+
+
+def test_raw_utf8_in_a_query_string_is_read_as_flask_reads_it(make_app):
+    """A client may send unencoded UTF-8 in the request line; WSGI hands it over as latin-1."""
+    app = make_app(KG_QUERY_CACHE_MB="0")
+    counting = Counting(app)
+    query = f'SELECT ?s WHERE {{ ?s <{EX}name> "café" }}'
+    Client(app, Response).get("/sparql?query=" + urllib.parse.quote(lookup("small")),
+                              headers={"Accept": JSON})  # a class the lane knows
+
+    def raw(wsgi_app) -> bytes:
+        environ = {
+            "REQUEST_METHOD": "GET", "PATH_INFO": "/sparql", "SERVER_NAME": "localhost",
+            "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(), "HTTP_ACCEPT": JSON,
+            "QUERY_STRING": "query=" + query.replace(" ", "%20").encode().decode("latin-1"),
+        }
+        return b"".join(wsgi_app(environ, lambda status, headers, exc=None: None))
+
+    by_app, by_flask = raw(app.wsgi_app), raw(counting.flask)
+    assert by_app == by_flask
+    assert json.loads(by_app)["results"]["bindings"] == [{"s": {"type": "uri", "value": f"{EX}cafe"}}]
+
+
+def test_a_class_flask_compresses_with_brotli_is_left_to_flask_without_running_twice(make_app):
+    app = make_app(KG_QUERY_CACHE_MB="0")
+    counting = Counting(app)
+    client = Client(app, Response)
+    inline = app.extensions["kg_inline"]
+    runs = []
+    run = inline.run
+    inline.run = lambda job: runs.append(job.query) or run(job)
+    headers = {"Accept": JSON, "Accept-Encoding": "gzip, deflate, br, zstd"}  # a browser's
+    first = _send(client, "GET", lookup("e0"), headers)
+    assert first.headers["Content-Encoding"] != "gzip" and counting.calls == 1
+    assert len(runs) == 2  # the lane's run, then Flask's: once for the class
+    for entity in ("e1", "e2", "small"):
+        _send(client, "GET", lookup(entity), headers)
+    assert counting.calls == 4 and len(runs) == 5  # Flask alone, one run each
 
 
 def test_lane_answers_count_and_log_like_flask(make_app):
@@ -319,9 +390,12 @@ def test_lookups_may_use_the_prefixes_the_endpoint_declares(make_app):
     counting = Counting(app)
     client, flask_only = Client(app, Response), Client(counting.flask, Response)
     query = "SELECT ?l WHERE {{ <{}> rdfs:label ?l ; ?p ?o }}"
-    _send(client, "GET", query.format(f"{EX}e0"), {"Accept": JSON})
-    by_lane = _send(client, "GET", query.format(f"{EX}e1"), {"Accept": JSON})
+    _send(client, "GET", query.format(f"{EX}l1"), {"Accept": JSON})
+    by_lane = _send(client, "GET", query.format(f"{EX}l2"), {"Accept": JSON})
     assert by_lane.status_code == 200 and counting.calls == 1
+    assert [b["l"]["value"] for b in json.loads(by_lane.get_data())["results"]["bindings"]] == [
+        "label two"
+    ]
     assert _comparable(by_lane) == _comparable(
-        _send(flask_only, "GET", query.format(f"{EX}e1"), {"Accept": JSON})
+        _send(flask_only, "GET", query.format(f"{EX}l2"), {"Accept": JSON})
     )
