@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
 from kg.publication import DUMPS, Publication
 from server.ld_http import add_page_hooks
@@ -164,6 +164,7 @@ def index() -> Response:
         release=publication.release_id,
         base=base,
         example_entity=_example_entity(store, base),
+        limits=current_app.config["KG_LIMITS"],
     )
     return Response(body, 200, mimetype="text/html")
 

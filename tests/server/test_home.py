@@ -111,3 +111,13 @@ def test_page_works_without_javascript(home):
     """The plain form posts to the endpoint, so the editor degrades to a textarea."""
     assert re.search(r'<form class="plain-editor" method="get" action="/sparql">', home.text)
     assert '<textarea id="plain-query" name="query"' in home.text
+
+
+def test_the_limits_are_stated_from_the_running_configuration(home):
+    from server.limits import Limits
+
+    limits = Limits.from_env()  # the test server runs with the same environment
+    text = re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", "", home.text)))
+    assert f"stopped after {limits.query_timeout:g} seconds" in text
+    assert f"results stop at {limits.max_rows:,} rows or triples" in text
+    assert "X-KG-Truncated" in text
