@@ -30,10 +30,9 @@ from typing import TYPE_CHECKING
 
 from werkzeug.http import http_date
 
-from server import lookup_lane as lane_module
 from server import ops
 from server.limits import CACHE_HEADER
-from server.lookup_lane import Lane
+from server.lookup_lane import PENDING, Lane
 from server.sparql_cache import REPLAY, Replay, ResultCache
 from server.store import NoPublication
 
@@ -194,7 +193,7 @@ class FastPath:
         result = self.inner(environ, capture)
         note = environ.get(NOTE)
         replayable = note is not None and note[0][0] == key[1]  # (unless a release went live)
-        if not captured or not (replayable or lane_module.PENDING in environ):
+        if not captured or not (replayable or PENDING in environ):
             return result
         try:
             body = b"".join(result)

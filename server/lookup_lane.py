@@ -61,6 +61,17 @@ class Template:
     slots: tuple[tuple[int, str], ...]  # (index in headers, lower-case slot name)
     gzip: bool
 
+    def filled(self, values: dict[str, str]) -> list[tuple[str, str]]:
+        """The headers with each slot's value taken from ``values``."""
+        headers = list(self.headers)
+        for index, slot in self.slots:
+            headers[index] = (headers[index][0], values[slot])
+        return headers
+
+    @property
+    def date_at(self) -> int:
+        return next((i for i, slot in self.slots if slot == "date"), -1)
+
 
 @dataclass(frozen=True)
 class LaneAnswer:
@@ -132,21 +143,15 @@ class Lane:
             CACHE_HEADER.lower(): "hit" if hit else "miss",
             "date": now,
         }
-        headers = list(template.headers)
-        for index, slot in template.slots:
-            headers[index] = (headers[index][0], values[slot])
-        later = list(headers)  # the same request again is a hit: the fast path replays it
-        for index, slot in template.slots:
-            if slot == CACHE_HEADER.lower():
-                later[index] = (later[index][0], "hit")
-        date_at = next((i for i, slot in template.slots if slot == "date"), -1)
+        # the same request again is a hit, which the fast path replays
+        later = template.filled({**values, CACHE_HEADER.lower(): "hit"})
         replay = Replay(
             answer_key=key, status=template.status, headers=tuple(later), body=sent,
-            date_at=date_at, log=(("rows", answer.rows), ("truncated", answer.truncated),
-                                  ("result", answer.kind)),
+            date_at=template.date_at, log=(("rows", answer.rows), ("truncated", answer.truncated),
+                                           ("result", answer.kind)),
             kind=answer.kind, truncated=answer.truncated,
         )
-        return LaneAnswer(template.status, headers, sent, answer, hit, replay)
+        return LaneAnswer(template.status, template.filled(values), sent, answer, hit, replay)
 
     def learn(self, environ: dict, status: str, headers: list, body: bytes) -> None:
         """Keep Flask's headers for a pending header class, if its answer is the lane's."""

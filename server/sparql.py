@@ -10,7 +10,8 @@ Queries run in executor processes (``server.sparql_exec``) so that one past the 
 be stopped, except simple lookups, whose cost is bounded by their form and which are answered
 in the worker (``server.sparql_inline``); with no dataset in the request the default graph is
 the union of all graphs, so a plain query sees every article. ``SERVICE`` is refused before
-Oxigraph sees the query: the endpoint never makes outbound requests on a client's behalf. """
+Oxigraph sees the query: the endpoint never makes outbound requests on a client's behalf.
+"""
 
 from __future__ import annotations
 
