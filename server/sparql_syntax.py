@@ -6,30 +6,16 @@ connections; whether it names its own dataset (``FROM``/``FROM NAMED``), which t
 default graph must not override; and its form, to negotiate a format before spending time on
 it. Keywords are bare words in SPARQL, so it is enough to skip everything that can contain a
 keyword-looking word without being one: strings, IRIs, comments, language tags, prefixed
-names and variables. A false positive can only refuse a query, never let one through.
+names and variables (``server.sparql_lexer``, which follows Oxigraph's terminals and escapes).
+A false positive can only refuse a query, never let one through.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-_TOKENS = re.compile(
-    r"""
-      (?P<skip>
-          \"\"\".*?\"\"\" | '''.*?'''                   # long strings
-        | "(?:[^"\\\n\r]|\\.)*" | '(?:[^'\\\n\r]|\\.)*'  # short strings with escapes
-        | <[^<>"{}|^`\\\x00-\x20]*>                    # IRI references
-        | \#[^\n\r]*                                   # comments
-        | @[A-Za-z]+(?:-[A-Za-z0-9]+)*                 # language tags
-        | [?$][^\s{}()\[\];,.<>=!|&+*/^'"]+           # variables
-        | [^\s{}()\[\];,<>"'=!|&+*/^#@?$]*:[^\s{}()\[\];,<>"'=!|&+*/^#]*   # prefixed names, _:b
-      )
-    | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+from server.sparql_lexer import keywords
 
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
@@ -68,10 +54,6 @@ def _remembered(text: str) -> Shape:
 
 
 def _scan(text: str) -> Shape:
-    words: list[str] = []
-    for match in _TOKENS.finditer(text):
-        word = match.group("word")
-        if word is not None:
-            words.append(word.upper())
+    words = keywords(text)
     form = next((w for w in words if w in FORMS), None)
     return Shape(frozenset(words), form)
