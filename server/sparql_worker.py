@@ -8,7 +8,8 @@ the one whose job overruns the time limit; the web worker itself stays free to a
 The executor also does the serialising (the bytes travel back ready to send) and applies the
 row cap, so that nothing past the cap is ever materialised. As a second line of defence it arms
 an interval timer for every job: nothing handles SIGALRM, so the kernel ends the executor if a
-job outlives its budget (e.g. because its parent died), whatever the Rust code is doing.
+job outlives its budget (e.g. because its parent died), whatever the Rust code is doing. And
+it cannot open network sockets (``server.sandbox``), so no query can make it fetch a URL.
 
 Run as ``python -m server.sparql_worker <fd> <role> <memory-MiB>``; role ``reader`` answers
 queries over read-only stores, role ``writer`` owns the admin server's writable working copy
@@ -17,6 +18,7 @@ queries over read-only stores, role ``writer`` owns the admin server's writable 
 
 from __future__ import annotations
 
+import os
 import resource
 import signal
 import sys
@@ -30,6 +32,7 @@ import pyoxigraph as ox
 
 from server import sparql_results
 from server.negotiation import BY_NAME
+from server.sandbox import deny_network
 from server.sparql_jobs import GraphJob, QueryJob, Reply, WriteJob, failure
 from server.sparql_writer import Writer
 
@@ -220,6 +223,10 @@ def main(argv: list[str]) -> None:
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the watchdog: SIGALRM ends the process
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server; it stops us
     assert set(RDF_FORMATS) <= set(BY_NAME)
+    unsandboxed = deny_network()
+    if unsandboxed is not None:
+        print(f"kg: query executor {os.getpid()} can reach the network: {unsandboxed}; SERVICE and "
+              "LOAD are still refused by the request check", file=sys.stderr, flush=True)
     serve(Connection(fd), role)
 
 
