@@ -3,6 +3,8 @@
 The update runs in the admin writer process as one transaction (Oxigraph applies a request
 all-or-nothing), within ``KG_UPDATE_TIMEOUT``; see ``server.sparql_admin`` for where it goes.
 ``LOAD`` and ``SERVICE`` are refused like ``SERVICE`` in queries: the server fetches nothing.
+``using-graph-uri`` / ``using-named-graph-uri`` become USING clauses in the text
+(``server.sparql_update_dataset``): Oxigraph's update takes no dataset.
 """
 
 from __future__ import annotations
@@ -15,6 +17,12 @@ from server.limits import problem
 from server.sparql_admin import Admin, refusal
 from server.sparql_exec import ExecutorError
 from server.sparql_syntax import shape
+from server.sparql_update_dataset import (
+    USING_NAMED_PARAM,
+    USING_PARAM,
+    DatasetError,
+    with_dataset,
+)
 
 
 def run_update(updates: list[str], params: MultiDict) -> Response:
@@ -26,11 +34,12 @@ def run_update(updates: list[str], params: MultiDict) -> Response:
     text = updates[0]
     if not text.strip():
         return problem(400, "the update is empty")
-    if "using-graph-uri" in params or "using-named-graph-uri" in params:
-        return problem(
-            400, "using-graph-uri and using-named-graph-uri are not supported; write USING / "
-            "USING NAMED clauses in the update instead"
+    try:  # the protocol's dataset (section 2.2.3), written into the text as USING clauses
+        text = with_dataset(
+            text, params.getlist(USING_PARAM), params.getlist(USING_NAMED_PARAM)
         )
+    except DatasetError as exc:
+        return problem(400, str(exc))
     looks = shape(text)
     if looks.loads or looks.calls_service:
         return problem(400, "LOAD and SERVICE are disabled: the server makes no outbound requests")

@@ -455,9 +455,133 @@ def test_bad_updates_change_nothing(admin):
                     f"INSERT DATA {{ <{EX}t3> <{EX}p> 3 }} ; DROP GRAPH <{EX}no-such-graph>")
     assert failing.status == 400
     assert not _ask(server.url, f"ASK {{ <{EX}t3> ?p ?o }}")  # all or nothing
+    # the protocol's update dataset is supported now (tests below): this one matches nothing
     using = fetch(server.url + f"update?using-graph-uri={EX}g", "POST", headers,
                   f"DELETE {{ ?s ?p ?o }} WHERE {{ <{EX}zz> ?p ?o }}")
-    assert using.status == 400
+    assert using.status == 204, using.text
+
+
+# using-graph-uri / using-named-graph-uri (protocol section 2.2.3); fresh IRIs under EX + "ud/"
+UD = f"{EX}ud/"
+UPDATE = {"Content-Type": "application/sparql-update", **AUTH}
+
+
+def _update_url(base: str, path: str, **params: str | list[str]) -> str:
+    pairs = [(key.replace("_", "-"), item) for key, value in params.items()
+             for item in (value if isinstance(value, list) else [value])]
+    return f"{base}{path}?{urllib.parse.urlencode(pairs)}" if pairs else f"{base}{path}"
+
+
+def _in_graph(base: str, graph: str, subject: str) -> bool:
+    return _ask(base, f"ASK {{ GRAPH <{UD}{graph}> {{ <{UD}{subject}> <{UD}p> ?o }} }}")
+
+
+def _seed(base: str, graphs: dict[str, list[str]]) -> None:
+    data = " ".join(
+        f"GRAPH <{UD}{g}> {{ " + " ".join(f"<{UD}{s}> <{UD}p> '{s}' ." for s in subjects) + " }"
+        for g, subjects in graphs.items()
+    )
+    seeded = fetch(base + "update", "POST", UPDATE, f"INSERT DATA {{ {data} }}")
+    assert seeded.status == 204, seeded.text
+
+
+def test_using_graph_uri_on_a_direct_post_sets_the_where_dataset(admin):
+    server, _ = admin
+    _seed(server.url, {"a1": ["s1"], "a2": ["s2"], "a-target": ["s1", "s2"]})
+    move = (f"DELETE {{ GRAPH <{UD}a-target> {{ ?s <{UD}p> ?o }} }} "
+            f"INSERT {{ GRAPH <{UD}a-out> {{ ?s <{UD}p> ?o }} }} WHERE {{ ?s <{UD}p> ?o }}")
+    # without a dataset the WHERE reads the (real) default graph, which has none of these
+    assert fetch(server.url + "update", "POST", UPDATE, move).status == 204
+    assert _in_graph(server.url, "a-target", "s1") and not _in_graph(server.url, "a-out", "s1")
+    reply = fetch(_update_url(server.url, "update", using_graph_uri=f"{UD}a1"), "POST", UPDATE, move)
+    assert reply.status == 204, reply.text
+    assert not _in_graph(server.url, "a-target", "s1") and _in_graph(server.url, "a-out", "s1")
+    assert _in_graph(server.url, "a-target", "s2") and not _in_graph(server.url, "a-out", "s2")
+    # several using-graph-uri: their merge is the default graph of the WHERE (here at /sparql)
+    merge = f"INSERT {{ GRAPH <{UD}a-merge> {{ ?s <{UD}p> ?o }} }} WHERE {{ ?s <{UD}p> ?o }}"
+    reply = fetch(_update_url(server.url, "sparql", using_graph_uri=[f"{UD}a1", f"{UD}a2"]),
+                  "POST", UPDATE, merge)
+    assert reply.status == 204, reply.text
+    assert _in_graph(server.url, "a-merge", "s1") and _in_graph(server.url, "a-merge", "s2")
+
+
+def _default_subjects(base: str) -> set[str]:
+    reply = fetch(base + "data?default", headers={"Accept": "application/n-triples", **AUTH})
+    assert reply.status == 200, reply.text
+    return {q.subject.value for q in ox.parse(reply.body, format=ox.RdfFormat.N_TRIPLES)}
+
+
+def test_using_graph_uri_with_the_delete_where_shorthand(admin):
+    server, _ = admin
+    _seed(server.url, {"e1": ["w1"]})
+    seeded = fetch(server.url + "update", "POST", UPDATE,
+                   f"INSERT DATA {{ <{UD}w1> <{UD}p> 'w1' . <{UD}w2> <{UD}p> 'w2' }}")
+    assert seeded.status == 204
+    assert {f"{UD}w1", f"{UD}w2"} <= _default_subjects(server.url)
+    # DELETE WHERE is DELETE { QP } USING <e1> WHERE { QP }: it deletes from the default graph
+    # what matches in e1, so w1 goes, w2 stays, and e1 itself is not a target
+    shorthand = f"DELETE WHERE {{ ?s <{UD}p> ?o }}"
+    reply = fetch(_update_url(server.url, "update", using_graph_uri=f"{UD}e1"), "POST", UPDATE, shorthand)
+    assert reply.status == 204, reply.text
+    subjects = _default_subjects(server.url)
+    assert f"{UD}w1" not in subjects and f"{UD}w2" in subjects
+    assert _in_graph(server.url, "e1", "w1")
+
+
+def test_using_named_graph_uri_in_a_form_at_sparql(admin):
+    server, _ = admin
+    _seed(server.url, {"b1": ["t1"], "b2": ["t2"], "b3": ["t3"]})
+    copy = (f"INSERT {{ GRAPH <{UD}b-out> {{ ?s <{UD}p> ?o }} }} "
+            f"WHERE {{ GRAPH ?g {{ ?s <{UD}p> ?o }} }}")
+    form = urllib.parse.urlencode(
+        [("update", copy), ("using-named-graph-uri", f"{UD}b1"), ("using-named-graph-uri", f"{UD}b3")]
+    )
+    reply = fetch(server.url + "sparql", "POST", {**FORM, **AUTH}, form)
+    assert reply.status == 204, reply.text
+    assert _in_graph(server.url, "b-out", "t1") and _in_graph(server.url, "b-out", "t3")
+    assert not _in_graph(server.url, "b-out", "t2")
+    # the shorthand with only named graphs deletes from those graphs alone; the parameter may
+    # also come in the query string of a form POST
+    form = urllib.parse.urlencode({"update": f"DELETE WHERE {{ GRAPH ?g {{ ?s <{UD}p> ?o }} }}"})
+    url = _update_url(server.url, "update", using_named_graph_uri=f"{UD}b2")
+    reply = fetch(url, "POST", {**FORM, **AUTH}, form)
+    assert reply.status == 204, reply.text
+    assert not _in_graph(server.url, "b2", "t2")
+    assert _in_graph(server.url, "b1", "t1") and _in_graph(server.url, "b-out", "t3")
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        f"WITH <{UD}c1> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}",
+        f"DELETE {{ GRAPH <{UD}c1> {{ ?s ?p ?o }} }} USING <{UD}c1> WHERE {{ ?s ?p ?o }}",
+        f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} using named <{UD}c1> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+    ],
+)
+def test_using_parameters_with_with_or_using_in_the_text_are_400(admin, update):
+    server, _ = admin
+    _seed(server.url, {"c1": ["u1"]})
+    direct = fetch(_update_url(server.url, "update", using_graph_uri=f"{UD}c1"), "POST", UPDATE, update)
+    assert direct.status == 400 and "USING, USING NAMED or WITH" in direct.text, direct.text
+    form = urllib.parse.urlencode({"update": update, "using-named-graph-uri": f"{UD}c1"})
+    by_form = fetch(server.url + "sparql", "POST", {**FORM, **AUTH}, form)
+    assert by_form.status == 400 and "USING, USING NAMED or WITH" in by_form.text
+    assert _in_graph(server.url, "c1", "u1")
+    # the same text without the parameter is a valid update that does delete
+    assert fetch(server.url + "update", "POST", UPDATE, update).status == 204
+    assert not _in_graph(server.url, "c1", "u1")
+
+
+@pytest.mark.parametrize("value", ["", "not-absolute", f"{UD}a b", f"{UD}x>WHERE", f"{UD}{{x}}"])
+@pytest.mark.parametrize("name", ["using-graph-uri", "using-named-graph-uri"])
+def test_bad_using_graph_iris_are_400(admin, name, value):
+    server, _ = admin
+    _seed(server.url, {"d1": ["v1"]})
+    update = f"DELETE WHERE {{ GRAPH ?g {{ ?s <{UD}p> ?o }} }}"
+    reply = fetch(f"{server.url}update?{urllib.parse.urlencode({name: value})}", "POST", UPDATE, update)
+    assert reply.status == 400, reply.text
+    assert name in reply.text and (repr(value) in reply.text if value else "empty" in reply.text)
+    assert _in_graph(server.url, "d1", "v1")
 
 
 def test_graph_store_read_write_delete(admin):
