@@ -2,7 +2,8 @@
 
 ``?graph=<IRI>`` names a graph and ``?default`` the default graph; GET/HEAD read it, PUT
 replaces it, POST adds to it (POST with neither creates a graph with a new IRI: 201 and
-``Location``), DELETE drops it. Admin only, like SPARQL Update: every method needs the bearer
+``Location``), DELETE drops it. A multipart/form-data POST adds the RDF merge of its parts
+(section 5.5). Admin only, like SPARQL Update: every method needs the bearer
 token (see ``server.sparql_admin``). Reads go through the query executors, writes through the
 admin writer, each in one transaction.
 """
@@ -50,8 +51,14 @@ def graph_store() -> Response:
     if not named:  # POST to the store itself: a new graph with a server-made name
         graph = f"{current_app.config['KG_SETTINGS'].base_uri}graph/admin-{uuid.uuid4().hex}"
     op = "put" if request.method == "PUT" else "post"
-    reply = _write(admin, publication, op, graph, data=request.get_data(cache=False),
-                   media_type=media)
+    if media == "multipart/form-data":
+        if op != "post":
+            raise ProtocolError(415, "multipart/form-data is for POST (the RDF merge of its parts); "
+                                "PUT one document")
+        fields: dict = {"parts": _parts()}
+    else:
+        fields = {"data": request.get_data(cache=False), "media_type": media}
+    reply = _write(admin, publication, op, graph, **fields)
     response = _answer(reply, op)
     if not named and reply.ok:
         response.status_code = 201
@@ -77,6 +84,28 @@ def _target() -> tuple[bool, str | None]:
     if request.method != "POST":
         raise ProtocolError(400, "name the graph: ?graph=<IRI> or ?default")
     return False, None
+
+
+def _parts() -> tuple[tuple[str, str, bytes], ...]:
+    """The documents of a multipart POST (GSP 5.5): each file part with its media type, from
+    its own Content-Type or, failing that, its file name's extension."""
+    if request.form:
+        raise ProtocolError(400, f"form field(s) {', '.join(sorted(request.form))} are not "
+                            "documents: send each graph as a file part with its Content-Type")
+    parts = []
+    for field, upload in request.files.items(multi=True):
+        name = upload.filename or field
+        media = upload.mimetype
+        if media in ("", "application/octet-stream") and "." in name:
+            try:
+                guessed = ox.RdfFormat.from_extension(name.rpartition(".")[2])
+            except ValueError:
+                guessed = None
+            media = guessed.media_type if guessed is not None else media
+        parts.append((f"part {name!r}", media or "no Content-Type", upload.read()))
+    if not parts:
+        raise ProtocolError(400, "the multipart body has no file parts; send each graph as one")
+    return tuple(parts)
 
 
 def _read(graph: str | None, limits: Limits, publication) -> Response:

@@ -50,6 +50,8 @@ class WriteJob:
     data: bytes = b""
     media_type: str = ""
     base_iri: str | None = None
+    #: a multipart POST: (name for messages, media type, data) of each document, merged as one
+    parts: tuple[tuple[str, str, bytes], ...] = ()
 
 
 @dataclass

@@ -93,24 +93,23 @@ class Writer:
         return Reply(extra=extra)
 
     def load(self, job: WriteJob, extra: dict) -> Reply | None:
-        """PUT replaces a graph, POST adds to it; both in one transaction, all or nothing."""
+        """PUT replaces a graph, POST adds to it; both in one transaction, all or nothing.
+
+        A multipart POST carries several documents: their RDF merge is added (GSP 5.5), so
+        each document's blank nodes stay its own even where two use the same label.
+        """
         assert self.store is not None
-        try:
-            fmt = ox.RdfFormat.from_media_type(job.media_type)
-        except ValueError:
-            fmt = None
-        if fmt is None:
-            return failure("media_type", f"cannot read RDF from {job.media_type!r}")
-        try:
-            quads = list(ox.parse(job.data, format=fmt, base_iri=job.base_iri or job.graph))
-        except (SyntaxError, ValueError) as exc:
-            return failure("bad_data", f"the {fmt.name} payload is not valid: {exc}")
-        if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
-            return failure("bad_data", "the payload names graphs; send one graph's triples")
-        triples = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
-        body = triples.decode()
+        parts = job.parts or (("", job.media_type, job.data),)
+        triples: list[ox.Triple] = []
+        for label, media_type, data in parts:
+            read = _read(label, media_type, data, job.base_iri or job.graph)
+            if isinstance(read, Reply):
+                return read
+            triples += _apart(read) if len(parts) > 1 else read
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
         if job.graph is None:
-            extra["created"] = False
+            default = self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+            extra["created"] = next(default, None) is None  # an empty default graph gets content
             target = f"INSERT DATA {{ {body} }}"
             clear = "DROP SILENT DEFAULT ;" if job.op == "put" else ""
         else:
@@ -120,5 +119,38 @@ class Writer:
             clear = f"DROP SILENT GRAPH {name} ;" if job.op == "put" else ""
             clear += f" CREATE SILENT GRAPH {name} ;"
         self.store.update(f"{clear} {target}")
-        extra["triples"] = len(quads)
+        extra["triples"] = len(triples)
         return None
+
+
+def _read(label: str, media_type: str, data: bytes, base_iri: str | None) -> list[ox.Triple] | Reply:
+    """The triples of one document, or the failure that names what is wrong with it.
+
+    ``label`` names the document among several (a multipart part), empty for a lone payload.
+    """
+    where = f" ({label})" if label else ""
+    try:
+        fmt = ox.RdfFormat.from_media_type(media_type)
+    except ValueError:
+        fmt = None
+    if fmt is None:
+        return failure("media_type", f"cannot read RDF from {media_type!r}{where}")
+    try:
+        quads = list(ox.parse(data, format=fmt, base_iri=base_iri))
+    except (SyntaxError, ValueError) as exc:
+        return failure("bad_data", f"the {fmt.name} payload{where} is not valid: {exc}")
+    if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
+        return failure("bad_data", f"the payload{where} names graphs; send one graph's triples")
+    return [q.triple for q in quads]
+
+
+def _apart(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """``triples`` with fresh blank nodes, so that no other document's ``_:b`` is the same."""
+    fresh: dict[str, ox.BlankNode] = {}
+
+    def node(term):
+        if isinstance(term, ox.BlankNode):
+            return fresh.setdefault(term.value, ox.BlankNode())
+        return term
+
+    return [ox.Triple(node(t.subject), t.predicate, node(t.object)) for t in triples]
