@@ -210,6 +210,12 @@ def run_query(queries: list[str], params: MultiDict) -> Response:
             400, "federated queries (SERVICE) are disabled: this endpoint makes no outbound "
             "requests; download the dumps to combine our data with other sources"
         )
+    if looks.unclear_dataset:  # FROM:g: FROM and :g for Oxigraph, or a name
+        raise ProtocolError(
+            400, f"{looks.unclear_dataset} is glued to a name outside the query's braces, so it "
+            f"may be read as the keyword {looks.unclear_dataset}; write keywords apart from "
+            "names (e.g. `FROM :g`) or use another prefix"
+        )
     limits: Limits = current_app.config["KG_LIMITS"]
     job = _job(text, looks, params, limits)
     cache: ResultCache = current_app.extensions["kg_query_cache"]

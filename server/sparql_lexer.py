@@ -8,6 +8,10 @@ the start of a comment and misses a ``SERVICE`` after it. So every token that ca
 keyword-looking word without being one follows the SPARQL 1.1 terminals, with the escapes
 Oxigraph accepts: ECHAR in strings (short and long), UCHAR in IRIs, PN_LOCAL_ESC in names.
 Names and variables run to the next SPARQL delimiter, so a name never exposes a keyword tail.
+
+Oxigraph's keywords need no word boundary either: ``SERVICESILENT <x>``, ``SERVICE:x``,
+``1SERVICE<x>``, ``FROM:g`` and ``DELETEWHERE`` all hold a keyword for it. ``glued`` finds
+keywords inside longer words and name prefixes, so that the checks can refuse them.
 """
 
 from __future__ import annotations
@@ -59,6 +63,52 @@ def tokens(text: str) -> Iterator[Token]:
         yield Token(match.lastgroup or "other", match.start(), match.end(), match.group())
 
 
-def keywords(text: str) -> list[str]:
-    """The bare words of ``text``, upper-cased, in order: the only places a keyword can be."""
-    return [match.group("word").upper() for match in _TOKENS.finditer(text) if match.group("word")]
+def name_part(token: Token) -> str:
+    """Where Oxigraph could read a keyword in ``token``, upper-cased: a whole word, or the
+    prefix of a prefixed name (``SERVICE:x`` is ``SERVICE :x``); empty for everything else."""
+    if token.kind == "word":
+        return token.text.upper()
+    if token.kind == "skip" and token.text[0] not in "<\"'?$@" and ":" in token.text:
+        return token.text.partition(":")[0].upper()
+    return ""
+
+
+@dataclass(frozen=True)
+class Words:
+    """The keyword-bearing parts of a text: exact words, and keywords glued to something."""
+
+    exact: tuple[str, ...]  # every bare word, upper-cased, in order
+    top: tuple[str, ...]  # the words and name prefixes outside braces, in order
+    glued: frozenset[str]  # candidates found inside a longer word or name prefix, any depth
+    glued_top: frozenset[str]  # the same, outside braces only
+
+
+def words(text: str, candidates: frozenset[str]) -> Words:
+    """One pass over ``text``. A declared prefix (the name after ``PREFIX``) is a name, never a
+    keyword, so it is not searched: ``PREFIX service: <...>`` hides nothing."""
+    exact: list[str] = []
+    top: list[str] = []
+    glued: set[str] = set()
+    glued_top: set[str] = set()
+    depth, declaring = 0, False
+    for token in tokens(text):
+        if token.kind == "open":
+            depth += 1
+        elif token.kind == "close":
+            depth -= 1
+        if token.kind == "comment":
+            continue
+        part = "" if declaring else name_part(token)
+        declaring = token.kind == "word" and part == "PREFIX"
+        if token.kind == "word":
+            exact.append(part)
+        if not part:
+            continue
+        if depth <= 0:
+            top.append(part)
+        for keyword in candidates:  # a name's prefix is never exact: SERVICE:x is SERVICE :x
+            if keyword in part and (part != keyword or token.kind != "word"):
+                glued.add(keyword)
+                if depth <= 0:
+                    glued_top.add(keyword)
+    return Words(tuple(exact), tuple(top), frozenset(glued), frozenset(glued_top))

@@ -15,9 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from server.sparql_lexer import keywords
+from server.sparql_lexer import words
 
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+#: Keywords a request check looks for, also where they are glued to another token.
+WATCHED = frozenset({"SERVICE", "LOAD", "FROM", "USING", "WITH", *FORMS})
 
 
 @dataclass(frozen=True)
@@ -26,19 +30,27 @@ class Shape:
 
     keywords: frozenset[str]
     form: str | None  # SELECT, ASK, CONSTRUCT, DESCRIBE, or None when it cannot be told
+    glued: frozenset[str] = frozenset()  # SERVICE anywhere, others outside braces (see below)
 
     @property
     def calls_service(self) -> bool:
-        return "SERVICE" in self.keywords
+        return "SERVICE" in self.keywords or "SERVICE" in self.glued
 
     @property
     def loads(self) -> bool:
-        return "LOAD" in self.keywords
+        return "LOAD" in self.keywords or "LOAD" in self.glued
 
     @property
     def names_dataset(self) -> bool:
         """``FROM`` / ``FROM NAMED`` (queries) or ``USING`` / ``WITH`` (updates)."""
         return bool(self.keywords & {"FROM", "USING", "WITH"})
+
+    @property
+    def unclear_dataset(self) -> str | None:
+        """A dataset keyword glued to a name outside braces (``FROM:g``, ``WITH:g``): Oxigraph
+        may read it as the keyword, so whether the text names a dataset cannot be told."""
+        found = sorted(self.glued & {"FROM", "USING", "WITH"})
+        return found[0] if found else None
 
 
 def shape(text: str) -> Shape:
@@ -54,6 +66,9 @@ def _remembered(text: str) -> Shape:
 
 
 def _scan(text: str) -> Shape:
-    words = keywords(text)
-    form = next((w for w in words if w in FORMS), None)
-    return Shape(frozenset(words), form)
+    found = words(text, WATCHED)
+    # SERVICE only occurs inside braces; LOAD, the dataset keywords and the form only outside
+    # them, where a prefixed name such as ``payload:`` or ``fromage:`` is far rarer.
+    glued = (found.glued & {"SERVICE"}) | (found.glued_top - {"SERVICE"})
+    form = next((f for w in found.top for f in FORMS if w.startswith(f)), None)
+    return Shape(frozenset(found.exact), form, glued)

@@ -25,6 +25,7 @@ from server.sparql_lexer import Token
 
 USING_PARAM = "using-graph-uri"
 USING_NAMED_PARAM = "using-named-graph-uri"
+_WATCHED = frozenset({"WHERE", "USING", "WITH", "DELETE", "INSERT"})
 
 # IRIREF excludes these, and ``\`` would start an escape inside ``<...>``.
 _NOT_IN_IRIREF = re.compile(r'[<>"{}|^`\\\x00-\x20]')
@@ -62,6 +63,13 @@ def with_dataset(text: str, using: Sequence[str] = (), using_named: Sequence[str
         check_iri(USING_PARAM, value)
     for value in using_named:
         check_iri(USING_NAMED_PARAM, value)
+    glued = sparql_lexer.words(text, _WATCHED).glued_top
+    if glued:  # DELETEWHERE, USING:g: keywords for Oxigraph that a word-by-word look would miss
+        raise DatasetError(
+            f"keyword {' and '.join(sorted(glued))} glued to a neighbouring word or name (as in "
+            f"DELETEWHERE or USING:g); write the update's keywords apart to use {USING_PARAM} / "
+            f"{USING_NAMED_PARAM}"
+        )
     tokens = [t for t in sparql_lexer.tokens(text) if t.kind != "comment"]
     for token in tokens:
         if token.kind == "word" and token.text.upper() in ("USING", "WITH"):

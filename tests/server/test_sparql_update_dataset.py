@@ -225,6 +225,23 @@ def test_using_or_with_in_the_text_conflicts(update, using, named):
         with_dataset(update, using, named)
 
 
+@pytest.mark.parametrize(
+    "update",
+    [
+        "DELETEWHERE { ?s ex:p ?o }",
+        "DELETE { ?s ex:p ?o }USING:g1 WHERE { ?s ex:p ?o }",
+        "WITH:g1 DELETE { ?s ex:p ?o } WHERE { ?s ex:p ?o }",
+    ],
+)
+def test_keywords_glued_to_a_neighbour_are_refused(update):
+    """Oxigraph needs no word boundary after a keyword: it runs these texts, so a word-by-word
+    look that missed the WHERE in DELETEWHERE would silently widen the dataset."""
+    text = f"PREFIX : <{E}>\n{PREFIX}{update}"
+    ox.Store().update(text)  # the glue is real: Oxigraph parses it
+    with pytest.raises(DatasetError, match="glued"):
+        with_dataset(text, [G1])
+
+
 def test_lookalikes_of_using_and_with_do_not_conflict():
     update = (
         "INSERT { ?with ex:using 'WITH' } WHERE { ?with <http://x/USING> ?o "
