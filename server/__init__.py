@@ -89,6 +89,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     def _too_large(exc: RequestEntityTooLarge):
         ops.count_error("too_large")
         allowed = request.max_content_length or limits.max_request_bytes
+        if request.content_length is not None and request.content_length <= allowed:
+            # the body fits; Werkzeug's form parser refused one of its own limits
+            return problem(413, f"the form is too large to read: a field without a file name over "
+                           f"{request.max_form_memory_size} bytes or more than "
+                           f"{request.max_form_parts} parts; send documents as file parts")
         return problem(413, f"the request body is larger than the {allowed} bytes allowed here")
 
     @app.errorhandler(MethodNotAllowed)

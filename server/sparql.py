@@ -322,4 +322,6 @@ def _failed(code: str, message: str) -> Response:
         return problem(406, message)
     if code == "memory":
         return problem(503, f"query stopped: {message}", {"Retry-After": "1"})
+    if code == "sandbox":  # the server's set-up, not the query: say so, keep the 5xx
+        return problem(503, f"no query can run on this server: {message}")
     return problem(500, f"the query failed: {message}")

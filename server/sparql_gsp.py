@@ -89,6 +89,8 @@ def _target() -> tuple[bool, str | None]:
 def _parts() -> tuple[tuple[str, str, bytes], ...]:
     """The documents of a multipart POST (GSP 5.5): each file part with its media type, from
     its own Content-Type or, failing that, its file name's extension."""
+    if not request.mimetype_params.get("boundary"):
+        raise ProtocolError(400, "multipart/form-data without a boundary parameter")
     if request.form:
         raise ProtocolError(400, f"form field(s) {', '.join(sorted(request.form))} are not "
                             "documents: send each graph as a file part with its Content-Type")
@@ -104,7 +106,9 @@ def _parts() -> tuple[tuple[str, str, bytes], ...]:
             media = guessed.media_type if guessed is not None else media
         parts.append((f"part {name!r}", media or "no Content-Type", upload.read()))
     if not parts:
-        raise ProtocolError(400, "the multipart body has no file parts; send each graph as one")
+        raise ProtocolError(400, "no file part could be read from the multipart body (empty, "
+                            "truncated, or its boundary is not the one in Content-Type); send "
+                            "each graph as a file part")
     return tuple(parts)
 
 
@@ -143,7 +147,7 @@ def _answer(reply: Reply, op: str) -> Response:
     """201 for a graph that did not exist before, 204 otherwise (GSP sections 5.3-5.6)."""
     if not reply.ok:
         ops.count_error(f"gsp_{reply.code}")
-        status = {"not_found": 404, "media_type": 415, "bad_data": 400, "stopped": 503}
+        status = {"not_found": 404, "media_type": 415, "bad_data": 400, "stopped": 503, "sandbox": 503}
         return problem(status.get(reply.code, 500), reply.message)
     ops.count_update(f"gsp_{op}")
     return Response(status=201 if reply.extra.get("created") else 204)

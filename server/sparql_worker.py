@@ -18,7 +18,6 @@ queries over read-only stores, role ``writer`` owns the admin server's writable 
 
 from __future__ import annotations
 
-import os
 import resource
 import signal
 import sys
@@ -32,7 +31,7 @@ import pyoxigraph as ox
 
 from server import sparql_results
 from server.negotiation import BY_NAME
-from server.sandbox import deny_network
+from server.sandbox import refusal
 from server.sparql_jobs import GraphJob, QueryJob, Reply, WriteJob, failure
 from server.sparql_writer import Writer
 
@@ -197,14 +196,17 @@ def answer(
         return failure("evaluation", f"{type(exc).__name__}: {exc}")
 
 
-def serve(conn: Connection, role: str) -> None:
-    """Answer jobs until the parent closes the socket."""
+def serve(conn: Connection, role: str, refused: str | None = None) -> None:
+    """Answer jobs until the parent closes the socket (each with ``refused``, if given)."""
     reader, writer = Reader(), Writer() if role == "writer" else None
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
+        if refused is not None:  # no sandbox, and it is required: run nothing
+            conn.send(failure("sandbox", refused))
+            continue
         signal.setitimer(signal.ITIMER_REAL, job.budget + WATCHDOG_GRACE)
         try:
             reply = answer(job, reader, writer)
@@ -223,11 +225,7 @@ def main(argv: list[str]) -> None:
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the watchdog: SIGALRM ends the process
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server; it stops us
     assert set(RDF_FORMATS) <= set(BY_NAME)
-    unsandboxed = deny_network()
-    if unsandboxed is not None:
-        print(f"kg: query executor {os.getpid()} can reach the network: {unsandboxed}; SERVICE and "
-              "LOAD are still refused by the request check", file=sys.stderr, flush=True)
-    serve(Connection(fd), role)
+    serve(Connection(fd), role, refusal())
 
 
 if __name__ == "__main__":

@@ -151,6 +151,8 @@ def _apart(triples: list[ox.Triple]) -> list[ox.Triple]:
     def node(term):
         if isinstance(term, ox.BlankNode):
             return fresh.setdefault(term.value, ox.BlankNode())
+        if isinstance(term, ox.Triple):  # a triple term (RDF 1.2) has nodes of its own
+            return ox.Triple(node(term.subject), term.predicate, node(term.object))
         return term
 
-    return [ox.Triple(node(t.subject), t.predicate, node(t.object)) for t in triples]
+    return [node(t) for t in triples]

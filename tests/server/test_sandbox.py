@@ -7,11 +7,13 @@ see any connection pyoxigraph opened.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -86,7 +88,8 @@ def test_the_filter_refuses_ip_sockets_and_keeps_unix_sockets():
         "import socket; from server.sandbox import deny_network\n"
         "assert deny_network() is None\n"
         "socket.socketpair()[0].close()\n"
-        "for family in (socket.AF_INET, socket.AF_INET6):\n"
+        "socket.socket(socket.AF_UNIX).close()\n"
+        "for family in (socket.AF_INET, socket.AF_INET6, socket.AF_PACKET, socket.AF_NETLINK):\n"
         "    try:\n"
         "        socket.socket(family)\n"
         "    except PermissionError:\n"
@@ -97,3 +100,41 @@ def test_the_filter_refuses_ip_sockets_and_keeps_unix_sockets():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           cwd=Path(__file__).resolve().parents[2], timeout=60)
     assert done.returncode == 0 and done.stdout.strip() == "sandboxed", done.stderr
+
+
+def _executor_without_libseccomp(tmp_path: Path, mode: str | None) -> tuple[object, str]:
+    """One job through a real executor whose libseccomp cannot be loaded: (reply, stderr)."""
+    ours, theirs = socket.socketpair()
+    script = (
+        "import sys; sys.modules['pyseccomp'] = None\n"  # as on a host without libseccomp
+        "from server import sparql_worker\n"
+        f"sparql_worker.main(['worker', '{theirs.fileno()}', 'reader', '2048'])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "KG_EXECUTOR_SANDBOX"}
+    if mode is not None:
+        env["KG_EXECUTOR_SANDBOX"] = mode
+    proc = subprocess.Popen([sys.executable, "-c", script], pass_fds=(theirs.fileno(),), env=env,
+                            cwd=Path(__file__).resolve().parents[2], stderr=subprocess.PIPE,
+                            text=True)
+    theirs.close()
+    conn = Connection(ours.detach())
+    try:
+        conn.send(_job(_store(tmp_path), f"ASK {{ <{EX}a> ?p ?o }}"))
+        assert conn.poll(60), "the executor did not answer"
+        reply = conn.recv()
+    finally:
+        conn.close()
+        _, err = proc.communicate(timeout=60)
+    return reply, err
+
+
+def test_without_its_sandbox_an_executor_runs_nothing_and_says_why(tmp_path):
+    reply, _ = _executor_without_libseccomp(tmp_path, None)
+    assert not reply.ok and reply.code == "sandbox"
+    assert "libseccomp" in reply.message and "KG_EXECUTOR_SANDBOX=best-effort" in reply.message
+
+
+def test_best_effort_runs_unfiltered_with_a_warning(tmp_path):
+    reply, err = _executor_without_libseccomp(tmp_path, "best-effort")
+    assert reply.ok and b"true" in reply.body
+    assert "WITHOUT its network sandbox" in err

@@ -864,6 +864,32 @@ def test_a_bad_multipart_part_is_named_and_nothing_is_added(admin):
     assert isomorphic(stored(admin, iri), before)
 
 
+
+def test_multipart_triple_terms_keep_their_own_document_s_blank_nodes(admin):
+    iri = fresh(admin, "multipart-triple-terms")
+    content_type, body = _form(
+        ("one.ttl", "text/turtle",
+         f"_:x <{EX}p> <{EX}o> . <{EX}a> <{EX}b> <<( _:x <{EX}p> <{EX}o> )>> ."),
+        ("two.ttl", "text/turtle", f"_:x <{EX}p> <{EX}o2> ."),
+    )
+    ok(gsp(admin, "POST", iri, body, content_type=content_type), 201)
+    inside = f"GRAPH <{iri}> {{ ?x <{EX}p> <{EX}o> . <{EX}a> <{EX}b> <<( ?x <{EX}p> <{EX}o> )>> }}"
+    assert ask(admin, f"ASK {{ {inside} }}"), "the triple term still names its document's _:x"
+    assert not ask(admin, f"ASK {{ GRAPH <{iri}> {{ ?x <{EX}p> <{EX}o>, <{EX}o2> }} }}")
+
+
+def test_unreadable_multipart_bodies_say_what_is_wrong(admin):
+    iri = fresh(admin, "multipart-unreadable")
+    content_type, body = _form(("one.ttl", "text/turtle", f"<{EX}x> <{EX}p> 1 ."))
+    no_boundary = gsp(admin, "POST", iri, body, content_type="multipart/form-data")
+    assert no_boundary.status == 400 and "boundary" in no_boundary.text
+    wrong = gsp(admin, "POST", iri, body, content_type="multipart/form-data; boundary=other")
+    assert wrong.status == 400 and "boundary" in wrong.text
+    many_type, many = _form(*[(f"f{i}.ttl", "text/turtle", "") for i in range(1100)])
+    too_many = gsp(admin, "POST", iri, many, content_type=many_type)
+    assert too_many.status == 413 and "parts" in too_many.text
+    assert gsp(admin, "GET", iri).status == 404  # nothing was written
+
 def test_put_into_an_empty_default_graph_creates_it(admin):
     ok(gsp(admin, "DELETE", None), 204, 404)
     ok(gsp(admin, "PUT", None, f'<{EX}d> <{FOAF}name> "d" .'), 201)
