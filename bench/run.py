@@ -25,6 +25,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
@@ -57,7 +58,13 @@ KG_TARGETS = {
     "kg serve --server gunicorn": ("gunicorn", 64, "on", "on"),
     "kg serve --server gunicorn, no cache": ("gunicorn", 0, "on", "on"),
 }
-FLOORS = ("granian floor", "gunicorn floor")
+#: Floors: WSGI apps under the same server settings as ``kg serve``. A *floor* returns a fixed
+#: body; an *engine floor* runs the query through pyoxigraph and its own JSON writer and nothing
+#: else (no limits, negotiation, cache or Flask): the most any Python endpoint answering through
+#: pyoxigraph can do under that server.
+FIXED_FLOORS = ("granian floor", "gunicorn floor")
+ENGINE_FLOORS = ("granian engine floor", "gunicorn engine floor")
+FLOORS = (*FIXED_FLOORS, *ENGINE_FLOORS)
 TARGETS = ("oxigraph serve", *KG_TARGETS, *FLOORS)
 
 
@@ -191,23 +198,45 @@ def floor_app(environ, start_response):
     return [body]
 
 
-def start_floor(server: str, port: int, workers: int, threads: int) -> subprocess.Popen:
-    """``floor_app`` under the same server settings as ``kg serve``."""
+_engine: ox.Store | None = None
+_engine_lock = threading.Lock()
+
+
+def engine_floor_app(environ, start_response):
+    """The least an endpoint answering through pyoxigraph can do: read ``query`` from the query
+    string, run it on the release's store and write pyoxigraph's own JSON. Nothing else: no
+    time limit, row cap, negotiation, cache, metrics or Flask."""
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            _engine = ox.Store.read_only(os.environ["BENCH_STORE"])
+    query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))["query"][0]
+    body = _engine.query(query, use_default_graph_as_union=True).serialize(
+        format=ox.QueryResultsFormat.JSON
+    )
+    start_response("200 OK", [("Content-Type", ACCEPT_JSON), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def start_floor(name: str, port: int, workers: int, threads: int, store: Path) -> subprocess.Popen:
+    """A floor app (``floor_app`` or ``engine_floor_app``) under ``kg serve``'s settings."""
+    server = name.split()[0]
+    app = "run:engine_floor_app" if name in ENGINE_FLOORS else "run:floor_app"
     if server == "gunicorn":
         command = [
             "-m", "gunicorn", "--chdir", str(ROOT / "bench"), "-k", "gthread", "-w", str(workers),
             "--threads", str(threads), "-b", f"127.0.0.1:{port}", "--no-control-socket",
-            "--log-level", "warning", "run:floor_app",
+            "--log-level", "warning", app,
         ]
     else:
         command = [
             "-m", "granian", "--interface", "wsgi", "--no-ws", "--workers", str(workers),
             "--blocking-threads", str(threads), "--host", "127.0.0.1", "--port", str(port),
-            "--working-dir", str(ROOT / "bench"), "--log-level", "warning", "run:floor_app",
+            "--working-dir", str(ROOT / "bench"), "--log-level", "warning", app,
         ]
     return subprocess.Popen(
         [sys.executable, *command], cwd=ROOT, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, env={**os.environ, "BENCH_STORE": str(store)},
     )
 
 
@@ -419,7 +448,10 @@ def report(
         "fast path* sends every request through Flask, *no inline* sends lookups to an "
         "executor too (how every query was answered before the lookup lane). A *floor* is a "
         "WSGI app returning a fixed body under that server: the most any Python endpoint can "
-        "do there. Oxigraph: `oxigraph serve-read-only --union-default-graph` over the same "
+        "do there. An *engine floor* is a WSGI app that only reads the query, runs it on "
+        "pyoxigraph and returns pyoxigraph's own JSON (no limits, negotiation, cache or Flask): "
+        "the most any Python endpoint answering through pyoxigraph can do there. Oxigraph: "
+        "`oxigraph serve-read-only --union-default-graph` over the same "
         "quads. Clients are separate processes, one keep-alive connection each, on the same "
         "machine.",
         "",
@@ -485,7 +517,8 @@ def main(argv: list[str] | None = None) -> int:
                                    fast_path, inline)
     for name in FLOORS:
         if name in targets:
-            procs[name] = start_floor(name.split()[0], ports[name], args.workers, args.threads)
+            procs[name] = start_floor(name, ports[name], args.workers, args.threads,
+                                      release.store_path)
     urls = {
         name: f"http://127.0.0.1:{ports[name]}/{'query' if name == 'oxigraph serve' else 'sparql'}"
         for name in targets
@@ -494,11 +527,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for name, proc in procs.items():
             wait_ready(urls[name], proc)
-        check_same_answers({n: urls[n] for n in targets if n not in FLOORS}, work)
+        check_same_answers({n: urls[n] for n in targets if n not in FIXED_FLOORS}, work)
         with multiprocessing.get_context("spawn").Pool(max(CLIENTS)) as pool:
             for workload in work:
                 for clients in CLIENTS:
-                    cell = [t for t in targets if t not in FLOORS or workload is work[0]]
+                    cell = [t for t in targets if t not in FIXED_FLOORS or workload is work[0]]
                     summary = {t: Measurement(t, workload.name, clients) for t in cell}
                     for round_ in range(args.rounds):
                         shift = round_ % len(cell)  # no target always right after another
