@@ -447,31 +447,24 @@ def test_update_dataset_default_graph(admin):
     assert ask(admin, check, accept=XML_RESULTS) is True
 
 
-def test_update_dataset_default_graphs(admin):
-    target = "http://example.org/protocol-update-dataset-graphs-test/"
+@pytest.mark.parametrize(
+    ("target", "where", "parameter"),
+    [
+        pytest.param("http://example.org/protocol-update-dataset-graphs-test/",
+                     "?s a foaf:Document", "using_graph_uri", id="update_dataset_default_graphs"),
+        pytest.param("http://example.org/protocol-update-dataset-named-graphs-test/",
+                     "GRAPH ?g {\n        ?s a foaf:Document\n    }", "using_named_graph_uri",
+                     id="update_dataset_named_graphs"),
+    ],
+)
+def test_update_dataset_two_graphs(admin, target, where, parameter):
+    """W3C update_dataset_default_graphs and update_dataset_named_graphs: two of three graphs."""
     update = (
         UPDATE_PREFIXES + "DROP ALL ;\n" + DOCUMENTS_1_2_3
         + f"INSERT {{\n    GRAPH <{target}> {{\n        ?s a dc:BibliographicResource\n    }}\n}}\n"
-        "WHERE {\n    ?s a foaf:Document\n}"
+        f"WHERE {{\n    {where}\n}}"
     )
-    reply = post_update(admin, update, using_graph_uri=[DATA1, DATA2])
-    assert 200 <= reply.status < 400, (reply.status, reply.text)
-    check = (
-        f"ASK {{ GRAPH <{target}> {{ <{DATA1}> a <{DC}BibliographicResource> . "
-        f"<{DATA2}> a <{DC}BibliographicResource> . }} "
-        f"FILTER NOT EXISTS {{ GRAPH <{target}> {{ <{DATA3}> a <{DC}BibliographicResource> }} }} }}"
-    )
-    assert ask(admin, check, accept=XML_RESULTS) is True
-
-
-def test_update_dataset_named_graphs(admin):
-    target = "http://example.org/protocol-update-dataset-named-graphs-test/"
-    update = (
-        UPDATE_PREFIXES + "DROP ALL ;\n" + DOCUMENTS_1_2_3
-        + f"INSERT {{\n    GRAPH <{target}> {{\n        ?s a dc:BibliographicResource\n    }}\n}}\n"
-        "WHERE {\n    GRAPH ?g {\n        ?s a foaf:Document\n    }\n}"
-    )
-    reply = post_update(admin, update, using_named_graph_uri=[DATA1, DATA2])
+    reply = post_update(admin, update, **{parameter: [DATA1, DATA2]})
     assert 200 <= reply.status < 400, (reply.status, reply.text)
     check = (
         f"ASK {{ GRAPH <{target}> {{ <{DATA1}> a <{DC}BibliographicResource> . "
