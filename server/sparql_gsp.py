@@ -55,10 +55,10 @@ def graph_store() -> Response:
         if op != "post":
             raise ProtocolError(415, "multipart/form-data is for POST (the RDF merge of its parts); "
                                 "PUT one document")
-        fields: dict = {"parts": _parts()}
+        parts = _parts()
     else:
-        fields = {"data": request.get_data(cache=False), "media_type": media}
-    reply = _write(admin, publication, op, graph, **fields)
+        parts = (("", media, request.get_data(cache=False)),)
+    reply = _write(admin, publication, op, graph, parts=parts)
     response = _answer(reply, op)
     if not named and reply.ok:
         response.status_code = 201

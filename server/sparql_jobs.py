@@ -47,10 +47,9 @@ class WriteJob:
     budget: float
     text: str = ""
     graph: str | None = None
-    data: bytes = b""
-    media_type: str = ""
     base_iri: str | None = None
-    #: a multipart POST: (name for messages, media type, data) of each document, merged as one
+    #: put/post: (name for messages, empty for a lone payload; media type; data) of each
+    #: document; a multipart POST has several, added as their RDF merge
     parts: tuple[tuple[str, str, bytes], ...] = ()
 
 

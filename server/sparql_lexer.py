@@ -10,8 +10,8 @@ Oxigraph accepts: ECHAR in strings (short and long), UCHAR in IRIs, PN_LOCAL_ESC
 Names and variables run to the next SPARQL delimiter, so a name never exposes a keyword tail.
 
 Oxigraph's keywords need no word boundary either: ``SERVICESILENT <x>``, ``SERVICE:x``,
-``1SERVICE<x>``, ``FROM:g`` and ``DELETEWHERE`` all hold a keyword for it. ``glued`` finds
-keywords inside longer words and name prefixes, so that the checks can refuse them.
+``1SERVICE<x>``, ``FROM:g`` and ``DELETEWHERE`` all hold a keyword for it. ``words`` also
+finds keywords inside longer words and name prefixes, so that the checks can refuse them.
 """
 
 from __future__ import annotations

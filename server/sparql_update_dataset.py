@@ -63,21 +63,22 @@ def with_dataset(text: str, using: Sequence[str] = (), using_named: Sequence[str
         check_iri(USING_PARAM, value)
     for value in using_named:
         check_iri(USING_NAMED_PARAM, value)
-    glued = sparql_lexer.words(text, _WATCHED).glued_top
+    found = sparql_lexer.words(text, _WATCHED)
+    glued = found.glued_top
     if glued:  # DELETEWHERE, USING:g: keywords for Oxigraph that a word-by-word look would miss
         raise DatasetError(
             f"keyword {' and '.join(sorted(glued))} glued to a neighbouring word or name (as in "
             f"DELETEWHERE or USING:g); write the update's keywords apart to use {USING_PARAM} / "
             f"{USING_NAMED_PARAM}"
         )
+    own = next((w for w in found.exact if w in ("USING", "WITH")), None)
+    if own is not None:
+        raise DatasetError(
+            f"the update names its own dataset with {own}; the protocol forbids {USING_PARAM} / "
+            f"{USING_NAMED_PARAM} with USING, USING NAMED or WITH in the update: send one or the "
+            "other"
+        )
     tokens = [t for t in sparql_lexer.tokens(text) if t.kind != "comment"]
-    for token in tokens:
-        if token.kind == "word" and token.text.upper() in ("USING", "WITH"):
-            raise DatasetError(
-                f"the update names its own dataset with {token.text.upper()}; the protocol "
-                f"forbids {USING_PARAM} / {USING_NAMED_PARAM} with USING, USING NAMED or WITH "
-                "in the update: send one or the other"
-            )
     clause = " ".join(
         [f"USING <{g}>" for g in using] + [f"USING NAMED <{n}>" for n in using_named]
     )

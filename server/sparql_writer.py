@@ -99,7 +99,7 @@ class Writer:
         each document's blank nodes stay its own even where two use the same label.
         """
         assert self.store is not None
-        parts = job.parts or (("", job.media_type, job.data),)
+        parts = job.parts
         triples: list[ox.Triple] = []
         for label, media_type, data in parts:
             read = _read(label, media_type, data, job.base_iri or job.graph)
