@@ -16,18 +16,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from kg.build import check
-from kg.config import PROJECT_ROOT, Settings
 from kg.corpus import nlp_text, read_corpus
 from kg.extract import extract
 from kg.gazetteer import load_gazetteer
 from kg.nlp import load_model, parse, pipeline
-from kg.publish import publish
+from kg.pipeline import check
 from kg.rdf import to_rdf
+from kg.release.publish import publish
+from kg.release.void import describe
 from kg.resolve import resolve
+from kg.settings import PROJECT_ROOT, Settings
 from kg.validate import load_shapes
 from kg.vocab import ONTOLOGY_FILE, load_turtle
-from kg.void import describe
 
 
 def corpus_copies(folder: Path, copies: int) -> Path:

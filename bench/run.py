@@ -37,8 +37,8 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.config import Settings  # noqa: E402
-from kg.publication import Publication  # noqa: E402
+from kg.release.publication import Publication  # noqa: E402
+from kg.settings import Settings  # noqa: E402
 
 WORK = ROOT / "bench" / ".work"
 BASE = "http://127.0.0.1:5000/"
@@ -120,7 +120,7 @@ def publication(rebuild: bool) -> Publication:
     dist = WORK / "dist"
     current = Publication.current(dist)
     if current is None or rebuild:
-        from kg.build import build
+        from kg.pipeline import build
 
         print("building the seeds into", dist, flush=True)
         build(Settings.from_env(base_uri=BASE, dist_dir=dist), progress=lambda _m: None)

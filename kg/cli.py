@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kg.config import Settings
+from kg.settings import SERVERS, Settings
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -27,7 +27,7 @@ def _progress(args: argparse.Namespace):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from kg.build import build
+    from kg.pipeline import build
 
     settings = _settings(args)
     report = build(settings, strict=args.strict, progress=_progress(args))
@@ -48,8 +48,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """Validate an RDF file against our shapes, or (no file) the graph the seeds would give."""
     from rdflib import Graph
 
-    from kg.build import check, run_pipeline, shapes_of
-    from kg.publish import union_graph
+    from kg.pipeline import check, run_pipeline, shapes_of
     from kg.validate import validate
     from kg.vocab import ontology_graph
 
@@ -64,7 +63,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         dataset, _ = run_pipeline(settings, strict=args.strict, progress=_progress(args))
         result = check(dataset, settings)
-        data = union_graph(dataset)
     print(result.text(limit=args.limit))
     if args.report:
         result.report.serialize(args.report, format="turtle")
@@ -81,26 +79,22 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from kg.corpus import read_catalog, read_corpus
-    from kg.evaluate import evaluate
-    from kg.extract import extract
-    from kg.gazetteer import load_gazetteer
-    from kg.nlp import parse
-    from kg.resolve import resolve
+    from kg.pipeline import evaluate_corpus
 
     settings = _settings(args)
-    articles, skipped = read_corpus(settings.seeds_dir, settings.max_doc_bytes,
-                                    read_catalog(settings.seeds_dir / "catalog.ttl"))
-    for item in skipped:
-        print(f"kg eval: skipped {item.reason}", file=sys.stderr)
-    extractions = [extract(article, doc) for article, doc in parse(articles)]
-    result = evaluate(extractions, resolve(extractions, load_gazetteer()), args.gold)
+    result = evaluate_corpus(settings, args.gold, progress=_eval_progress)
     print(result.table())
     if args.errors:
         for name, score in result.scores.items():
             print(f"\n{name} errors:")
             print("\n".join(f"  {e}" for e in score.errors) or "  none")
     return 0 if not args.check or all(result.meets_targets().values()) else 1
+
+
+def _eval_progress(msg: str) -> None:
+    """``kg eval`` reports only what it skipped; its output is the score table."""
+    if msg.startswith("skipped "):
+        print(f"kg eval: {msg}", file=sys.stderr)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -163,14 +157,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="serve the publication over HTTP",
                            description="SPARQL endpoint, dumps and linked-data pages under "
-                           "gunicorn (or Granian); --debug runs Flask's development server.")
+                           "Granian (or gunicorn); --debug runs Flask's development server.")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
     serve.add_argument("--workers", type=int, default=4, help="worker processes")
     serve.add_argument("--threads", type=int, default=None,
                        help="request threads per worker (env KG_THREADS; default 4)")
-    serve.add_argument("--server", choices=["granian", "gunicorn"], default=None,
-                       help="HTTP server (env KG_SERVER; default gunicorn)")
+    serve.add_argument("--server", choices=list(SERVERS), default=None,
+                       help="HTTP server (env KG_SERVER; default granian)")
     serve.add_argument("--debug", action="store_true", help="Flask's dev server, one process")
     _common(serve)
     serve.set_defaults(func=cmd_serve)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph
 
-from kg.config import Settings
-from kg.publication import Publication
+from kg.release.publication import Publication
+from kg.settings import Settings
 from kg.vocab import STANDARD_PREFIXES
 
 _RESULT_FORMATS = {

@@ -2,11 +2,11 @@
 with --debug.
 
 Either server runs worker processes with a few request threads each and as many query
-executors (``server.sparql_exec``), and keeps connections alive between requests, which SPARQL
-clients sending many small queries benefit from. gunicorn (``gthread`` workers) is the
-default, as the server issue specifies; ``--server granian`` (or ``KG_SERVER=granian``) runs
-Granian, a Rust HTTP server (``server.serve_granian``) whose per-request overhead is a
-fraction of gunicorn's (``bench/README.md``). The metrics of all workers are added up through
+executors (``server.engine.executors``), and keeps connections alive between requests, which
+SPARQL clients sending many small queries benefit from. Granian, a Rust HTTP server
+(``server.serving``), is the default: gunicorn's per-request cost caps any Flask endpoint below
+what Granian reaches (``bench/README.md``); ``--server gunicorn`` (or ``KG_SERVER=gunicorn``)
+runs gunicorn's ``gthread`` workers instead. The metrics of all workers are added up through
 prometheus-client's multiprocess mode, whose folder is prepared here before the app (and so
 ``prometheus_client``) is imported.
 """
@@ -19,14 +19,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from kg.config import Settings
+from kg.settings import SERVERS, Settings
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
-THREADS_ENV = "KG_THREADS"
-DEFAULT_THREADS = 4
-SERVER_ENV = "KG_SERVER"
-SERVERS = ("granian", "gunicorn")
-DEFAULT_SERVER = "gunicorn"
 
 
 def prepare_metrics_dir() -> tuple[Path, bool]:
@@ -58,36 +53,31 @@ def _child_exit(server, worker) -> None:
     multiprocess.mark_process_dead(worker.pid)
 
 
-def choose_server(server: str | None) -> str:
-    """``server``, else ``KG_SERVER``, else the default; an unknown name fails at start-up."""
-    name = (server or os.environ.get(SERVER_ENV) or DEFAULT_SERVER).strip().lower()
-    if name not in SERVERS:
-        raise ValueError(f"unknown server {name!r}: choose one of {', '.join(SERVERS)}")
-    return name
-
-
 def run(
     settings: Settings, host: str, port: int, workers: int, debug: bool = False,
     threads: int | None = None, server: str | None = None,
 ) -> None:
-    name = choose_server(server)
-    threads = threads or int(os.environ.get(THREADS_ENV, DEFAULT_THREADS))
-    os.environ[THREADS_ENV] = str(threads)  # the app sizes its executor pool on it
+    if server is not None and server.strip().lower() not in SERVERS:
+        raise ValueError(f"unknown server {server!r}: choose one of {', '.join(SERVERS)}")
+    # the flags win over KG_SERVER / KG_THREADS; the app sizes its executor pool on threads
+    settings = settings.replace(server=(server or settings.server).strip().lower(),
+                                threads=threads or settings.threads)
+    name, threads = settings.server, settings.threads
     if debug:
         from server import create_app
 
         create_app(settings).run(host=host, port=port, debug=True)
         return
-    if os.environ.get("KG_ADMIN_TOKEN") and workers != 1:
+    if settings.admin_token and workers != 1:
         # The admin working copy is owned by one process; threads still serve concurrently.
         print(f"kg serve: KG_ADMIN_TOKEN is set, so 1 worker instead of {workers}", file=sys.stderr)
         workers = 1
     folder, made = prepare_metrics_dir()
     try:
         if name == "granian":
-            from server import serve_granian  # imports the app after the metrics folder is set
+            from server import serving  # imports the app after the metrics folder is set
 
-            serve_granian.run(settings, host, port, workers, threads)
+            serving.run(settings, host, port, workers, threads)
         else:
             _run_gunicorn(settings, host, port, workers, threads)
     finally:

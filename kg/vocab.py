@@ -24,7 +24,7 @@ from rdflib.namespace import (
     ClosedNamespace,
 )
 
-from kg.config import PROJECT_ROOT
+from kg.settings import PROJECT_ROOT
 
 SCHEMA = Namespace("http://schema.org/")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")

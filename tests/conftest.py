@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.config import PROJECT_ROOT, Settings
+from kg.settings import PROJECT_ROOT, Settings
 
 TESTS = Path(__file__).parent
 
@@ -43,7 +43,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory, base_uri: str) -> Setting
 @pytest.fixture(scope="session")
 def built(settings: Settings) -> Settings:
     """The seeds built once per test session by the real pipeline into a temporary folder."""
-    from kg.build import build
+    from kg.pipeline import build
 
     build(settings)
     return settings

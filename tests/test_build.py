@@ -12,10 +12,10 @@ import pyoxigraph
 import pytest
 from rdflib import Dataset, Graph, URIRef
 
-from kg.build import FAILED_REPORT, BuildError, build, run_pipeline
-from kg.config import PROJECT_ROOT, Settings
-from kg.publication import DUMPS, Publication
-from kg.publish import publish, union_graph
+from kg.pipeline import FAILED_REPORT, BuildError, build, run_pipeline
+from kg.release.publication import DUMPS, Publication
+from kg.release.publish import publish, union_graph
+from kg.settings import PROJECT_ROOT, Settings
 from kg.validate import load_shapes, validate
 from kg.vocab import SH, ontology_graph
 

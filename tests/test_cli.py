@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.config import Settings
+from kg.settings import Settings
 
 
 def kg(*args: str, env: dict | None = None, stdin: str | None = None):

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.config import PROJECT_ROOT
 from kg.corpus import CorpusError, nlp_text, read_article_text, read_catalog, read_corpus, segment
+from kg.settings import PROJECT_ROOT
 
 SEEDS = PROJECT_ROOT / "seeds"
 

@@ -9,10 +9,10 @@ import pytest
 from kg.corpus import segment
 from kg.extract import extract
 from kg.extract.dates import normalise
-from kg.extract.mentions import acronym_matches
-from kg.extract.quantities import parse_number
 from kg.model import DateValue, Mention, Quantity
 from kg.nlp import pipeline
+from kg.nlp.mentions import acronym_matches
+from kg.nlp.quantities import parse_number
 
 
 def run(text: str, **metadata):

@@ -8,8 +8,8 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, SDO, SKOS, VOID, XSD
 
-from kg.config import Settings
-from kg.publication import Publication
+from kg.release.publication import Publication
+from kg.settings import Settings
 from kg.validate import load_shapes, validate
 from kg.vocab import ONTOLOGY_FILE, SCHEMA, SH, VANN, load_turtle
 

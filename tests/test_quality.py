@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
-from kg.config import PROJECT_ROOT, Settings
 from kg.corpus import read_corpus
 from kg.evaluate import evaluate
 from kg.extract import extract
 from kg.gazetteer import load_gazetteer
 from kg.nlp import parse
+from kg.pipeline import build
 from kg.resolve import resolve
+from kg.settings import PROJECT_ROOT, Settings
 from tests.test_build import select
 
 TESTS = Path(__file__).parent

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from kg.config import PROJECT_ROOT
 from kg.corpus import read_corpus
 from kg.extract import extract
 from kg.gazetteer import load_gazetteer
 from kg.model import Extraction
 from kg.nlp import parse
 from kg.resolve import normalise, resolve, slugify
+from kg.settings import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")

@@ -7,18 +7,24 @@ text that is not the article never reached the parser at all (see kg.corpus.nlp_
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
 from kg.extract import dates as date_norm
-from kg.extract.mentions import RESOURCE_LABELS
 from kg.extract.relations import AgreementRef, Context, RawRelation, find_relations
 from kg.gazetteer import load_gazetteer
 from kg.model import Article, Extraction, Mention, Quote, Relation, Sentence
+from kg.nlp.mentions import RESOURCE_LABELS
 
 EXTRACTOR_VERSION = "0.1"
 PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "from", "to", "across"})
-COUNTRIES = frozenset(e.slug for e in load_gazetteer() if "http://schema.org/Country" in e.types)
+
+
+@lru_cache(maxsize=1)
+def countries() -> frozenset[str]:
+    """Slugs of the gazetteer's countries; read on first use, not at import."""
+    return frozenset(e.slug for e in load_gazetteer() if "http://schema.org/Country" in e.types)
 
 
 def article_date(article: Article) -> date | None:
@@ -94,7 +100,7 @@ def extract(article: Article, doc: Doc) -> Extraction:
     ctx = Context(
         doc=doc, mentions=entity_spans, roles=roles, quantities=doc._.quantities or [],
         dates=date_values, coref=dict(doc._.coref or {}), acronyms=list(doc._.acronyms or []),
-        countries=COUNTRIES, leaders=leaders,
+        countries=countries(), leaders=leaders,
     )
     for quantity, _measure in ctx.quantities:
         span = doc.char_span(quantity.start, quantity.end, alignment_mode="expand")

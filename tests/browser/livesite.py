@@ -3,7 +3,7 @@
 The session's ``built`` publication comes from the real pipeline and its contents change with
 it; tests that check how a page renders a source sentence, a proxy base URI or a slow SHACL
 validation need a publication whose every triple they know. The data is made-up (example
-people and places, no news facts) and is published with the real ``kg.publish.publish`` and
+people and places, no news facts) and is published with the real ``kg.release.publish.publish`` and
 validated with the real pyshacl, so the report in it is genuine.
 
 Test modules import it as ``tests.browser.livesite`` (``tests`` is a package).
@@ -26,9 +26,9 @@ from pathlib import Path
 from rdflib import XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID
 
-from kg.config import PROJECT_ROOT
-from kg.publication import Publication
-from kg.publish import publish, union_graph
+from kg.release.publication import Publication
+from kg.release.publish import publish, union_graph
+from kg.settings import PROJECT_ROOT
 from kg.vocab import ITSRDF, NIF, ONTOLOGY_FILE, SCHEMA, WIKIDATA, Minter, load_turtle
 
 #: One made-up article; every offset below is computed from it, never typed.

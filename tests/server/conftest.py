@@ -1,5 +1,5 @@
 """Helpers for the server tests: a plain HTTP client, extra `kg serve` processes, and small
-publications made with ``kg.publish.publish`` when a test needs data it knows exactly.
+publications made with ``kg.release.publish.publish`` when a test needs data it knows exactly.
 
 Everything talks to real servers on 127.0.0.1; nothing of ours is mocked.
 """
@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph
 
-from kg.config import PROJECT_ROOT
-from kg.publication import Publication
-from kg.publish import publish
+from kg.release.publication import Publication
+from kg.release.publish import publish
+from kg.settings import PROJECT_ROOT
 
 EX = "http://example.org/"
 
@@ -126,7 +126,7 @@ def start_server(
 
 
 class Counting:
-    """Counts the requests that reach Flask behind the fast path (``server.fastpath``)."""
+    """Counts the requests that reach Flask behind the fast path (``server.sparql.front``)."""
 
     def __init__(self, app) -> None:
         self.fast = app.wsgi_app
@@ -177,7 +177,7 @@ def launch(tmp_path: Path) -> Iterator[Callable[..., Server]]:
 @contextmanager
 def access_log_records() -> Iterator[list[dict]]:
     """The access-log lines written inside the block, as dicts (the log is on meanwhile)."""
-    from server import ops
+    from server import metrics
 
     records: list[dict] = []
 
@@ -186,13 +186,13 @@ def access_log_records() -> Iterator[list[dict]]:
             records.append(json.loads(record.getMessage()))
 
     handler = Keep()
-    ops.access_log.addHandler(handler)
-    was_disabled, ops.access_log.disabled = ops.access_log.disabled, False
+    metrics.access_log.addHandler(handler)
+    was_disabled, metrics.access_log.disabled = metrics.access_log.disabled, False
     try:
         yield records
     finally:
-        ops.access_log.removeHandler(handler)
-        ops.access_log.disabled = was_disabled
+        metrics.access_log.removeHandler(handler)
+        metrics.access_log.disabled = was_disabled
 
 
 def serve_quickly(launch: Callable[..., Server], where: Path, trig: str, server: str) -> Server:

@@ -11,7 +11,7 @@ import requests
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg.publication import ONTOLOGY_FILE, REPORT_FILE, SHAPES_FILE, Publication
+from kg.release.publication import ONTOLOGY_FILE, REPORT_FILE, SHAPES_FILE, Publication
 from kg.vocab import SH
 from tests.browser import livesite
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.publication import DUMPS, Publication
+from kg.release.publication import DUMPS, Publication
 from tests.server.conftest import fetch
 
 NAMES = [n for name in DUMPS for n in (name, f"{name}.gz")]

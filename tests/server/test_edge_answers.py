@@ -1,6 +1,6 @@
 """Answers at the edges: result values XML 1.0 cannot carry, and a Range past the end of a dump.
 
-The writer tests call ``server.sparql_results`` on rows pyoxigraph itself produced; the HTTP
+The writer tests call ``server.engine.results`` on rows pyoxigraph itself produced; the HTTP
 tests talk to a real ``kg serve`` (``sample_server``). Nothing of ours is mocked.
 """
 
@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 import pyoxigraph as ox
 import pytest
 
-from server import sparql_results
+from server.engine import results as sparql_results
 from tests.server.conftest import fetch, query_url
 
 RESULTS = "{http://www.w3.org/2005/sparql-results#}"

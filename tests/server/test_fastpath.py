@@ -1,4 +1,4 @@
-"""The WSGI fast path (server.fastpath): replayed answers are the answers Flask gives.
+"""The WSGI fast path (server.sparql.front): replayed answers are the answers Flask gives.
 
 In-process tests call the app through WSGI (Werkzeug's test client, nothing mocked) and
 compare, request by request, what the fast path sends with what Flask alone sends for the same
@@ -33,7 +33,7 @@ JSON = "application/sparql-results+json"
 
 
 def _make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **env: str):
-    from kg.config import Settings
+    from kg.settings import Settings
     from server import create_app
 
     for name in ("PROMETHEUS_MULTIPROC_DIR", "KG_ADMIN_TOKEN", "KG_QUERY_CACHE_MB",
@@ -202,7 +202,7 @@ def test_replays_count_and_log_like_flask(small_app):
 
 
 def test_an_evicted_answer_retires_its_replays():
-    from server.sparql_cache import Answer, Replay, ResultCache
+    from server.engine.cache import Answer, Replay, ResultCache
 
     cache = ResultCache(8000)
     answer_key = ("/store", "q")
@@ -218,7 +218,7 @@ def test_an_evicted_answer_retires_its_replays():
 
 
 def test_off_on_request(tmp_path, monkeypatch):
-    from server.fastpath import FastPath
+    from server.sparql.front import FastPath
 
     assert not isinstance(_make_app(tmp_path, monkeypatch, KG_FAST_PATH="off").wsgi_app, FastPath)
 

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from kg.publication import DUMPS, Publication
+from kg.release.publication import DUMPS, Publication
 
 
 @pytest.fixture(scope="module")

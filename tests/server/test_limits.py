@@ -211,7 +211,7 @@ def test_an_executor_killed_from_outside_is_replaced(tmp_path, launch):
     assert fetch(query_url(server.url, "ASK { ?s ?p ?o }")).status == 200
     executors = [
         pid for pid in _descendants(server.proc.pid)
-        if b"server.sparql_worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        if b"server.engine.worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
     ]
     assert len(executors) == 1
     os.kill(executors[0], signal.SIGKILL)
@@ -253,7 +253,7 @@ def test_an_executor_killed_from_outside_is_replaced(tmp_path, launch):
 def test_the_lexical_look_finds_keywords_only_where_they_are_keywords(
     text, service, dataset, form
 ):
-    from server.sparql_syntax import shape
+    from server.engine.syntax import shape
 
     found = shape(text)
     assert (found.calls_service, found.names_dataset, found.form) == (service, dataset, form)
@@ -265,7 +265,7 @@ def test_the_lexical_look_finds_keywords_only_where_they_are_keywords(
     "PREFIX : <http://127.0.0.1:9/> LOAD:x INTO GRAPH :g",
 ])
 def test_glued_load_is_found(text):
-    from server.sparql_syntax import shape
+    from server.engine.syntax import shape
 
     assert shape(text).loads
     assert not shape("PREFIX payload: <http://p/> INSERT DATA { payload:a payload:b 1 }").loads

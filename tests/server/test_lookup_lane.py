@@ -1,4 +1,4 @@
-"""Lookups answered in the web worker (server.sparql_inline) and before Flask (server.lookup_lane).
+"""Lookups answered in the web worker (server.engine.inline) and before Flask (server.sparql.lookups).
 
 In-process tests call the app through WSGI (Werkzeug's test client; nothing of ours mocked) and
 compare what the lane sends with what Flask alone sends for the same request; the last test
@@ -48,7 +48,7 @@ def lookup(entity: str) -> str:
 
 
 def _make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **env: str):
-    from kg.config import Settings
+    from kg.settings import Settings
     from server import create_app
 
     for name in ("PROMETHEUS_MULTIPROC_DIR", "KG_ADMIN_TOKEN", "KG_QUERY_CACHE_MB",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.publication import Publication
+from kg.release.publication import Publication
 from tests.server.conftest import EX, fetch, free_port, make_publication, query_url
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -187,7 +187,7 @@ def test_a_release_built_for_another_base_is_refused_with_the_reason(tmp_path):
 
     port = free_port()
     make_publication(tmp_path / "dist", "http://elsewhere.example/", f"<{EX}a> <{EX}p> 1 .")
-    from kg.config import Settings
+    from kg.settings import Settings
     from server import create_app
 
     app = create_app(Settings.from_env(base_uri=f"http://127.0.0.1:{port}/",

@@ -16,7 +16,7 @@ import requests
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import FOAF, RDF, RDFS, SKOS
 
-from kg.publication import Publication
+from kg.release.publication import Publication
 from tests.browser import livesite
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

@@ -1,4 +1,4 @@
-"""Query executors cannot reach the network, whatever the query text says (server.sandbox).
+"""Query executors cannot reach the network, whatever the query text says (server.engine.sandbox).
 
 The request check refuses SERVICE and LOAD by reading the text; these tests go around it and
 hand such queries straight to a real executor process, with a listener on loopback that would
@@ -19,8 +19,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from server.sparql_exec import ExecutorPool
-from server.sparql_jobs import QueryJob
+from server.engine.executors import ExecutorPool
+from server.engine.jobs import QueryJob
 
 EX = "http://example.org/"
 
@@ -85,7 +85,7 @@ def test_outside_the_sandbox_the_same_query_does_connect(listener):
 
 def test_the_filter_refuses_ip_sockets_and_keeps_unix_sockets():
     script = (
-        "import socket; from server.sandbox import deny_network\n"
+        "import socket; from server.engine.sandbox import deny_network\n"
         "assert deny_network() is None\n"
         "socket.socketpair()[0].close()\n"
         "socket.socket(socket.AF_UNIX).close()\n"
@@ -107,7 +107,7 @@ def _executor_without_libseccomp(tmp_path: Path, mode: str | None) -> tuple[obje
     ours, theirs = socket.socketpair()
     script = (
         "import sys; sys.modules['pyseccomp'] = None\n"  # as on a host without libseccomp
-        "from server import sparql_worker\n"
+        "from server.engine import worker as sparql_worker\n"
         f"sparql_worker.main(['worker', '{theirs.fileno()}', 'reader', '2048'])\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "KG_EXECUTOR_SANDBOX"}

@@ -9,7 +9,7 @@ import requests
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from kg.publication import SHAPES_FILE, Publication
+from kg.release.publication import SHAPES_FILE, Publication
 from kg.vocab import SH
 from tests.browser import livesite
 

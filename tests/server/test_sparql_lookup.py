@@ -1,4 +1,4 @@
-"""server.sparql_lookup: which query texts may run in the web worker, where they cannot be stopped.
+"""server.engine.lookup: which query texts may run in the web worker, where they cannot be stopped.
 
 Hand-written cases pin the class and its lexical traps; every accepted text is parsed and run by
 Oxigraph, so the recogniser never accepts what Oxigraph rejects, and the places where Oxigraph
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.sparql_lookup import MAX_PATTERNS, MAX_TEXT, _scan, is_lookup
+from server.engine.lookup import MAX_PATTERNS, MAX_TEXT, _scan, is_lookup
 
 E = "<http://x/e>"
 SCHEMA = "PREFIX schema: <http://schema.org/>\n"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from server.sparql_worker import RDF_FORMATS
+from server.engine.worker import RDF_FORMATS
 from tests.server.conftest import (
     EX,
     SAMPLE_TRIG,

@@ -1,7 +1,7 @@
 """Our SPARQL JSON results writer writes what pyoxigraph's own writer writes, byte for byte.
 
 The endpoint cannot use pyoxigraph's writer (it serialises a whole result set, and answers
-stop at the row cap), so ``server.sparql_results`` has its own; these tests hold it to
+stop at the row cap), so ``server.engine.results`` has its own; these tests hold it to
 pyoxigraph's output on generated data.
 """
 
@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server import sparql_results
+from server.engine import results as sparql_results
 
 EX = "http://example.org/"
 #: Any text a literal can hold (no lone surrogates: they are not Unicode scalar values).

@@ -1,4 +1,4 @@
-"""The protocol's update dataset written into the update text (``server.sparql_update_dataset``).
+"""The protocol's update dataset written into the update text (``server.engine.update_dataset``).
 
 Oxigraph is the judge: a rewritten update must change an in-memory store exactly as the same
 update with hand-written USING / USING NAMED clauses changes an identical copy.
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.sparql_update_dataset import DatasetError, with_dataset
+from server.engine.update_dataset import DatasetError, with_dataset
 
 E = "http://e.example/"
 G1, G2, G3, OUT = (f"{E}g1", f"{E}g2", f"{E}g3", f"{E}out")

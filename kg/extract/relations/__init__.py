@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from spacy.tokens import Span
 
 from kg.extract.relations.context import (
-    AGREEMENT_HEADS,
     AgreementRef,
     Context,
     RawRelation,
@@ -27,7 +26,7 @@ from kg.extract.relations.people import (
 )
 from kg.extract.relations.places import pattern_places, pattern_possessive_places, pattern_values
 
-__all__ = ["AGREEMENT_HEADS", "AgreementRef", "Context", "RawRelation", "PATTERNS",
+__all__ = ["AgreementRef", "Context", "RawRelation", "PATTERNS",
            "find_relations"]
 
 PATTERNS: tuple[Callable[[Context, Span], Iterator[RawRelation]], ...] = (

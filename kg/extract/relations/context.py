@@ -18,9 +18,6 @@ DEAL_NOUNS = frozenset({
 })
 #: 'The Biden administration withdrew': the administration acts for the person who leads it.
 ACTING_FOR = frozenset({"administration", "government", "cabinet"})
-#: Head words of a named agreement ('Asylum Cooperative Agreements', 'the Paris Accord').
-AGREEMENT_HEADS = ("agreement", "agreements", "treaty", "treaties", "accord", "accords", "pact",
-                   "convention", "covenant", "deal")
 PROPOSE_VERBS = frozenset({"propose", "offer", "extend", "unveil", "float", "put", "make"})
 ENDORSE_VERBS = frozenset({"endorse", "back", "support", "welcome", "praise", "approve"})
 CRITICISE_VERBS = frozenset({"criticise", "criticize", "condemn", "denounce", "slam", "decry"})

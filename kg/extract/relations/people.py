@@ -6,13 +6,13 @@ from collections.abc import Iterator
 
 from spacy.tokens import Span
 
-from kg.extract.mentions import HEAD_WORDS, PART_WORDS
 from kg.extract.relations.context import (
     Context,
     RawRelation,
     subject_of,
     when_where,
 )
+from kg.nlp.mentions import HEAD_WORDS, PART_WORDS
 
 
 def pattern_roles(ctx: Context, sent: Span) -> Iterator[RawRelation]:

@@ -1,0 +1,296 @@
+"""Entity mentions: clean spans, titles kept as roles, and acronyms tied to their expansions."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span
+
+#: Labels whose spans name real-world things we make resources for.
+ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "LAW", "EVENT", "NORP"})
+RESOURCE_LABELS = ENTITY_LABELS - {"NORP"}
+#: Head words of a named agreement ('Asylum Cooperative Agreements', 'the Paris Accord').
+AGREEMENT_HEADS = ("agreement", "agreements", "treaty", "treaties", "accord", "accords", "pact",
+                   "convention", "covenant", "deal")
+
+#: Words that head a title before or after a name ('Secretary of State', 'chief executive').
+HEAD_WORDS = frozenset({
+    "president", "vice-president", "secretary", "secretary-general", "minister", "premier",
+    "governor", "senator", "judge", "justice", "mayor", "chancellor", "ambassador", "director",
+    "commissioner", "spokesperson", "spokesman", "spokeswoman", "chairman", "chairwoman", "chair",
+    "chairperson", "representative", "rep.", "sen.", "gov.", "pope", "king", "queen", "prince",
+    "princess", "general", "gen.", "colonel", "col.", "ceo", "executive", "professor", "prof.",
+    "dr.", "leader", "speaker", "commander", "superintendent", "inspector", "sheriff",
+    "councillor", "councilor", "officer", "manager", "head", "prosecutor", "attorney",
+    "lawmaker", "mp", "president-elect",
+})
+#: Words that may stand inside a title before its head ('Prime', 'Deputy', 'Health').
+PART_WORDS = frozenset({
+    "prime", "vice", "deputy", "foreign", "health", "finance", "defence", "defense", "interior",
+    "justice", "trade", "education", "environment", "labour", "labor", "transport", "energy",
+    "home", "chief", "executive", "acting", "interim", "opposition", "economy", "agriculture",
+    "immigration", "security", "state", "provincial", "regional", "federal", "managing",
+    "press", "cabinet", "general", "senior", "attorney", "district", "supreme", "court",
+})
+_DETERMINERS = {"the", "The", "a", "an"}
+_POSSESSIVE = {"'s", "’s", "'", "’"}
+_STOP_INITIALS = {"of", "de", "del", "la", "the", "and", "for", "on", "in", "y", "el"}
+_BLOCKING = {"GPE", "NORP", "DATE", "PERSON", "LOC", "FAC", "TIME", "CARDINAL", "ORDINAL"}
+
+
+def _fits_title(tok, capitalised: bool) -> bool:
+    """Capitalised titles take capitalised nouns; lowercase ones lowercase nouns."""
+    if tok.lower_ in HEAD_WORDS | PART_WORDS:
+        return tok.text[:1].isupper() == capitalised
+    if capitalised:
+        return tok.text[:1].isupper() and tok.pos_ in ("PROPN", "NOUN", "ADJ")
+    return not tok.text[:1].isupper() and tok.pos_ in ("NOUN", "ADJ")
+
+
+def title_before(doc: Doc, start: int, sent_start: int) -> tuple[int, str] | None:
+    """The title right before a name, read backwards token by token: 'U.S. [Secretary of
+    State] Marco Rubio', 'Manitoba [Premier] Claire Dumont', 'Ferro Alto [chief executive]
+    Rodrigo Salles'. Returns (first token index, text), or None."""
+    i = start - 1
+    if i < sent_start:
+        return None
+    capitalised = doc[i].text[:1].isupper()
+    taken: list[int] = []
+    while i >= sent_start and len(taken) < 7:
+        tok = doc[i]
+        lower = tok.lower_
+        if tok.is_punct or tok.is_space or tok.text in _POSSESSIVE or lower in _DETERMINERS:
+            break
+        if tok.ent_type_ in _BLOCKING or (tok.ent_type_ and tok.ent_id_):
+            break
+        if lower in ("of", "and") and taken:
+            pass
+        elif lower not in HEAD_WORDS | PART_WORDS and tok.text[:1].isupper() and (
+                tok.tag_ == "JJ" or tok.ent_type_ == "NORP" or tok.text in _demonyms()):
+            break  # 'El Salvadoran President', 'Kenyan Transport Secretary': nationality
+        elif not _fits_title(tok, capitalised):
+            break
+        taken.append(i)
+        i -= 1
+    while taken and doc[taken[-1]].lower_ in ("of", "and"):
+        taken.pop()
+    if not taken or not any(doc[j].lower_ in HEAD_WORDS for j in taken):
+        return None
+    if doc[taken[0]].lower_ not in HEAD_WORDS and not capitalised:
+        return None  # lowercase descriptions must end in a title word: 'chief executive'
+    first = taken[-1]
+    while doc[first].lower_ not in HEAD_WORDS | PART_WORDS and not (
+            capitalised and doc[first].text[:1].isupper()) and first < start - 1:
+        first += 1
+    text = doc[first:start].text.strip()
+    return first, text
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> frozenset[str]:
+    from kg.gazetteer import load_gazetteer
+
+    return frozenset(w for entry in load_gazetteer() for name in entry.hidden for w in name.split())
+
+
+_TITLE_INSIDE_WORDS = 4
+
+
+def title_inside(doc: Doc, span: Span) -> int | None:
+    """Index of the first name token when an entity span starts with a title
+    ('President Bukele' tagged PERSON as a whole)."""
+    for n in range(min(_TITLE_INSIDE_WORDS, len(span) - 1), 0, -1):
+        words = [t.lower_ for t in span[:n]]
+        if words[-1] in HEAD_WORDS and all(w in HEAD_WORDS | PART_WORDS | {"of"} for w in words):
+            return span.start + n
+    return None
+
+
+def clean_span(doc: Doc, ent: Span) -> tuple[Span | None, str | None]:
+    """Trim a named-entity span to the name itself; return it with any title found as a role."""
+    start, end = ent.start, ent.end
+    while start < end and (doc[start].text in _DETERMINERS or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct
+                           and doc[end - 1].text not in (".",) or doc[end - 1].is_space):
+        end -= 1
+    if start >= end:
+        return None, None
+    span = Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_)
+    if "(" in span.text:  # 'Canada Energy Regulator (CER': the acronym is its own mention
+        cut = next(t.i for t in span if t.text == "(")
+        if cut == span.start:
+            return None, None
+        span = Span(doc, span.start, cut, label=span.label_, kb_id=ent.kb_id_, span_id=ent.id_)
+    role = None
+    if span.label_ == "PERSON":
+        name_start = title_inside(doc, span)
+        if name_start is not None:
+            role = doc[span.start : name_start].text
+            span = Span(doc, name_start, span.end, label="PERSON", kb_id=ent.kb_id_,
+                        span_id=ent.id_)
+        if role is None:
+            sent_start = span.sent.start if doc.has_annotation("SENT_START") else 0
+            found = title_before(doc, span.start, sent_start)
+            if found:
+                role = found[1]
+    if not any(ch.isalpha() for ch in span.text) or span.text.islower():
+        return None, None
+    return span, role
+
+
+def initials(words: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[\w’'-]+", words) if w.lower() not in _STOP_INITIALS)
+
+
+def acronym_matches(acronym: str, expansion: str) -> bool:
+    """'ACAs' for 'Asylum Cooperative Agreements', 'KPA' for 'Kenya Ports Authority'."""
+    core = acronym[:-1] if acronym.endswith("s") and acronym[:-1].isupper() else acronym
+    letters = initials(expansion.replace("-", " ")).upper()
+    return len(core) >= 2 and core.isupper() and (letters == core or letters.endswith(core))
+
+
+_ACRONYM_AFTER = re.compile(
+    r"^\s*(?:\(\s*|,\s*(?:commonly\s+|also\s+|widely\s+)?(?:known|referred to)"
+    r"(?:\s+in\s+[A-Z]\w+)?\s+as\s+|,\s*abbreviated\s+)"
+    r"(?:[^()]*?,\s*(?:abbreviated|known as)\s+)?"
+    r"(?P<acr>[A-Z][\w-]*[A-Z][A-Za-z]*s?\b|[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,3})"
+)
+
+
+def find_acronyms(doc: Doc, ents: list[Span]) -> list[tuple[Span, str, int, int]]:
+    """Expansions followed by their acronym: 'Terrorism Confinement Center (CECOT)',
+    'known as CECOT', '(…, abbreviated CECOT)'. Returns (expansion, acronym, start, end)."""
+    found = []
+    for ent in ents:
+        tail = doc.text[ent.end_char : ent.end_char + 80]
+        match = _ACRONYM_AFTER.match(tail)
+        if not match:
+            continue
+        acr = match.group("acr")
+        explicit = not tail.lstrip().startswith("(") or "abbreviated" in tail[: match.end()]
+        if not explicit and (" " in acr or not tail[match.end("acr"):].lstrip().startswith(")")):
+            continue  # '(Terrorism Confinement Center, ...' without 'abbreviated' is a gloss
+        capitals = sum(ch.isupper() for ch in acr)
+        bare = ent.label_ != "PERSON" and len(acr) >= 3 and (
+            capitals >= 2 or (ent.label_ == "ORG" and len(ent) >= 3))
+        if explicit or bare or acronym_matches(acr, ent.text):
+            start = ent.end_char + match.start("acr")
+            found.append((ent, acr, start, start + len(acr)))
+    return found
+
+
+_LEADERSHIP = {"administration", "government", "cabinet"}
+
+
+def administration(doc: Doc, span: Span) -> Span | None:
+    """'the Biden administration' names an organisation led by Biden, not Biden himself."""
+    if span.label_ != "PERSON" or span.end >= len(doc):
+        return None
+    following = doc[span.end]
+    if following.lower_ in _LEADERSHIP:
+        return Span(doc, span.start, span.end + 1, label="ORG")
+    if following.text in ("’s", "'s") and span.end + 1 < len(doc) and \
+            doc[span.end + 1].lower_ in _LEADERSHIP:
+        return None
+    return None
+
+
+def demonym_before_title(doc: Doc, span: Span, demonyms: dict[str, str]) -> Span | None:
+    """'Salvadoran President ...': a demonym right before a title names the country whose
+    office it is. Elsewhere ('Salvadoran deportees') a demonym is not a mention of it."""
+    if span.label_ not in ("NORP", "ORG", "GPE") or span.text not in demonyms:
+        return None
+    following = [t for t in doc[span.end : span.end + 5] if not t.is_space]
+    if not following or following[0].lower_ not in HEAD_WORDS | PART_WORDS or \
+            not following[0].text[:1].isupper():
+        return None
+    return Span(doc, span.start, span.end, label="GPE", span_id=demonyms[span.text])
+
+
+def attributive_acronym(span: Span) -> bool:
+    """'CCTV cameras': an unknown all-caps word used as a modifier names a kind of thing, not
+    an organisation. Known names (gazetteer) and acronyms defined in the text are kept."""
+    return (
+        len(span) == 1 and span.label_ == "ORG" and not span.ent_id_ and span.text.isupper()
+        and span[0].dep_ in ("compound", "amod", "nmod") and span[0].head.pos_ == "NOUN"
+    )
+
+
+#: Head nouns that make a name an organisation or a facility whatever NER said.
+ORG_HEADS = frozenset({
+    "association", "council", "court", "authority", "ministry", "company", "corporation", "bank",
+    "university", "party", "organisation", "organization", "agency", "commission", "committee",
+    "institute", "department", "union", "federation", "foundation", "group", "regulator", "board",
+    "network", "fund", "bureau", "service", "parliament", "assembly", "senate", "inc.", "ltd",
+    "ltd.", "plc", "s.a.", "llc", "mineração", "tribunal", "administration", "government",
+})
+FACILITY_HEADS = frozenset({
+    "terminal", "station", "building", "hospital", "dam", "port", "prison", "airport", "bridge",
+    "camp", "base", "plant", "mine", "stadium", "tower", "palace", "museum", "library", "jail",
+    "penitentiary", "megaprison", "refinery", "pipeline", "reactor", "harbour", "harbor",
+    "facility", "complex", "clinic", "barracks", "shelter", "warehouse", "depot", "wharf",
+})
+
+
+def relabel_by_head(span: Span) -> Span:
+    """'Kilifi Bay Container Terminal' is a facility and 'Kenya Shippers Council' an
+    organisation, whatever the statistical model guessed; gazetteer names keep their label."""
+    if span.ent_id_ or span.label_ not in ("ORG", "PERSON", "GPE", "LOC", "FAC") or len(span) < 2:
+        return span
+    head = span[-1].lower_
+    label = span.label_
+    if head in FACILITY_HEADS:
+        label = "FAC"
+    elif head in ORG_HEADS or any(t.lower_ in ORG_HEADS for t in span[:-1]) and \
+            span.label_ == "PERSON":
+        label = "ORG"
+    if label == span.label_:
+        return span
+    return Span(span.doc, span.start, span.end, label=label, kb_id=span.kb_id_, span_id=span.id_)
+
+
+def titled_names(doc: Doc, taken: set[int]) -> list[Span]:
+    """People NER missed but the text introduces with a title: 'Justice Renata Albuquerque'."""
+    found = []
+    for tok in doc:
+        if not (tok.text[:1].isupper() and tok.lower_ in HEAD_WORDS) or tok.i in taken:
+            continue
+        end = tok.i + 1
+        while end < len(doc) and end - tok.i <= 3 and doc[end].pos_ == "PROPN" and \
+                doc[end].text[:1].isupper() and end not in taken:
+            end += 1
+        if end - (tok.i + 1) >= 2:  # a first and a last name, at least
+            found.append(Span(doc, tok.i + 1, end, label="PERSON"))
+    return found
+
+
+_AGREEMENT_NAME = re.compile(
+    r"\b(?:[A-Z][\w’'-]*\s+){1,6}(?:Agreement|Treaty|Pact|Accord|Convention|Covenant)\b"
+)
+
+
+def named_agreements(doc: Doc, taken: set[int]) -> list[Span]:
+    """Title-case names ending in Agreement/Treaty/Pact that NER missed:
+    'a Coast-Lakes Freight Corridor Agreement'."""
+    found = []
+    for match in _AGREEMENT_NAME.finditer(doc.text):
+        span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
+        if span is None or any(i in taken for i in range(span.start, span.end)):
+            continue
+        while len(span) > 1 and (span[0].is_sent_start or span[0].pos_ in ("DET", "ADP", "PRON"))\
+                and span[0].lower_ in ("the", "a", "an", "this", "under", "in", "with", "by"):
+            span = span[1:]
+        if len(span) >= 2:
+            found.append(Span(doc, span.start, span.end, label="AGREEMENT"))
+    return found
+
+
+def surname_mentions(doc: Doc, ents: list[Span]) -> list[Span]:
+    """'Dumont pitched the plan': once an article has named 'Claire Dumont', her surname alone
+    is a mention of her even where NER missed it."""
+    surnames = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) > 1}
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    return [Span(doc, t.i, t.i + 1, label="PERSON") for t in doc
+            if t.text in surnames and t.i not in taken and t.pos_ == "PROPN"]

@@ -1,0 +1,83 @@
+"""Simple lookups answered in the web worker itself, without the executor round trip.
+
+An executor (``server.engine.executors``) is how a query past the time limit gets stopped, and it
+costs about half a millisecond per request: pickling the job, two process switches, pickling
+the reply. That is five times what Oxigraph needs for a lookup such as "every property of
+this entity". ``server.engine.lookup`` recognises, from the text alone, the queries whose
+cost is bounded by index scans anchored on constants plus the rows they return (and the rows
+are cut at the row cap); those run here, on the same ``Reader`` and writers as an executor,
+so the bytes are the same. Everything else still goes to an executor.
+
+An inline query cannot be stopped, which is why the class is kept narrow. As further lines of
+defence, an answer whose values pass ``MAX_BYTES`` is abandoned and the query handed to an
+executor (whose memory is capped), and a lookup that nonetheless overran the server's time
+limit is counted (``kg_sparql_query_errors_total{reason="inline_overrun"}``) and logged; in
+both cases its text goes to the executors from then on, in this worker. A request with its
+own, shorter ``timeout`` always goes to an executor, where that limit holds.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from server import metrics
+from server.engine.jobs import QueryJob, Reply
+from server.engine.lookup import is_lookup
+from server.engine.worker import Reader, answer
+
+log = logging.getLogger(__name__)
+#: How many overrunning texts a worker remembers (each is then always sent to an executor).
+MAX_DENIED = 1024
+#: Term text an inline answer may pull (bytes): a wider answer is handed to an executor, whose
+#: memory is capped, rather than grown in the web worker.
+MAX_BYTES = 8 << 20
+
+
+class InlineRunner:
+    """Runs lookup queries in the calling thread; says no to everything else."""
+
+    def __init__(
+        self, enabled: bool = True, prefixes: frozenset[str] = frozenset(),
+        limit: float = float("inf"), max_bytes: int = MAX_BYTES,
+    ) -> None:
+        self.enabled = enabled
+        self.prefixes = prefixes  # labels the endpoint declares for every query
+        self.limit = limit  # the server's time limit (KG_QUERY_TIMEOUT)
+        self.max_bytes = max_bytes
+        self._reader = Reader()
+        self._denied: set[str] = set()
+        self._lock = threading.Lock()
+
+    def accepts(self, job: QueryJob) -> bool:
+        """Whether ``job`` may run here: a lookup, not seen overrunning in this worker, with the
+        server's own time limit (a client asking for less gets an executor, which can honour
+        it)."""
+        return job.budget >= self.limit and self.accepts_text(job.query)
+
+    def accepts_text(self, text: str) -> bool:
+        return self.enabled and text not in self._denied and is_lookup(text, self.prefixes)
+
+    def run(self, job: QueryJob) -> Reply | None:
+        """The reply, or None when the answer is too wide to build here (use an executor)."""
+        started = time.monotonic()
+        reply = answer(job, self._reader, None, self.max_bytes)
+        elapsed = time.monotonic() - started
+        if not reply.ok and reply.code == "too_large_inline":
+            self._deny(job.query)
+            return None
+        if elapsed > self.limit:
+            metrics.count_error("inline_overrun")
+            log.warning(
+                "an inline lookup took %.1f s (limit %g s); it goes to the executors from now "
+                "on: %.200r", elapsed, self.limit, job.query,
+            )
+            self._deny(job.query)
+        return reply
+
+    def _deny(self, text: str) -> None:
+        with self._lock:
+            if len(self._denied) >= MAX_DENIED:
+                self._denied.clear()
+            self._denied.add(text)

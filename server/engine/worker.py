@@ -1,0 +1,238 @@
+"""The query executor: a child process that runs SPARQL against an Oxigraph store.
+
+pyoxigraph evaluates in Rust and has no way to cancel a running query, so a runaway query can
+only be stopped by stopping the process that runs it. Each web worker therefore keeps a few of
+these executors (``server.engine.executors``), sends them one job at a time over a socket and kills
+the one whose job overruns the time limit; the web worker itself stays free to answer.
+
+The executor also does the serialising (the bytes travel back ready to send) and applies the
+row cap, so that nothing past the cap is ever materialised. As a second line of defence it arms
+an interval timer for every job: nothing handles SIGALRM, so the kernel ends the executor if a
+job outlives its budget (e.g. because its parent died), whatever the Rust code is doing. And
+it cannot open network sockets (``server.engine.sandbox``), so no query can make it fetch a URL.
+
+Run as ``python -m server.engine.worker <fd> <role> <memory-MiB>``; role ``reader`` answers
+queries over read-only stores, role ``writer`` owns the admin server's writable working copy
+(see ``server.sparql.admin``).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from itertools import islice
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.settings import BY_NAME as SETTINGS_BY_NAME
+from server.engine import results as sparql_results
+from server.engine.jobs import GraphJob, QueryJob, Reply, WriteJob, failure
+from server.engine.sandbox import SANDBOX_SETTING, refusal
+from server.engine.writer import Writer
+from server.sparql.negotiation import BY_NAME
+
+WATCHDOG_GRACE = 5.0  # seconds past the parent's own deadline before the executor exits itself
+
+RDF_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "n3": ox.RdfFormat.N3,
+}
+PREFIXED = {"turtle", "rdfxml", "trig", "n3"}
+
+
+class Reader:
+    """Keeps the last store it was asked about open; a new path means a new release."""
+
+    def __init__(self) -> None:
+        self._open: tuple[str, ox.Store] | None = None  # replaced whole, so threads see a pair
+        self._lock = threading.Lock()  # the web worker's threads share one (server.engine.inline)
+
+    def open(self, path: str) -> ox.Store:
+        current = self._open
+        if current is not None and current[0] == path:
+            return current[1]
+        with self._lock:
+            current = self._open
+            if current is None or current[0] != path:
+                self._open = None  # the old release closes once no job holds it any more
+                current = self._open = (path, ox.Store.read_only(path))
+            return current[1]
+
+    def query(self, job: QueryJob, max_bytes: int | None = None) -> Reply:
+        """The answer to ``job``; past ``max_bytes`` of term text, ``AnswerTooLarge``."""
+        store = self.open(job.store)
+        options: dict = {
+            "base_iri": job.base_iri,
+            "prefixes": job.prefixes,
+            "use_default_graph_as_union": job.union,
+        }
+        if job.default_graphs is not None:
+            options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+        if job.named_graphs is not None:
+            options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+        try:
+            result = store.query(job.query, **options)
+        except SyntaxError as exc:
+            return failure("syntax", str(exc))
+        if isinstance(result, ox.QueryBoolean):
+            if job.bindings_format is None:
+                return failure("not_acceptable", "ASK")
+            body = sparql_results.write_boolean(job.bindings_format, bool(result))
+            return Reply(kind="boolean", format=job.bindings_format, body=body, rows=1)
+        if isinstance(result, ox.QuerySolutions):
+            if job.bindings_format is None:
+                return failure("not_acceptable", "SELECT")
+            variables = [v.value for v in result.variables]
+            rows = _pull((list(s) for s in result), job.max_rows + 1, max_bytes, _row_size)
+            truncated = len(rows) > job.max_rows
+            del rows[job.max_rows :]
+            body = sparql_results.write(job.bindings_format, variables, rows)
+            return Reply(
+                kind="bindings", format=job.bindings_format, body=body, rows=len(rows),
+                truncated=truncated,
+            )
+        if job.graph_format is None:
+            return failure("not_acceptable", "CONSTRUCT")
+        triples = _pull(result, job.max_rows + 1, max_bytes, _triple_size)
+        truncated = len(triples) > job.max_rows
+        del triples[job.max_rows :]
+        body = serialise(triples, job.graph_format, job.prefixes)
+        return Reply(
+            kind="graph", format=job.graph_format, body=body, rows=len(triples),
+            truncated=truncated,
+        )
+
+    def graph(self, job: GraphJob) -> Reply:
+        store = self.open(job.store)
+        if job.graph is None:
+            name: ox.NamedNode | ox.DefaultGraph = ox.DefaultGraph()
+        else:
+            name = ox.NamedNode(job.graph)
+            if not store.contains_named_graph(name):
+                return failure("not_found", f"no graph <{job.graph}> in the store")
+        triples = [q.triple for q in store.quads_for_pattern(None, None, None, name)]
+        body = serialise(triples, job.format, job.prefixes)
+        return Reply(kind="graph", format=job.format, body=body, rows=len(triples))
+
+
+class AnswerTooLarge(Exception):
+    """The rows pulled so far exceed the byte budget of an inline query (server.engine.inline)."""
+
+
+def _pull(items: Iterator, limit: int, max_bytes: int | None, size: Callable[[Any], int]) -> list:
+    """At most ``limit`` rows or triples; with ``max_bytes``, stop with AnswerTooLarge once the
+    text of their terms passes it (measured by ``size``)."""
+    if max_bytes is None:
+        return list(islice(items, limit))
+    pulled, total = [], 0
+    for item in islice(items, limit):
+        pulled.append(item)
+        total += size(item)
+        if total > max_bytes:
+            raise AnswerTooLarge(f"more than {max_bytes} bytes of values")
+    return pulled
+
+
+def _row_size(row: list) -> int:
+    return sum(len(getattr(term, "value", "")) for term in row if term is not None)
+
+
+def _triple_size(triple: ox.Triple) -> int:
+    return _row_size([triple.subject, triple.predicate, triple.object])
+
+
+def serialise(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) -> bytes:
+    """Triples in one of the RDF formats, declaring only the prefixes the triples use."""
+    used: dict[str, str] = {}
+    if fmt in PREFIXED and prefixes:
+        iris = {
+            t.value
+            for triple in triples
+            for t in (triple.subject, triple.predicate, triple.object)
+            if isinstance(t, ox.NamedNode)
+        }
+        iris.update(
+            t.datatype.value for triple in triples for t in (triple.object,)
+            if isinstance(t, ox.Literal)
+        )
+        used = {p: ns for p, ns in prefixes.items() if any(i.startswith(ns) for i in iris)}
+    body = ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=used or None)
+    if fmt == "rdfxml":  # pyoxigraph writes these without complaint, as XML nobody can read
+        sparql_results.check_rdfxml(body, {triple.predicate.value for triple in triples})
+    return body
+
+
+def answer(
+    job: object, reader: Reader, writer: Writer | None, max_bytes: int | None = None
+) -> Reply:
+    """The reply to one job; errors become failure replies (shared with ``server.engine.inline``,
+    which sets ``max_bytes``)."""
+    try:
+        if isinstance(job, QueryJob):
+            return reader.query(job, max_bytes)
+        if isinstance(job, GraphJob):
+            return reader.graph(job)
+        if isinstance(job, WriteJob) and writer is not None:
+            return writer.run(job)
+        return failure("internal", f"this executor cannot run {type(job).__name__}")
+    except sparql_results.NotRepresentable as exc:  # the format asked for, not the query
+        return failure("not_representable", str(exc))
+    except AnswerTooLarge as exc:
+        return failure("too_large_inline", str(exc))
+    except MemoryError:
+        return failure("memory", "the query needed more memory than the executor may use")
+    except OSError as exc:
+        return failure("store", f"the store could not be read: {exc}")
+    except Exception as exc:  # evaluation errors surface while iterating results
+        return failure("evaluation", f"{type(exc).__name__}: {exc}")
+
+
+def serve(conn: Connection, role: str, refused: str | None = None) -> None:
+    """Answer jobs until the parent closes the socket (each with ``refused``, if given)."""
+    reader, writer = Reader(), Writer() if role == "writer" else None
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if refused is not None:  # no sandbox, and it is required: run nothing
+            conn.send(failure("sandbox", refused))
+            continue
+        signal.setitimer(signal.ITIMER_REAL, job.budget + WATCHDOG_GRACE)
+        try:
+            reply = answer(job, reader, writer)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        try:
+            conn.send(reply)
+        except (BrokenPipeError, OSError):
+            return
+
+
+def main(argv: list[str]) -> None:
+    fd, role, memory_mb = int(argv[1]), argv[2], int(argv[3])
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the watchdog: SIGALRM ends the process
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server; it stops us
+    assert set(RDF_FORMATS) <= set(BY_NAME)
+    try:
+        why = refusal(str(SETTINGS_BY_NAME[SANDBOX_SETTING].read(os.environ)))
+    except ValueError as exc:  # a bad value: every job is told why
+        why = str(exc)
+    serve(Connection(fd), role, why)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,50 @@
+"""Reading the store for the linked-data pages: SPARQL over the union graph, with our prefixes.
+
+Pages look at the dataset as one graph (a fact is shown whichever named graph holds it), so
+every page query goes through :func:`query`, which sets the union default graph, the
+prefixes and SEP-0007 bindings the same way each time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from server.linked_data.terms import all_prefixes
+
+#: IRIs put in one ``VALUES`` block: keeps each query small whatever a page asks for.
+VALUES_CHUNK = 400
+QueryResult = ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean
+
+
+def query(store: ox.Store, sparql: str, base: str, **bindings: ox.NamedNode | ox.Literal) -> QueryResult:
+    """SELECT/CONSTRUCT/ASK over the union of all graphs, with our prefixes and bound variables.
+
+    Bound variables must appear in a SELECT projection (SEP-0007 substitution)."""
+    return store.query(
+        sparql,
+        prefixes=all_prefixes(base),
+        use_default_graph_as_union=True,
+        substitutions={ox.Variable(k): v for k, v in bindings.items()} or None,
+    )
+
+
+def count(store: ox.Store, sparql: str, base: str, **bindings: ox.NamedNode | ox.Literal) -> int:
+    """The ``?n`` of the first row of a counting SELECT (0 when there is none)."""
+    rows = list(query(store, sparql, base, **bindings))
+    return int(rows[0]["n"].value) if rows and rows[0]["n"] is not None else 0
+
+
+def exists(store: ox.Store, iri: str) -> bool:
+    """Whether the IRI names anything in the store: as subject, object or graph name."""
+    node = ox.NamedNode(iri)
+    for pattern in ((node, None, None, None), (None, None, node, None), (None, None, None, node)):
+        if next(iter(store.quads_for_pattern(*pattern)), None) is not None:
+            return True
+    return False
+
+
+def iri_values(iris: Iterable[str]) -> str:
+    """The IRIs written for a SPARQL ``VALUES`` block (each checked by Oxigraph)."""
+    return " ".join(str(ox.NamedNode(i)) for i in iris)

@@ -1,0 +1,250 @@
+"""``/shacl``: validate posted RDF against this release's shapes, like Fuseki's SHACL service.
+
+POST Turtle, N-Triples or JSON-LD; get the SHACL validation report as Turtle (default),
+JSON-LD or N-Triples (Accept), or as a page when the HTML form posts it. pyshacl runs in a
+child process forked from a clean fork server, so a slow validation is killed at the time
+limit (``KG_SHACL_TIMEOUT``, default 20 s) and the worker answers 504 instead of hanging.
+Each child's address space is capped too (``KG_SHACL_MAX_MEMORY``, default 2 GiB). Posted
+JSON-LD is parsed by Oxigraph, which never fetches remote ``@context`` documents.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, render_template, request
+from rdflib import Graph
+
+from kg.release.publication import ONTOLOGY_FILE, SHAPES_FILE
+from kg.settings import Settings
+from server.linked_data.http import add_page_hooks, rdf_response
+from server.linked_data.negotiation import negotiate, not_acceptable_text
+from server.linked_data.release import current, namer, settings
+from server.linked_data.report import report_view
+
+bp = Blueprint("shacl", __name__)
+add_page_hooks(bp)
+
+CONCURRENT_VALIDATIONS = 2  # per worker process; each one is a forked pyshacl
+
+#: Request media type -> Oxigraph parser format.
+INPUT_FORMATS: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+}
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+#: Report representations, Turtle first: */* gets Turtle, as Fuseki answers.
+OUTPUT_EXTS = ("ttl", "jsonld", "nt", "html")
+INFERENCE = ("none", "rdfs", "owlrl", "both")
+
+
+def _limits() -> Settings:
+    """This service's own limits (``KG_SHACL_*``), from the app's one settings object."""
+    return settings()
+
+
+# ------------------------------------------------------------------ routes
+
+
+@bp.route("/shacl", methods=["GET"])
+def form() -> Response:
+    publication, _ = current()
+    limits = _limits()
+    body = render_template("shacl_form.html", formats=list(INPUT_FORMATS),
+                           max_bytes=limits.shacl_max_bytes, timeout=limits.shacl_timeout,
+                           inference=INFERENCE, release=publication.release_id,
+                           base=settings().base_uri)
+    return Response(body, 200, mimetype="text/html")
+
+
+@bp.route("/shacl", methods=["POST"])
+def validate() -> Response:
+    publication, _ = current()
+    limits = _limits()
+    is_form = request.mimetype in FORM_TYPES
+    rep = negotiate(request.accept_mimetypes, OUTPUT_EXTS)
+    if rep is None:
+        return _fail(406, not_acceptable_text(OUTPUT_EXTS).strip(), False)
+    html = rep.ext == "html"
+    if request.content_length is not None and request.content_length > limits.shacl_max_bytes:
+        return _fail(413, _too_large(request.content_length, limits), html)
+    inference = request.args.get("inference", "none")
+    request.max_content_length = limits.shacl_max_bytes  # this service's own limit, not the app's
+    if is_form:
+        request.max_form_memory_size = limits.shacl_max_bytes
+        inference = request.form.get("inference", inference)
+        data, media_type = _form_data()
+    else:
+        media_type = request.mimetype
+        if media_type not in INPUT_FORMATS:
+            return _fail(415, f"unsupported media type {media_type or '(none)'!r}: post "
+                              f"{', '.join(INPUT_FORMATS)}", html)
+        data = request.stream.read(limits.shacl_max_bytes + 1)
+    if len(data) > limits.shacl_max_bytes:
+        return _fail(413, _too_large(len(data), limits), html)
+    if media_type not in INPUT_FORMATS:
+        return _fail(415, f"unsupported format {media_type!r}: choose one of "
+                          f"{', '.join(INPUT_FORMATS)}", html)
+    if inference not in INFERENCE:
+        return _fail(400, f"inference must be one of {', '.join(INFERENCE)}, got {inference!r}",
+                     html)
+    job = Job(
+        data=data,
+        input_format=INPUT_FORMATS[media_type].media_type,
+        output=("turtle" if html else rep.rdflib_format) or "turtle",
+        shapes=str(publication.file(SHAPES_FILE)),
+        ontology=str(publication.file(ONTOLOGY_FILE)),
+        base=settings().base_uri,
+        inference=inference,
+        max_memory=limits.shacl_max_memory,
+    )
+    outcome = run(job, limits.shacl_timeout)
+    if outcome.status != 200:
+        return _fail(outcome.status, outcome.message, html)
+    headers = {"X-SHACL-Conforms": "true" if outcome.conforms else "false", "Vary": "Accept"}
+    if html:
+        report = Graph().parse(data=outcome.body, format="turtle")
+        view = report_view(report, namer(publication))
+        body = render_template("shacl_result.html", r=view, results=view.results,
+                               turtle=outcome.body.decode("utf-8"), release=publication.release_id)
+        return Response(body, 200, headers, mimetype="text/html")
+    return rdf_response(outcome.body, rep, headers)
+
+
+def _form_data() -> tuple[bytes, str]:
+    upload = request.files.get("file")
+    if upload is not None and upload.filename:
+        data = upload.read()
+    else:
+        data = request.form.get("data", "").encode("utf-8")
+    return data, request.form.get("format", "text/turtle")
+
+
+def _too_large(size: int, limits: Settings) -> str:
+    return (f"request too large: {size} bytes; the limit is {limits.shacl_max_bytes} bytes "
+            f"(KG_SHACL_MAX_BYTES)")
+
+
+def _fail(status: int, message: str, html: bool) -> Response:
+    """A clear error: plain text for programs, a page for the form."""
+    if html:
+        titles = {400: "Bad request", 406: "Not acceptable", 413: "Too large",
+                  415: "Unsupported media type", 503: "Busy", 504: "Time limit"}
+        body = render_template("error.html", status=status, title=titles.get(status, "Error"),
+                               message=message)
+        response = Response(body, status, mimetype="text/html")
+    else:
+        response = Response(f"{status} {message}\n", status, mimetype="text/plain")
+    if status == 503:
+        response.headers["Retry-After"] = "5"
+    return response
+
+
+# ------------------------------------------------------------------ the validation process
+
+
+@dataclass(frozen=True)
+class Job:
+    data: bytes
+    input_format: str  # media type of the posted data
+    output: str  # rdflib serialiser name for the report
+    shapes: str
+    ontology: str
+    base: str
+    inference: str
+    max_memory: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    message: str = ""
+    body: bytes = b""
+    conforms: bool = False
+
+
+_context = multiprocessing.get_context("forkserver")
+# Modules imported once in the fork server, so each validation forks ready to run.
+_context.set_forkserver_preload(["rdflib", "pyshacl", "pyoxigraph", "server.linked_data.shacl"])
+_slots = threading.BoundedSemaphore(CONCURRENT_VALIDATIONS)
+
+
+def run(job: Job, timeout: float) -> Outcome:
+    """Validate in a child process; kill it at the time limit."""
+    if not _slots.acquire(blocking=False):
+        return Outcome(503, f"busy: {CONCURRENT_VALIDATIONS} validations are already running "
+                            "in this worker; try again shortly")
+    try:
+        receiver, sender = _context.Pipe(duplex=False)
+        proc = _context.Process(target=_child, args=(sender, job), daemon=True)
+        proc.start()
+        sender.close()
+        try:
+            if not receiver.poll(timeout):
+                return Outcome(504, f"validation took longer than the {timeout:g} s limit "
+                                    "(KG_SHACL_TIMEOUT) and was stopped; post less data or "
+                                    "fewer inferences")
+            try:
+                return receiver.recv()
+            except EOFError:
+                proc.join(5)
+                return Outcome(500, f"the validation process died (exit code {proc.exitcode}), "
+                                    f"probably out of its {job.max_memory} bytes of memory "
+                                    "(KG_SHACL_MAX_MEMORY); post less data or fewer inferences")
+        finally:
+            receiver.close()
+            if proc.is_alive():
+                proc.kill()
+            proc.join(5)
+    finally:
+        _slots.release()
+
+
+def _child(conn, job: Job) -> None:
+    """Runs in the forked process: parse, validate, serialise, send one Outcome."""
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (job.max_memory, job.max_memory))
+        conn.send(_validate(job))
+    except MemoryError:
+        conn.send(Outcome(413, f"validating this data needs more than {job.max_memory} bytes of "
+                               "memory (KG_SHACL_MAX_MEMORY); post less data or fewer inferences"))
+    except Exception as exc:  # noqa: BLE001 - the parent must get an answer, not a hang
+        conn.send(Outcome(500, f"validation failed: {type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def _validate(job: Job) -> Outcome:
+    from pyshacl import validate as shacl_validate
+
+    try:
+        triples = list(ox.parse(job.data, format=ox.RdfFormat.from_media_type(job.input_format),
+                                base_iri=job.base + "shacl/input", without_named_graphs=True))
+    except SyntaxError as exc:
+        return Outcome(400, f"syntax error in the posted {job.input_format}: {exc}")
+    except ValueError as exc:
+        return Outcome(400, f"cannot read the posted {job.input_format}: {exc}")
+    data = Graph()
+    if triples:
+        data.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    shapes = Graph().parse(Path(job.shapes), format="turtle")
+    ontology = Graph().parse(Path(job.ontology), format="turtle")
+    conforms, report, text = shacl_validate(
+        data, shacl_graph=shapes, ont_graph=ontology, inference=job.inference,
+        advanced=True, allow_warnings=True,
+    )
+    if not isinstance(report, Graph):
+        return Outcome(500, f"the shapes could not be applied: {text}")
+    report.bind("sh", "http://www.w3.org/ns/shacl#")
+    if job.output == "json-ld":
+        body = report.serialize(format="json-ld", encoding="utf-8", auto_compact=True, indent=1)
+    else:
+        body = report.serialize(format=job.output, encoding="utf-8")
+    return Outcome(200, body=body, conforms=bool(conforms))

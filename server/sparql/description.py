@@ -1,0 +1,198 @@
+"""Descriptions of the service and the dataset: the SPARQL Service Description served at
+``GET /sparql`` (https://www.w3.org/TR/sparql11-service-description/) and the VoID description
+at ``/.well-known/void`` (https://www.w3.org/TR/void/#well-known).
+
+Both are RDF, negotiated over the same formats as CONSTRUCT results. The service description
+is generated from the store (its named graphs and their sizes), once per release and worker;
+the VoID document is the one the build wrote into the release, converted when asked for
+another format.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, redirect, request
+
+from kg.release.publication import VOID_FILE
+from server.engine.worker import RDF_FORMATS, serialise
+from server.errors import ProtocolError, problem
+from server.limits import Limits
+from server.sparql.negotiation import GRAPHS, NotAcceptable, UnknownFormat, choose
+
+bp = Blueprint("meta", __name__)
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+VOID = "http://rdfs.org/ns/void#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+DCTERMS = "http://purl.org/dc/terms/"
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+#: W3C format registry names (https://www.w3.org/ns/formats/) of what the endpoint writes.
+RESULT_FORMATS = (
+    "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+    "Turtle", "N-Triples", "RDF_XML", "JSON-LD", "TriG", "N-Quads", "N3",
+)
+INPUT_FORMATS = ("Turtle", "N-Triples", "RDF_XML", "JSON-LD", "N3")
+SD_PREFIXES = {
+    "sd": SD, "formats": FORMATS, "void": VOID, "rdfs": RDFS, "dcterms": DCTERMS,
+    "ent": "http://www.w3.org/ns/entailment/",
+}
+
+_cache: dict[tuple, bytes] = {}
+_cache_lock = threading.Lock()
+
+
+def _negotiate() -> str | None:
+    """The RDF format to answer in, or None when the client prefers HTML (a browser)."""
+    accept, requested = request.accept_mimetypes, request.args.getlist("format")
+    if not requested and accept.provided:
+        offers = [t for f in GRAPHS for t in (f.media_type, *f.aliases)] + ["text/html"]
+        if accept.best_match(offers) == "text/html":
+            return None
+    try:
+        return choose(GRAPHS, accept, requested, "descriptions").name
+    except UnknownFormat as exc:
+        raise ProtocolError(400, str(exc)) from None
+    except NotAcceptable as exc:
+        raise ProtocolError(406, str(exc)) from None
+
+
+@bp.errorhandler(ProtocolError)
+def _bad(exc: ProtocolError) -> Response:
+    return problem(exc.status, str(exc))
+
+
+def service_description() -> Response:
+    """``GET /sparql`` with no query: what the endpoint offers, in a negotiated RDF format."""
+    try:
+        fmt = _negotiate()
+    except ProtocolError as exc:
+        return problem(exc.status, str(exc))
+    if fmt is None:
+        if "home" in current_app.blueprints:  # people get the front page, machines the RDF
+            return redirect("/", code=303)
+        fmt = "turtle"
+    holder = current_app.extensions["kg_store"]
+    publication, store = holder.get()
+    admin = current_app.extensions.get("kg_admin") is not None
+    key = ("sd", str(holder.store_path(publication)), fmt, admin)
+    body = _cache.get(key)
+    if body is None:
+        triples = _describe_service(store, admin)
+        body = serialise(triples, fmt, SD_PREFIXES)
+        _remember(key, body)
+    response = Response(body, content_type=_content_type(fmt))
+    response.vary.add("Accept")
+    return response
+
+
+def _remember(key: tuple, body: bytes) -> None:
+    """Keep a few rendered descriptions; old releases' entries go when the cache fills."""
+    with _cache_lock:
+        if len(_cache) > 64:
+            _cache.clear()
+        _cache[key] = body
+
+
+def _content_type(fmt: str) -> str:
+    return next(f.content_type for f in GRAPHS if f.name == fmt)
+
+
+def _describe_service(store: ox.Store, admin: bool) -> list[ox.Triple]:
+    settings = current_app.config["KG_SETTINGS"]
+    limits: Limits = current_app.config["KG_LIMITS"]
+    base = settings.base_uri
+    service = ox.NamedNode(f"{base}sparql")
+    out: list[ox.Triple] = []
+
+    def add(s, p: str, o) -> None:
+        out.append(ox.Triple(s, ox.NamedNode(p), o))
+
+    sd = lambda term: ox.NamedNode(SD + term)  # noqa: E731 - a local shorthand
+    add(service, RDF_TYPE.value, sd("Service"))
+    add(service, SD + "endpoint", service)
+    add(service, SD + "supportedLanguage", sd("SPARQL11Query"))
+    if admin:
+        add(service, SD + "supportedLanguage", sd("SPARQL11Update"))
+        for name in INPUT_FORMATS:
+            add(service, SD + "inputFormat", ox.NamedNode(FORMATS + name))
+        add(service, SD + "feature", sd("EmptyGraphs"))
+    for name in RESULT_FORMATS:
+        add(service, SD + "resultFormat", ox.NamedNode(FORMATS + name))
+    add(service, SD + "feature", sd("UnionDefaultGraph"))
+    add(service, SD + "defaultEntailmentRegime",
+        ox.NamedNode("http://www.w3.org/ns/entailment/Simple"))
+    add(service, DCTERMS + "title", ox.Literal("newskg SPARQL endpoint", language="en"))
+    add(service, RDFS + "comment", ox.Literal(
+        "SPARQL 1.1 Protocol endpoint over the newskg knowledge graph. Without FROM, FROM NAMED, "
+        "default-graph-uri or named-graph-uri the default graph is the union of all graphs. "
+        f"Queries are stopped after {limits.query_timeout:g} s (503); results stop at "
+        f"{limits.max_rows} rows or triples, reported in the X-KG-Row-Limit and X-KG-Truncated "
+        "response headers; SERVICE is disabled. The usual prefixes (rdf, rdfs, owl, xsd, skos, "
+        "dcterms, prov, foaf, org, void, schema, nif, itsrdf, wd, dbr, kg) may be used without "
+        "declaring them.", language="en"))
+    add(service, RDFS + "seeAlso", ox.NamedNode(f"{base}.well-known/void"))
+
+    dataset = ox.BlankNode("defaultDataset")
+    add(service, SD + "defaultDataset", dataset)
+    add(dataset, RDF_TYPE.value, sd("Dataset"))
+    add(dataset, RDFS + "seeAlso", ox.NamedNode(f"{base}dataset"))
+    default_graph = ox.BlankNode("defaultGraph")
+    add(dataset, SD + "defaultGraph", default_graph)
+    add(default_graph, RDF_TYPE.value, sd("Graph"))
+    total = next(iter(store.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+    )))["n"]
+    add(default_graph, VOID + "triples", total)
+    counts = {
+        row["g"]: row["n"]
+        for row in store.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        )
+    }
+    for number, name in enumerate(sorted(store.named_graphs(), key=lambda n: n.value)):
+        entry, graph = ox.BlankNode(f"ng{number}"), ox.BlankNode(f"g{number}")
+        add(dataset, SD + "namedGraph", entry)
+        add(entry, RDF_TYPE.value, sd("NamedGraph"))
+        add(entry, SD + "name", name)
+        add(entry, SD + "graph", graph)
+        add(graph, RDF_TYPE.value, sd("Graph"))
+        add(graph, VOID + "triples", counts.get(name, ox.Literal("0", datatype=XSD_INTEGER)))
+    return out
+
+
+@bp.route("/.well-known/void")
+def void() -> Response:
+    """The release's VoID document; Turtle as written, other formats converted (and cached)."""
+    try:
+        fmt = _negotiate() or "turtle"
+    except ProtocolError as exc:
+        return problem(exc.status, str(exc))
+    publication = current_app.extensions["kg_store"].publication()
+    try:
+        path = publication.file(VOID_FILE)
+    except FileNotFoundError:
+        return problem(404, f"release {publication.release_id} has no {VOID_FILE}")
+    digest = publication.manifest.get("files", {}).get(VOID_FILE, {}).get("sha256", "")
+    key = ("void", publication.release_id, fmt)
+    body = _cache.get(key)
+    if body is None:
+        data = path.read_bytes()
+        if fmt == "turtle":
+            body = data
+        else:
+            quads = ox.parse(data, format=ox.RdfFormat.TURTLE,
+                             base_iri=publication.manifest.get("base_uri"))
+            body = serialise([q.triple for q in quads], fmt, {"void": VOID, "dcterms": DCTERMS})
+        _remember(key, body)
+    response = Response(body, content_type=_content_type(fmt))
+    response.vary.add("Accept")
+    response.set_etag(f"{digest[:32]}-{fmt}" if digest else f"{publication.release_id}-{fmt}")
+    response.headers["Cache-Control"] = "public, no-cache"
+    return response.make_conditional(request)
+
+
+assert set(RDF_FORMATS) == {f.name for f in GRAPHS}

@@ -1,0 +1,32 @@
+"""Cross-origin access and compression: the HTTP manners every route shares."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_compress import Compress
+from flask_cors import CORS
+
+#: Headers a browser script may read on cross-origin responses.
+EXPOSED_HEADERS = [
+    "X-KG-Row-Limit", "X-KG-Truncated", "X-KG-Rows", "X-KG-Query-Timeout", "X-KG-Cache", "ETag",
+    "Last-Modified", "Content-Disposition", "Content-Range", "Accept-Ranges", "Retry-After",
+    "Location", "Vary",
+]
+#: Everything is readable cross-origin except the write endpoints.
+CORS_PATHS = r"^/(?!update$|data$).*"
+#: Text results worth compressing (flask-compress skips small bodies and streamed files).
+COMPRESSED_TYPES = [
+    "application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+    "text/tab-separated-values", "text/turtle", "application/n-triples", "application/rdf+xml",
+    "application/ld+json", "application/trig", "application/n-quads", "text/n3",
+    "application/json", "text/html", "text/plain",
+]
+
+
+def init_app(app: Flask) -> None:
+    app.config.update(
+        COMPRESS_MIMETYPES=COMPRESSED_TYPES, COMPRESS_STREAMS=False, COMPRESS_MIN_SIZE=1024
+    )
+    CORS(app, resources={CORS_PATHS: {"origins": "*", "send_wildcard": True,
+                                     "expose_headers": EXPOSED_HEADERS}})
+    Compress(app)
