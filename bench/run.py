@@ -45,16 +45,16 @@ BASE = "http://127.0.0.1:5000/"
 ACCEPT_JSON = "application/sparql-results+json"
 TIME_CAP = 60.0  # seconds, per measurement: a bound even if a server gets very slow
 CLIENTS = (1, 4)
-#: What is measured. ``kg serve`` runs with its defaults (answer cache, fast path with the
-#: lookup lane, inline lookups) under each server; the variants each turn one layer off, so the
+#: What is measured. ``kg serve`` runs with its defaults (answer cache, front with the
+#: front's lookups, in-worker lookups) under each server; the variants each turn one layer off, so the
 #: cost of each layer shows in the same run. "no cache" is the figure for queries nobody asked
 #: before.
 KG_TARGETS = {
-    # name: (server, answer cache MiB, fast path, inline lookups)
+    # name: (server, answer cache MiB, front, in-worker lookups)
     "kg serve --server granian": ("granian", 64, "on", "on"),
     "kg serve --server granian, no cache": ("granian", 0, "on", "on"),
-    "kg serve --server granian, no cache, no fast path": ("granian", 0, "off", "on"),
-    "kg serve --server granian, no cache, no fast path, no inline": ("granian", 0, "off", "off"),
+    "kg serve --server granian, no cache, no front": ("granian", 0, "off", "on"),
+    "kg serve --server granian, no cache, no front, no inline": ("granian", 0, "off", "off"),
     "kg serve --server gunicorn": ("gunicorn", 64, "on", "on"),
     "kg serve --server gunicorn, no cache": ("gunicorn", 0, "on", "on"),
 }
@@ -441,12 +441,12 @@ def report(
         f"Our server: `kg serve` with {config['workers']} worker process(es) x "
         f"{config['threads']} thread(s), one query executor process per thread, under Granian "
         "(`--server granian`) or gunicorn (`kg serve`'s default). By default it keeps an answer "
-        "cache per worker, a fast path in front of Flask (replays of cached answers and the "
-        "lookup lane, which answers uncached simple lookups without Flask) and runs simple "
+        "cache per worker, a front in front of Flask (replays of cached answers and the "
+        "front's lookups, which answers uncached simple lookups without Flask) and runs simple "
         "lookups in the worker instead of an executor. Each variant turns layers off: *no "
         "cache* computes every answer (**the figure for queries nobody asked before**), *no "
-        "fast path* sends every request through Flask, *no inline* sends lookups to an "
-        "executor too (how every query was answered before the lookup lane). A *floor* is a "
+        "front* sends every request through Flask, *no inline* sends lookups to an "
+        "executor too (how every query was answered before the front's lookups). A *floor* is a "
         "WSGI app returning a fixed body under that server: the most any Python endpoint can "
         "do there. An *engine floor* is a WSGI app that only reads the query, runs it on "
         "pyoxigraph and returns pyoxigraph's own JSON (no limits, negotiation, cache or Flask): "

@@ -25,7 +25,7 @@ Three refinements keep that argument true where the plain pattern shape would no
 
 The join order is still Oxigraph's, so "scans plus rows" is an argument, not a proof; and the
 rows themselves can be large (a cross product of several patterns on one subject repeats its
-longest literals in every row). ``server.engine.inline`` therefore also stops pulling rows
+longest literals in every row). ``server.engine.lookup_runner`` therefore also stops pulling rows
 past a byte budget and hands such a query to an executor, and counts any lookup that overruns
 the time limit.
 

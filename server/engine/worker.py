@@ -56,7 +56,7 @@ class Reader:
 
     def __init__(self) -> None:
         self._open: tuple[str, ox.Store] | None = None  # replaced whole, so threads see a pair
-        self._lock = threading.Lock()  # the web worker's threads share one (server.engine.inline)
+        self._lock = threading.Lock()  # the web worker's threads share one (server.engine.lookup_runner)
 
     def open(self, path: str) -> ox.Store:
         current = self._open
@@ -127,7 +127,7 @@ class Reader:
 
 
 class AnswerTooLarge(Exception):
-    """The rows pulled so far exceed the byte budget of an inline query (server.engine.inline)."""
+    """The rows pulled so far exceed the byte budget of an inline query (server.engine.lookup_runner)."""
 
 
 def _pull(items: Iterator, limit: int, max_bytes: int | None, size: Callable[[Any], int]) -> list:
@@ -176,7 +176,7 @@ def serialise(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) -> b
 def answer(
     job: object, reader: Reader, writer: Writer | None, max_bytes: int | None = None
 ) -> Reply:
-    """The reply to one job; errors become failure replies (shared with ``server.engine.inline``,
+    """The reply to one job; errors become failure replies (shared with ``server.engine.lookup_runner``,
     which sets ``max_bytes``)."""
     try:
         if isinstance(job, QueryJob):

@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
     from kg.vocab import STANDARD_PREFIXES, ontology_ns
     from server.engine.cache import ResultCache
     from server.engine.executors import ExecutorPool
-    from server.engine.inline import InlineRunner
+    from server.engine.lookup_runner import LookupRunner
     from server.sparql import description, endpoint, graph_store
     from server.sparql.admin import Admin
 
@@ -32,7 +32,7 @@ def init_app(app: Flask) -> None:
         limits.executors, role="reader", memory_mb=limits.query_memory_mb,
         sandbox=settings.executor_sandbox,
     )
-    app.extensions["kg_inline"] = InlineRunner(
+    app.extensions["kg_lookups"] = LookupRunner(
         enabled=settings.inline_lookups, prefixes=frozenset(app.config["KG_PREFIXES"]),
         limit=limits.query_timeout,
     )

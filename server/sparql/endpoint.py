@@ -8,27 +8,24 @@ description (``server.sparql.description``).
 
 Queries run in executor processes (``server.engine.executors``) so that one past the time limit can
 be stopped, except simple lookups, whose cost is bounded by their form and which are answered
-in the worker (``server.engine.inline``); with no dataset in the request the default graph is
+in the worker (``server.engine.lookup_runner``); with no dataset in the request the default graph is
 the union of all graphs, so a plain query sees every article. ``SERVICE`` is refused before
 Oxigraph sees the query: the endpoint never makes outbound requests on a client's behalf.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import lru_cache
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
-from flask import Blueprint, Flask, Response, current_app, g, request
-from werkzeug.datastructures import MIMEAccept, MultiDict
-from werkzeug.http import parse_accept_header
+from flask import Blueprint, Response, current_app, g, request
+from werkzeug.datastructures import MultiDict
 
 from server import metrics
 from server.engine.cache import Answer, ResultCache
 from server.engine.executors import ExecutorCrashed, ExecutorPool, QueryTimeout
-from server.engine.inline import InlineRunner
 from server.engine.jobs import QueryJob
+from server.engine.lookup_runner import LookupRunner
 from server.engine.syntax import Shape, shape
 from server.errors import ProtocolError, problem
 from server.limits import (
@@ -40,7 +37,8 @@ from server.limits import (
     Limits,
 )
 from server.sparql import description, update
-from server.sparql.negotiation import BINDINGS, BY_NAME, GRAPHS, NotAcceptable, UnknownFormat, choose
+from server.sparql.negotiation import BINDINGS, BY_NAME, GRAPHS, NotAcceptable
+from server.sparql.requests import answer_key, make_job, negotiate_formats
 
 bp = Blueprint("sparql", __name__)
 
@@ -160,28 +158,6 @@ def _formats(params: MultiDict, form: str | None) -> tuple[str | None, str | Non
     return outcome
 
 
-@lru_cache(maxsize=256)
-def negotiate_formats(
-    accept: str | None, requested: tuple[str, ...], form: str | None
-) -> tuple[str | None, str | None] | tuple[int, str]:
-    """Cached on the raw header: clients send the same few Accept values again and again."""
-    parsed = parse_accept_header(accept, MIMEAccept)
-    chosen: list[str | None] = []
-    for formats, what in ((BINDINGS, "SELECT and ASK results"), (GRAPHS, "CONSTRUCT results")):
-        try:
-            chosen.append(choose(formats, parsed, list(requested), what).name)
-        except UnknownFormat as exc:
-            return 400, str(exc)
-        except NotAcceptable:
-            chosen.append(None)
-    bindings, graphs = chosen
-    needed = bindings if form in ("SELECT", "ASK") else graphs if form else bindings or graphs
-    if needed is None:
-        offered = BINDINGS if form in ("SELECT", "ASK") or form is None else GRAPHS
-        return 406, str(NotAcceptable(offered, f"{form or 'this'} query results"))
-    return bindings, graphs
-
-
 def _timeout(params: MultiDict, limits: Limits) -> float:
     """The server's limit, or a smaller one the client asks for with ``timeout`` (seconds)."""
     raw = params.get("timeout")
@@ -243,45 +219,17 @@ def _job(text: str, looks: Shape, params: MultiDict, limits: Limits) -> QueryJob
     bindings_format, graph_format = _formats(params, looks.form)
     holder = current_app.extensions["kg_store"]
     return make_job(
-        current_app, str(holder.store_path(holder.publication())), text, looks,
+        current_app.config, str(holder.store_path(holder.publication())), text, looks,
         (bindings_format, graph_format), _timeout(params, limits), defaults, named,
     )
 
 
-def make_job(
-    app: Flask, store: str, text: str, looks: Shape, formats: tuple[str | None, str | None],
-    timeout: float, defaults: Sequence[str] = (), named: Sequence[str] = (),
-) -> QueryJob:
-    """The job for a checked request (also built by ``server.sparql.lookups`` outside Flask)."""
-    protocol_dataset = bool(defaults or named)
-    return QueryJob(
-        store=store,
-        query=text,
-        base_iri=app.config["KG_SETTINGS"].base_uri,
-        prefixes=app.config["KG_PREFIXES"],
-        # The protocol's dataset replaces the query's; with neither, all graphs are the default.
-        union=not protocol_dataset and not looks.names_dataset,
-        default_graphs=tuple(defaults) if protocol_dataset else None,
-        named_graphs=tuple(named) if protocol_dataset else None,
-        bindings_format=formats[0],
-        graph_format=formats[1],
-        max_rows=app.config["KG_LIMITS"].max_rows,
-        budget=timeout,
-    )
-
-
-def answer_key(job: QueryJob) -> tuple:
-    """Everything an answer depends on: the key of the worker's answer cache."""
-    return (job.store, job.query, job.base_iri, job.union, job.default_graphs, job.named_graphs,
-            job.bindings_format, job.graph_format, job.max_rows)
-
-
 def _execute(job: QueryJob, timeout: float) -> Answer | Response:
-    """Run the job inline (a lookup) or in an executor: its answer, or the error to send."""
-    inline: InlineRunner = current_app.extensions["kg_inline"]
+    """Run the job in this worker (a lookup) or in an executor: its answer, or the error to send."""
+    lookups: LookupRunner = current_app.extensions["kg_lookups"]
     pool: ExecutorPool = current_app.extensions["kg_executors"]
     try:
-        reply = inline.run(job) if inline.accepts(job) else None
+        reply = lookups.run(job) if lookups.accepts(job) else None
         if reply is None:
             reply = pool.run(job, timeout)
     except QueryTimeout as exc:

@@ -1,4 +1,4 @@
-"""A WSGI fast path in front of Flask for SPARQL requests it can answer without Flask.
+"""A WSGI front in front of Flask for SPARQL requests it can answer without Flask.
 
 Flask's routing, request and response objects and the extensions' hooks cost ~0.3 ms of CPU per
 request, several times what a lookup needs. So a request to ``/sparql`` is first looked up
@@ -11,7 +11,7 @@ and body Flask itself sent for that exact request when it answered from the answ
 is, with the same metrics and access-log line as the Flask path; only a ``Date`` header that
 Werkzeug adds to compressed answers is refreshed.
 
-A request with no replay may still be a simple lookup, which ``server.sparql.lookups`` answers
+A request with no replay may still be a simple lookup, which ``server.sparql.front_lookups`` answers
 with Flask's own headers for its kind of request. Everything else (another path or method,
 HEAD, conditional or Range requests, a large or chunked body, no publication, any other
 query) goes to Flask unchanged, and it is Flask that decides what may be replayed: an answer
@@ -30,7 +30,7 @@ from werkzeug.http import http_date
 from server import metrics
 from server.engine.cache import REPLAY, Replay, ResultCache
 from server.limits import CACHE_HEADER
-from server.sparql.lookups import PENDING, Lane
+from server.sparql.front_lookups import PENDING, FrontLookups
 from server.state import NoPublication
 
 if TYPE_CHECKING:
@@ -51,16 +51,16 @@ UNKEYED = (
 
 
 def install(app: Flask) -> None:
-    """Put the fast path in front of ``app`` (unless ``KG_FAST_PATH`` is off)."""
+    """Put the front in front of ``app`` (unless ``KG_FAST_PATH`` is off)."""
     if not app.config["KG_SETTINGS"].fast_path:
         return
     cache: ResultCache = app.extensions["kg_query_cache"]
     if cache.max_bytes:
         app.after_request(_note)
-    app.wsgi_app = FastPath(  # type: ignore[method-assign]
+    app.wsgi_app = Front(  # type: ignore[method-assign]
         app.wsgi_app, cache, app.extensions["kg_store"],
         min(MAX_BODY, app.config["KG_LIMITS"].max_request_bytes),
-        Lane(app, cache, app.extensions["kg_inline"]),
+        FrontLookups(app, cache, app.extensions["kg_lookups"]),
     )
 
 
@@ -78,15 +78,15 @@ def _note(response: Response) -> Response:
     return response
 
 
-class FastPath:
+class Front:
     """WSGI middleware: replay cached answers, pass everything else to ``inner``."""
 
     def __init__(
-        self, inner, cache: ResultCache, holder: StoreHolder, max_body: int, lane: Lane
+        self, inner, cache: ResultCache, holder: StoreHolder, max_body: int, lookups: FrontLookups
     ) -> None:
         self.inner = inner
         self.cache = cache
-        self.lane = lane
+        self.lookups = lookups
         self.holder = holder
         self.max_body = max_body
         self._date = (0, "")  # (second, HTTP date) so http_date runs once a second
@@ -107,14 +107,14 @@ class FastPath:
             self._account(environ, len(replay.body), replay.kind, replay.truncated, replay.log,
                           "hit", started)
             return [replay.body]
-        lane = self.lane.answer(environ, key[1], key[6], self._now())
-        if lane is not None:
-            start_response(lane.status, lane.headers)
-            answer = lane.answer
-            self._account(environ, len(lane.body), answer.kind, answer.truncated, lane.replay.log,
-                          "hit" if lane.hit else "miss", started)
-            self.cache.put_replay(key, lane.replay)
-            return [lane.body]
+        found = self.lookups.answer(environ, key[1], key[6], self._now())
+        if found is not None:
+            start_response(found.status, found.headers)
+            answer = found.answer
+            self._account(environ, len(found.body), answer.kind, answer.truncated, found.replay.log,
+                          "hit" if found.hit else "miss", started)
+            self.cache.put_replay(key, found.replay)
+            return [found.body]
         return self._through(key, environ, start_response)
 
     def _key(self, environ: dict) -> tuple | None:
@@ -174,7 +174,7 @@ class FastPath:
 
     def _through(self, key: tuple, environ: dict, start_response):
         """Flask answers; an answer it took from the cache is kept for the next identical one,
-        and its headers teach the lookup lane a new header class."""
+        and its headers teach the front's lookups a new header class."""
         captured: list = []
 
         def capture(status, headers, exc_info=None):
@@ -194,7 +194,7 @@ class FastPath:
             if close is not None:
                 close()
         status, headers = captured
-        self.lane.learn(environ, status, headers, body)
+        self.lookups.learn(environ, status, headers, body)
         if not replayable:
             return [body]
         headers = tuple((name, value) for name, value in headers)

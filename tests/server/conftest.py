@@ -126,7 +126,7 @@ def start_server(
 
 
 class Counting:
-    """Counts the requests that reach Flask behind the fast path (``server.sparql.front``)."""
+    """Counts the requests that reach Flask behind the front (``server.sparql.front``)."""
 
     def __init__(self, app) -> None:
         self.fast = app.wsgi_app

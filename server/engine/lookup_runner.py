@@ -8,7 +8,7 @@ cost is bounded by index scans anchored on constants plus the rows they return (
 are cut at the row cap); those run here, on the same ``Reader`` and writers as an executor,
 so the bytes are the same. Everything else still goes to an executor.
 
-An inline query cannot be stopped, which is why the class is kept narrow. As further lines of
+A lookup run in the worker cannot be stopped, which is why the class is kept narrow. As further lines of
 defence, an answer whose values pass ``MAX_BYTES`` is abandoned and the query handed to an
 executor (whose memory is capped), and a lookup that nonetheless overran the server's time
 limit is counted (``kg_sparql_query_errors_total{reason="inline_overrun"}``) and logged; in
@@ -30,12 +30,12 @@ from server.engine.worker import Reader, answer
 log = logging.getLogger(__name__)
 #: How many overrunning texts a worker remembers (each is then always sent to an executor).
 MAX_DENIED = 1024
-#: Term text an inline answer may pull (bytes): a wider answer is handed to an executor, whose
+#: Term text an in-worker answer may pull (bytes): a wider answer is handed to an executor, whose
 #: memory is capped, rather than grown in the web worker.
 MAX_BYTES = 8 << 20
 
 
-class InlineRunner:
+class LookupRunner:
     """Runs lookup queries in the calling thread; says no to everything else."""
 
     def __init__(
@@ -70,7 +70,7 @@ class InlineRunner:
         if elapsed > self.limit:
             metrics.count_error("inline_overrun")
             log.warning(
-                "an inline lookup took %.1f s (limit %g s); it goes to the executors from now "
+                "an in-worker lookup took %.1f s (limit %g s); it goes to the executors from now "
                 "on: %.200r", elapsed, self.limit, job.query,
             )
             self._deny(job.query)

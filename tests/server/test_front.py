@@ -1,7 +1,7 @@
-"""The WSGI fast path (server.sparql.front): replayed answers are the answers Flask gives.
+"""The WSGI front (server.sparql.front): replayed answers are the answers Flask gives.
 
 In-process tests call the app through WSGI (Werkzeug's test client, nothing mocked) and
-compare, request by request, what the fast path sends with what Flask alone sends for the same
+compare, request by request, what the front sends with what Flask alone sends for the same
 request; the last tests run real `kg serve` processes under both HTTP servers.
 """
 
@@ -218,9 +218,9 @@ def test_an_evicted_answer_retires_its_replays():
 
 
 def test_off_on_request(tmp_path, monkeypatch):
-    from server.sparql.front import FastPath
+    from server.sparql.front import Front
 
-    assert not isinstance(_make_app(tmp_path, monkeypatch, KG_FAST_PATH="off").wsgi_app, FastPath)
+    assert not isinstance(_make_app(tmp_path, monkeypatch, KG_FAST_PATH="off").wsgi_app, Front)
 
 
 def test_without_the_cache_nothing_is_replayed(tmp_path, monkeypatch):

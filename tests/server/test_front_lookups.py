@@ -1,4 +1,5 @@
-"""Lookups answered in the web worker (server.engine.inline) and before Flask (server.sparql.lookups).
+"""Lookups answered in the web worker (server.engine.lookup_runner) and before Flask
+(server.sparql.front_lookups).
 
 In-process tests call the app through WSGI (Werkzeug's test client; nothing of ours mocked) and
 compare what the lane sends with what Flask alone sends for the same request; the last test
@@ -162,7 +163,7 @@ def test_with_the_cache_a_repeated_lookup_is_a_hit(make_app, headers):
     counting = Counting(app)
     client = Client(app, Response)
     _send(client, "GET", lookup("e0"), headers)  # Flask: the class is new
-    lane = app.wsgi_app.lane
+    lane = app.wsgi_app.lookups
     lane_calls = []
     answer = lane.answer
     lane.answer = lambda *args: lane_calls.append(args) or answer(*args)
@@ -239,7 +240,7 @@ def _overruns() -> float:
 def test_a_lookup_over_the_server_limit_is_counted_and_sent_to_executors_afterwards(make_app):
     app = make_app(KG_FAST_PATH="off", KG_QUERY_CACHE_MB="0", KG_QUERY_TIMEOUT="0.000000001")
     client = Client(app, Response)
-    inline = app.extensions["kg_inline"]
+    inline = app.extensions["kg_lookups"]
     before = _overruns()
     # a limit no query can meet: the lookup still answers (it cannot be stopped) ...
     first = _send(client, "GET", lookup("e2"), {"Accept": JSON})
@@ -259,13 +260,13 @@ def test_a_client_asking_for_a_shorter_timeout_gets_an_executor_that_honours_it(
     reply = _send(client, "GET", lookup("e2"), {"Accept": JSON}, timeout="0.000000001")
     assert reply.status_code == 503 and "time limit" in reply.get_data(as_text=True)
     assert _overruns() == before  # not the lookup's fault: nothing counted, nothing denied
-    assert app.extensions["kg_inline"].accepts_text(lookup("e2"))
+    assert app.extensions["kg_lookups"].accepts_text(lookup("e2"))
     assert _send(client, "GET", lookup("e2"), {"Accept": JSON}).status_code == 200
 
 
 def test_an_answer_too_wide_for_the_worker_is_built_by_an_executor(make_app):
     app = make_app(KG_QUERY_CACHE_MB="0")
-    inline = app.extensions["kg_inline"]
+    inline = app.extensions["kg_lookups"]
     counting = Counting(app)
     client, flask_only = Client(app, Response), Client(counting.flask, Response)
     _send(client, "GET", lookup("e0"), {"Accept": JSON})  # the class is learned, inline
@@ -304,7 +305,7 @@ def test_a_class_flask_compresses_with_brotli_is_left_to_flask_without_running_t
     app = make_app(KG_QUERY_CACHE_MB="0")
     counting = Counting(app)
     client = Client(app, Response)
-    inline = app.extensions["kg_inline"]
+    inline = app.extensions["kg_lookups"]
     runs = []
     run = inline.run
     inline.run = lambda job: runs.append(job.query) or run(job)

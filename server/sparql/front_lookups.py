@@ -1,23 +1,23 @@
 """Simple lookups answered before Flask, whether or not their answer is cached yet.
 
-A cached answer is replayed by ``server.sparql.front``; this lane serves the next most common
+A cached answer is replayed by ``server.sparql.front``; the front's lookups serves the next most common
 request, a lookup nobody asked before ("every property of this entity"), at the cost of the
 query itself. It takes only requests whose whole meaning is one ``query`` (a GET with nothing
 else in its query string, a form POST with one field, or a direct POST of
 ``application/sparql-query``) whose text ``server.engine.lookup`` accepts, and answers them
-with the same pieces the Flask view uses: ``server.sparql.endpoint.negotiate_formats``, ``make_job``
-and ``answer_key``, the worker's answer cache and ``server.engine.inline``.
+with the same pieces the Flask view uses: ``server.sparql.requests.negotiate_formats``, ``make_job``
+and ``answer_key``, the worker's answer cache and ``server.engine.lookup_runner``.
 
 The HTTP headers are not written here. For every *header class* (method, media type, the
 Accept, Accept-Encoding and Origin headers, result kind and format, and whether the body is
 large enough to be compressed) the first request goes through Flask (so its answer is computed
-twice, once per class), and the lane keeps the headers Flask sent, once it has checked that
+twice, once per class), and the front keeps the headers Flask sent, once it has checked that
 Flask's body and row count are the ones it computed. Later requests of the class get those
 headers with the values that belong to their own answer filled in: Content-Length, X-KG-Rows,
 X-KG-Truncated, X-KG-Cache and Date. So CORS, Vary, caching and compression headers stay
 whatever Flask and its extensions decide. Bodies are gzip-compressed at Flask-Compress's level
 when Flask compressed the class; a class Flask answered with another encoding (brotli, zstd,
-deflate: what browsers ask for) is left to Flask from then on, without the lane running the
+deflate: what browsers ask for) is left to Flask from then on, without the front running the
 query first.
 
 Anything unexpected (non-ASCII bytes in a query string, bad UTF-8, another parameter, a query
@@ -34,17 +34,17 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote_plus
 
 from server.engine.cache import Answer, Replay, ResultCache
-from server.engine.inline import InlineRunner
+from server.engine.lookup_runner import LookupRunner
 from server.engine.syntax import shape
 from server.limits import CACHE_HEADER, ROWS_HEADER, TRUNCATED_HEADER
-from server.sparql.endpoint import answer_key, make_job, negotiate_formats
+from server.sparql.requests import answer_key, make_job, negotiate_formats
 
 if TYPE_CHECKING:
     from flask import Flask
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
-#: environ key: (header class, answer) of a request the lane left to Flask to learn from.
+#: environ key: (header class, answer) of a request the front left to Flask to learn from.
 PENDING = "kg.lane"
 #: Header classes kept per worker; clients send few distinct Accept/Origin values.
 MAX_TEMPLATES = 512
@@ -74,8 +74,8 @@ class Template:
 
 
 @dataclass(frozen=True)
-class LaneAnswer:
-    """What the lane sends: ready for ``start_response`` and the access log."""
+class LookupAnswer:
+    """What the front sends: ready for ``start_response`` and the access log."""
 
     status: str
     headers: list[tuple[str, str]]
@@ -85,23 +85,23 @@ class LaneAnswer:
     replay: Replay  # what to send the next time this exact request comes (a cache hit)
 
 
-class Lane:
-    def __init__(self, app: Flask, cache: ResultCache, inline: InlineRunner) -> None:
+class FrontLookups:
+    def __init__(self, app: Flask, cache: ResultCache, runner: LookupRunner) -> None:
         self.app = app
         self.cache = cache
-        self.inline = inline
+        self.runner = runner
         self.min_size = int(app.config.get("COMPRESS_MIN_SIZE", 500))
         self.level = int(app.config.get("COMPRESS_LEVEL", 6))
         self._templates: dict[tuple, Template] = {}
         self._unlearnable: set[tuple] = set()  # header classes less body size, Flask's alone
         self._lock = threading.Lock()
 
-    def answer(self, environ: dict, store: str, body: bytes | None, now: str) -> LaneAnswer | None:
+    def answer(self, environ: dict, store: str, body: bytes | None, now: str) -> LookupAnswer | None:
         """The response to a lookup request, or None for Flask to answer it."""
-        if not self.inline.enabled:
+        if not self.runner.enabled:
             return None
         text = _query_text(environ, body)
-        if text is None or not self.inline.accepts_text(text):
+        if text is None or not self.runner.accepts_text(text):
             return None
         looks = shape(text)
         accept = environ.get("HTTP_ACCEPT")
@@ -118,13 +118,13 @@ class Lane:
         if group in self._unlearnable:
             return None
         limits = self.app.config["KG_LIMITS"]
-        job = make_job(self.app, store, text, looks, formats, limits.query_timeout)  # type: ignore[arg-type]
+        job = make_job(self.app.config, store, text, looks, formats, limits.query_timeout)
         key = answer_key(job)
         answer = self.cache.get(key)
         self.cache.take_last_hit()  # a hit here is not Flask's: nothing to replay
         hit = answer is not None
         if answer is None:
-            reply = self.inline.run(job)
+            reply = self.runner.run(job)
             if reply is None or not reply.ok:
                 return None  # Flask runs it (in an executor) or answers with the error
             answer = Answer(reply.kind, reply.format, reply.body, reply.rows, reply.truncated)
@@ -143,7 +143,7 @@ class Lane:
             CACHE_HEADER.lower(): "hit" if hit else "miss",
             "date": now,
         }
-        # the same request again is a hit, which the fast path replays
+        # the same request again is a hit, which the front replays
         later = template.filled({**values, CACHE_HEADER.lower(): "hit"})
         replay = Replay(
             answer_key=key, status=template.status, headers=tuple(later), body=sent,
@@ -151,10 +151,10 @@ class Lane:
                                            ("result", answer.kind)),
             kind=answer.kind, truncated=answer.truncated,
         )
-        return LaneAnswer(template.status, template.filled(values), sent, answer, hit, replay)
+        return LookupAnswer(template.status, template.filled(values), sent, answer, hit, replay)
 
     def learn(self, environ: dict, status: str, headers: list, body: bytes) -> None:
-        """Keep Flask's headers for a pending header class, if its answer is the lane's."""
+        """Keep Flask's headers for a pending header class, if its answer is the front's."""
         pending = environ.get(PENDING)
         if pending is None or not status.startswith("200 "):
             return
