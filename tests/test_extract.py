@@ -142,3 +142,14 @@ def test_a_gazetteer_name_inside_a_longer_name_is_not_a_mention_of_it():
     assert ("South America", None) in names
     assert ("United States Department of Justice", None) in names
     assert not any(m.gazetteer_id == "United_States" for m in ex.mentions)
+
+
+def test_every_component_declares_its_data_flow():
+    """spaCy checks requires/assigns: nothing of ours runs before what it reads."""
+    from kg.nlp import pipeline
+
+    analysis = pipeline().analyze_pipes(pretty=False)
+    assert not any(analysis["problems"].values()), analysis["problems"]
+    ours = {name: s for name, s in analysis["summary"].items() if name.startswith("newskg_")}
+    assert len(ours) == 8 and all(s["assigns"] for s in ours.values())
+    assert "doc._.coref" in ours["newskg_quotes"]["requires"]

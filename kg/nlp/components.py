@@ -1,5 +1,10 @@
 """Our spaCy pipeline components, registered with ``@Language.factory`` so that the pipeline is
-configured, not hand-wired. Each one annotates the Doc; kg.extract turns annotations into facts."""
+configured, not hand-wired. Each one annotates the Doc; kg.extract turns annotations into facts.
+
+Every component declares what it ``requires`` and ``assigns``, so ``nlp.analyze_pipes()``
+shows the data flow and reports a component placed before what it needs. ``token.tag`` stands
+for the part of speech too: en_core_web_sm's attribute ruler maps tags to ``token.pos`` but
+declares nothing, so spaCy could not check a ``token.pos`` requirement."""
 
 from __future__ import annotations
 
@@ -32,7 +37,7 @@ for _name, _default in (
 _DATELINE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ .'’-]{2,}(?:,\s+[A-Z][\w .]+?)?\s+[—–-]{1,2}\s+", re.M)
 
 
-@Language.component("newskg_line_breaks")
+@Language.component("newskg_line_breaks", assigns=["token.is_sent_start"])
 def line_breaks(doc: Doc) -> Doc:
     """A line break always ends a sentence: titles, headings and bullets are not run-ons.
     A wire-copy dateline ('REGINA — ') is set apart too, so it is not read as the subject."""
@@ -51,7 +56,10 @@ def line_breaks(doc: Doc) -> Doc:
     return doc
 
 
-@Language.factory("newskg_gazetteer", default_config={"path": None})
+@Language.factory(
+    "newskg_gazetteer", default_config={"path": None},
+    assigns=["doc.ents", "token.ent_iob", "token.ent_type"],
+)
 def make_gazetteer(nlp: Language, name: str, path: str | None) -> EntityRuler:
     """An EntityRuler fed from the gazetteer; exact-case token patterns, ids = resource slugs."""
     ruler = EntityRuler(nlp, name=name, overwrite_ents=False)
@@ -64,7 +72,9 @@ def make_gazetteer(nlp: Language, name: str, path: str | None) -> EntityRuler:
     return ruler
 
 
-@Language.component("newskg_gazetteer_boundaries")
+@Language.component(
+    "newskg_gazetteer_boundaries", requires=["doc.ents"], assigns=["doc.ents"],
+)
 def gazetteer_boundaries(doc: Doc) -> Doc:
     """A gazetteer name inside a longer name is not a mention of it: 'America' in 'South
     America', 'United States' in 'United States Department of Justice'. Such matches are
@@ -97,7 +107,10 @@ def _continues_name(doc: Doc, i: int) -> bool:
             and tok.lower_ not in mentions.HEAD_WORDS | mentions.PART_WORDS)
 
 
-@Language.component("newskg_entity_cleanup")
+@Language.component(
+    "newskg_entity_cleanup", requires=["doc.ents", "token.dep", "token.tag", "doc.sents"],
+    assigns=["doc.ents", "doc._.roles", "doc._.leaders", "doc._.acronyms"],
+)
 def entity_cleanup(doc: Doc) -> Doc:
     """Trim names (no 'the', no possessive, no title), keep titles as roles, label named
     agreements, and tie acronyms to their expansions, tagging every later use of the acronym.
@@ -168,13 +181,15 @@ def demonym_table() -> dict[str, str]:
     return {name: entry.slug for entry in load_gazetteer() for name in entry.hidden}
 
 
-@Language.component("newskg_quantities")
+@Language.component(
+    "newskg_quantities", requires=["doc.ents", "token.dep", "token.tag"], assigns=["doc._.quantities"],
+)
 def find_quantities(doc: Doc) -> Doc:
     doc._.quantities = quantities.find_quantities(doc)
     return doc
 
 
-@Language.component("newskg_dates")
+@Language.component("newskg_dates", requires=["doc.ents"], assigns=["doc._.dates"])
 def find_dates(doc: Doc) -> Doc:
     """Absolute dates only; weekdays need the article's date, which extraction supplies."""
     doc._.dates = [
@@ -183,7 +198,9 @@ def find_dates(doc: Doc) -> Doc:
     return doc
 
 
-@Language.component("newskg_coref")
+@Language.component(
+    "newskg_coref", requires=["doc.ents", "doc.sents", "token.dep"], assigns=["doc._.coref"],
+)
 def find_coref(doc: Doc) -> Doc:
     persons = [e for e in doc.ents if e.label_ == "PERSON"]
     doc._.coref = {pron.start: ante for pron, ante in coref.resolve_pronouns(doc, persons)}
@@ -197,7 +214,10 @@ def speaker_spans(doc: Doc) -> list[Span]:
     return sorted(spans, key=lambda s: s.start)
 
 
-@Language.component("newskg_quotes")
+@Language.component(
+    "newskg_quotes", requires=["doc.ents", "doc.sents", "token.dep", "doc._.coref"],
+    assigns=["doc._.quotes"],
+)
 def find_quotes(doc: Doc) -> Doc:
     doc._.quotes = quotes.find_quotes(doc, speaker_spans(doc))
     return doc
