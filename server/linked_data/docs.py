@@ -9,7 +9,6 @@ The page models live in ``ld_ontology``, ``ld_shapes`` and ``ld_report``.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pyoxigraph as ox
@@ -35,14 +34,14 @@ from server.linked_data.release import (
 from server.linked_data.report import report_view
 from server.linked_data.serialise import serialise_graph
 from server.linked_data.shapes import shapes_model
+from server.memo import Memo
 
 bp = Blueprint("docs", __name__)
 add_page_hooks(bp)
 
 DOC_EXTS = ("html", *RDF_EXTS)
 RESULTS_PER_PAGE = 200
-_cache: dict[tuple, dict] = {}
-_cache_lock = threading.Lock()
+_models: Memo[dict] = Memo(64)
 
 
 # ------------------------------------------------------------------ routes
@@ -138,12 +137,7 @@ def _release_bytes(publication: Publication | None, name: str) -> bytes | None:
 def _render_ontology(graph: Graph, publication: Publication | None, store: ox.Store | None) -> str:
     """The ontology page; its model (which counts usage in the store) is built once a release."""
     key = ("ontology", publication.release_id if publication else None, settings().base_uri)
-    with _cache_lock:
-        model = _cache.get(key)
-    if model is None:
-        model = ontology_model(graph, namer(publication), store)
-        with _cache_lock:
-            _cache[key] = model
+    model = _models.get(key, lambda: ontology_model(graph, namer(publication), store))
     return render_template("ontology.html", o=model,
                            release=publication.release_id if publication else None)
 

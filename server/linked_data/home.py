@@ -3,7 +3,6 @@ queries that run, and a YASGUI query editor (vendored, so nothing is fetched fro
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -16,6 +15,7 @@ from server.linked_data.labels import fetch_labels
 from server.linked_data.query import count, query
 from server.linked_data.release import current, entity_classes, ontology_for, settings
 from server.linked_data.terms import all_prefixes
+from server.memo import Memo
 
 bp = Blueprint("home", __name__)
 add_page_hooks(bp)
@@ -97,16 +97,15 @@ def examples(base: str) -> list[dict]:
     return found
 
 
-_stats: dict[tuple[str, str], dict] = {}
-_stats_lock = threading.Lock()
+_stats: Memo[dict] = Memo(8)
 
 
 def statistics(publication: Publication, store: ox.Store, base: str) -> dict:
     """Counts from the store itself, computed once per release."""
-    key = (publication.release_id, base)
-    with _stats_lock:
-        if key in _stats:
-            return _stats[key]
+    return _stats.get((publication.release_id, base), lambda: _statistics(store, publication, base))
+
+
+def _statistics(store: ox.Store, publication: Publication, base: str) -> dict:
     classes = entity_classes(ontology_for(publication), base)
     values = " ".join(f"<{c}>" for c in classes)
 
@@ -129,10 +128,6 @@ def statistics(publication: Publication, store: ox.Store, base: str) -> dict:
                       u=ox.NamedNode(base + "dataset")))
     stats["title"] = about.get(base + "dataset")
     stats["description"] = rows[0]["d"].value if rows else None
-    with _stats_lock:
-        if len(_stats) > 8:
-            _stats.clear()
-        _stats[key] = stats
     return stats
 
 

@@ -7,7 +7,6 @@ file is parsed once per base URI and kept. Before the first build the source fil
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,10 +19,10 @@ from kg.settings import Settings
 from kg.vocab import SHAPES_FILE as SOURCE_SHAPES_FILE
 from kg.vocab import load_turtle, ontology_graph, ontology_ns
 from server.linked_data.terms import RDFS_NS, Namer
+from server.memo import Memo
 from server.state import NoPublication
 
-_graph_cache: dict[tuple[str, str], Graph] = {}
-_graph_lock = threading.Lock()
+_graphs: Memo[Graph] = Memo(16)
 
 
 def settings() -> Settings:
@@ -43,13 +42,7 @@ def current_or_none() -> tuple[Publication | None, ox.Store | None]:
 
 
 def _cached_parse(path: Path, base: str) -> Graph:
-    key = (str(path), base)
-    with _graph_lock:
-        if key not in _graph_cache:
-            if len(_graph_cache) > 16:
-                _graph_cache.clear()
-            _graph_cache[key] = load_turtle(path, base)
-        return _graph_cache[key]
+    return _graphs.get((str(path), base), lambda: load_turtle(path, base))
 
 
 def release_graph(publication: Publication | None, name: str, fallback: Path | None) -> Graph:

@@ -36,7 +36,7 @@ from server.linked_data.negotiation import (
 from server.linked_data.page import build_page
 from server.linked_data.query import exists
 from server.linked_data.release import current, namer, settings
-from server.linked_data.serialise import serialise
+from server.linked_data.serialise import serialise_triples
 from server.linked_data.terms import Namer, quote_path
 
 bp = Blueprint("resources", __name__)
@@ -186,7 +186,7 @@ def data(path: str) -> Response:
         return _not_modified(etag)
     nm = namer(publication)
     triples = document_triples(store, nm, iri, nm.data_url(iri, ext))
-    response = rdf_response(serialise(triples, rep, nm.base), rep)
+    response = rdf_response(serialise_triples(triples, rep, nm.base), rep)
     response.headers["Link"] = link_header(_alternates(nm, iri))
     response.set_etag(etag)
     return response

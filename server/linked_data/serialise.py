@@ -19,7 +19,7 @@ from server.linked_data.terms import all_prefixes
 DATA_PREFIXES = frozenset({"res", "wd", "dbr"})
 
 
-def serialise(triples: Iterable[ox.Triple], rep: Representation, base: str) -> bytes:
+def serialise_triples(triples: Iterable[ox.Triple], rep: Representation, base: str) -> bytes:
     """One RDF document, sorted so that the same store gives the same bytes."""
     assert rep.rdf_format is not None
     ordered = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))

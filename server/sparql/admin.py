@@ -95,7 +95,7 @@ class Admin:
         return reply
 
 
-def refusal() -> Response | None:
+def unauthorised() -> Response | None:
     """None if this request may write; otherwise the answer to give it.
 
     403 when the server has no admin token at all (no credentials could help), 401 with a

@@ -10,8 +10,6 @@ another format.
 
 from __future__ import annotations
 
-import threading
-
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request
 
@@ -19,6 +17,7 @@ from kg.release.publication import VOID_FILE
 from server.engine.worker import RDF_FORMATS, serialise
 from server.errors import ProtocolError, problem
 from server.limits import Limits
+from server.memo import Memo
 from server.sparql.negotiation import GRAPHS, NotAcceptable, UnknownFormat, choose
 
 bp = Blueprint("meta", __name__)
@@ -41,8 +40,7 @@ SD_PREFIXES = {
     "ent": "http://www.w3.org/ns/entailment/",
 }
 
-_cache: dict[tuple, bytes] = {}
-_cache_lock = threading.Lock()
+_rendered: Memo[bytes] = Memo(64)
 
 
 def _negotiate() -> str | None:
@@ -79,22 +77,10 @@ def service_description() -> Response:
     publication, store = holder.get()
     admin = current_app.extensions.get("kg_admin") is not None
     key = ("sd", str(holder.store_path(publication)), fmt, admin)
-    body = _cache.get(key)
-    if body is None:
-        triples = _describe_service(store, admin)
-        body = serialise(triples, fmt, SD_PREFIXES)
-        _remember(key, body)
+    body = _rendered.get(key, lambda: serialise(_describe_service(store, admin), fmt, SD_PREFIXES))
     response = Response(body, content_type=_content_type(fmt))
     response.vary.add("Accept")
     return response
-
-
-def _remember(key: tuple, body: bytes) -> None:
-    """Keep a few rendered descriptions; old releases' entries go when the cache fills."""
-    with _cache_lock:
-        if len(_cache) > 64:
-            _cache.clear()
-        _cache[key] = body
 
 
 def _content_type(fmt: str) -> str:
@@ -178,21 +164,21 @@ def void() -> Response:
         return problem(404, f"release {publication.release_id} has no {VOID_FILE}")
     digest = publication.manifest.get("files", {}).get(VOID_FILE, {}).get("sha256", "")
     key = ("void", publication.release_id, fmt)
-    body = _cache.get(key)
-    if body is None:
-        data = path.read_bytes()
-        if fmt == "turtle":
-            body = data
-        else:
-            quads = ox.parse(data, format=ox.RdfFormat.TURTLE,
-                             base_iri=publication.manifest.get("base_uri"))
-            body = serialise([q.triple for q in quads], fmt, {"void": VOID, "dcterms": DCTERMS})
-        _remember(key, body)
+    body = _rendered.get(key, lambda: _void_in(fmt, path.read_bytes(), publication))
     response = Response(body, content_type=_content_type(fmt))
     response.vary.add("Accept")
     response.set_etag(f"{digest[:32]}-{fmt}" if digest else f"{publication.release_id}-{fmt}")
     response.headers["Cache-Control"] = "public, no-cache"
     return response.make_conditional(request)
+
+
+
+def _void_in(fmt: str, data: bytes, publication) -> bytes:
+    """The VoID Turtle as written, or converted to ``fmt``."""
+    if fmt == "turtle":
+        return data
+    quads = ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=publication.manifest.get("base_uri"))
+    return serialise([q.triple for q in quads], fmt, {"void": VOID, "dcterms": DCTERMS})
 
 
 assert set(RDF_FORMATS) == {f.name for f in GRAPHS}

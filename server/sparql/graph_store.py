@@ -20,7 +20,7 @@ from server.engine.executors import ExecutorError
 from server.engine.jobs import GraphJob, Reply
 from server.errors import ProtocolError, problem
 from server.limits import Limits
-from server.sparql.admin import Admin, refusal
+from server.sparql.admin import Admin, unauthorised
 from server.sparql.negotiation import BY_NAME, GRAPHS, NotAcceptable, UnknownFormat, choose
 
 bp = Blueprint("gsp", __name__)
@@ -33,7 +33,7 @@ def _bad(exc: ProtocolError) -> Response:
 
 @bp.route("/data", methods=["GET", "PUT", "POST", "DELETE"])
 def graph_store() -> Response:
-    refused = refusal()
+    refused = unauthorised()
     if refused is not None:
         return refused
     limits: Limits = current_app.config["KG_LIMITS"]

@@ -22,11 +22,11 @@ from server.engine.update_dataset import (
     with_dataset,
 )
 from server.errors import problem
-from server.sparql.admin import Admin, refusal
+from server.sparql.admin import Admin, unauthorised
 
 
 def run_update(updates: list[str], params: MultiDict) -> Response:
-    refused = refusal()
+    refused = unauthorised()
     if refused is not None:
         return refused
     if len(updates) != 1:
