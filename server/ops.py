@@ -17,8 +17,6 @@ from server.state import NoPublication
 
 bp = Blueprint("ops", __name__)
 
-ACCESS_LOG_ENV = "KG_ACCESS_LOG"
-
 
 @bp.route("/healthz")
 def healthz() -> tuple[Response, int]:
@@ -46,7 +44,7 @@ def metrics_view() -> Response:
 
 def init_app(app: Flask) -> None:
     """Time, count and log every request of the app (not only this blueprint's)."""
-    metrics.configure_access_log(os.environ.get(ACCESS_LOG_ENV, "-"))
+    metrics.configure_access_log(app.config["KG_SETTINGS"].access_log)
     app.before_request(_start)
     app.after_request(_finish)
     app.register_blueprint(bp)
