@@ -170,19 +170,38 @@ def _corpus_surnames(mentions: list[Mention]) -> dict[str, str]:
 
 
 def _merge_variants(members: dict[str, list[Mention]], res: Resolution) -> None:
-    """Merge non-gazetteer names that differ only by spelling, within the same NER label."""
-    keys = sorted(k for k in members if k.startswith("n:"))
+    """Merge non-gazetteer names that differ only by spelling, within the same NER label.
+
+    Candidates come from a blocking index rather than every pair of names, so the cost grows
+    with the number of names, not its square: two names whose ``fuzz.ratio`` reaches the
+    threshold differ in a few characters only, so they share a whole word, or their first or
+    last four characters (see ``_blocks``). Pairs are still visited in sorted order, as a full
+    scan would visit them, so the merges do not depend on the index."""
+    keys = sorted(k for k in members if k.startswith("n:") and len(k) > 8)
+    label = {k: _label(members[k]) for k in keys}
+    index: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for position, key in enumerate(keys):
+        for block in _blocks(key[2:]):
+            index[(label[key], block)].append(position)
     for i, a in enumerate(keys):
         if a not in members:
             continue
-        for b in keys[i + 1 :]:
-            if b not in members or _label(members[a]) != _label(members[b]):
+        candidates = sorted({j for block in _blocks(a[2:]) for j in index[(label[a], block)] if j > i})
+        for j in candidates:
+            b = keys[j]
+            if b not in members or a not in members:
                 continue
-            if len(a) > 8 and fuzz.ratio(a[2:], b[2:]) >= FUZZY_THRESHOLD:
+            if fuzz.ratio(a[2:], b[2:]) >= FUZZY_THRESHOLD:
                 target, source = (a, b) if len(members[a]) >= len(members[b]) else (b, a)
                 for m in members.pop(source):
                     res.key_of[(m.doc_id, m.start, m.end)] = target
                     members[target].append(m)
+
+
+def _blocks(name: str) -> set[str]:
+    """Blocking keys of a normalised name: its words of three letters or more, and its first
+    and last four characters (a one-word misspelling keeps at least one of them)."""
+    return {w for w in name.split() if len(w) >= 3} | {"^" + name[:4], name[-4:] + "$"}
 
 
 def _label(group: list[Mention]) -> str:

@@ -79,3 +79,66 @@ def test_only_misspellings_share_a_gazetteer_identity():
                            "united states department of state")
     assert not misspelling("19th street gang", "18th street gang")
     assert not misspelling("tren de agua nueva", "tren de aragua")
+
+
+def _mention(doc: str, n: int, text: str, label: str = "ORG"):
+    from kg.model import Mention, Sentence
+
+    sentence = Sentence(doc, 0, 100, text, "body")
+    return Mention(doc, n * 10, n * 10 + len(text), text, label, sentence)
+
+
+def _full_scan(members, res) -> None:
+    """The pairwise merge the blocking index replaces, as a reference."""
+    from rapidfuzz import fuzz
+
+    from kg.resolve import FUZZY_THRESHOLD, _label
+
+    keys = sorted(k for k in members if k.startswith("n:") and len(k) > 8)
+    label = {k: _label(members[k]) for k in keys}
+    for i, a in enumerate(keys):
+        for b in keys[i + 1:]:
+            if a not in members or b not in members or label[a] != label[b]:
+                continue
+            if fuzz.ratio(a[2:], b[2:]) >= FUZZY_THRESHOLD:
+                target, source = (a, b) if len(members[a]) >= len(members[b]) else (b, a)
+                for m in members.pop(source):
+                    res.key_of[(m.doc_id, m.start, m.end)] = target
+                    members[target].append(m)
+
+
+WORDS = ["national", "port", "authority", "kenya", "ministry", "transport", "civil", "union",
+         "federal", "court", "harbour", "harbor", "organisation", "organization", "bank"]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_blocked_variant_merging_equals_the_full_scan(seed: int):
+    """Spelling variants merge exactly as comparing every pair would (random names, typos)."""
+    import random
+    from collections import defaultdict
+
+    from kg.resolve import Resolution, _merge_variants, normalise
+
+    rng = random.Random(seed)
+    names = []
+    for _ in range(60):
+        words = [rng.choice(WORDS) for _ in range(rng.randint(1, 4))]
+        name = " ".join(words)
+        if rng.random() < 0.5:  # a typo: drop, double or swap one character
+            i = rng.randrange(len(name))
+            name = rng.choice([name[:i] + name[i + 1:], name[:i] + name[i] + name[i:],
+                               name[:i] + rng.choice("aeiou") + name[i + 1:]])
+        names.append(name.title())
+    outcomes = []
+    for merge in (_merge_variants, _full_scan):
+        members, res = defaultdict(list), Resolution()
+        for n, name in enumerate(names):
+            mention = _mention(f"d{n % 7}", n, name, "GPE" if n % 5 == 0 else "ORG")
+            key = f"n:{normalise(name)}"
+            members[key].append(mention)
+            res.key_of[(mention.doc_id, mention.start, mention.end)] = key
+        before = len(members)
+        merge(members, res)
+        outcomes.append((sorted(members), sorted(res.key_of.items()), before - len(members)))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][2] > 0  # the case has variants to merge
