@@ -120,10 +120,10 @@ def test_blocked_variant_merging_equals_the_full_scan(seed: int):
     from kg.resolve import Resolution, _merge_variants, normalise
 
     rng = random.Random(seed)
+    bases = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 4))) for _ in range(20)]
     names = []
     for _ in range(60):
-        words = [rng.choice(WORDS) for _ in range(rng.randint(1, 4))]
-        name = " ".join(words)
+        name = rng.choice(bases)
         if rng.random() < 0.5:  # a typo: drop, double or swap one character
             i = rng.randrange(len(name))
             name = rng.choice([name[:i] + name[i + 1:], name[:i] + name[i] + name[i:],
