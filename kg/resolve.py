@@ -19,6 +19,7 @@ from kg.model import Entity, Extraction, Mention
 
 FUZZY_THRESHOLD = 93
 GAZETTEER_FUZZY = 90
+GRAM = 3  # character n-grams of the variant index
 _SPELLING = {"centre": "center", "organisation": "organization", "defence": "defense",
              "programme": "program", "labour": "labor"}
 #: The type a resource gets from the NER labels of its mentions.
@@ -172,36 +173,45 @@ def _corpus_surnames(mentions: list[Mention]) -> dict[str, str]:
 def _merge_variants(members: dict[str, list[Mention]], res: Resolution) -> None:
     """Merge non-gazetteer names that differ only by spelling, within the same NER label.
 
-    Candidates come from a blocking index rather than every pair of names, so the cost grows
-    with the number of names, not its square: two names whose ``fuzz.ratio`` reaches the
-    threshold differ in a few characters only, so they share a whole word, or their first or
-    last four characters (see ``_blocks``). Pairs are still visited in sorted order, as a full
-    scan would visit them, so the merges do not depend on the index."""
+    Candidates come from an index (prefix filtering over character trigrams), not from every
+    pair of names, so the cost grows about with the number of names rather than its square,
+    and no pair the threshold admits is missed (see ``_prefix``). Pairs are visited in sorted
+    order, as a full scan visits them, so the merges do not depend on the index."""
     keys = sorted(k for k in members if k.startswith("n:") and len(k) > 8)
     label = {k: _label(members[k]) for k in keys}
+    grams = {k: _grams(k[2:]) for k in keys}
+    rarity = Counter(g for k in keys for g in grams[k])
+    prefix = {k: _prefix(grams[k], len(k) - 2, rarity) for k in keys}
     index: dict[tuple[str, str], list[int]] = defaultdict(list)
     for position, key in enumerate(keys):
-        for block in _blocks(key[2:]):
-            index[(label[key], block)].append(position)
+        for gram in prefix[key]:
+            index[(label[key], gram)].append(position)
     for i, a in enumerate(keys):
-        if a not in members:
-            continue
-        candidates = sorted({j for block in _blocks(a[2:]) for j in index[(label[a], block)] if j > i})
-        for j in candidates:
+        found = {j for gram in prefix[a] for j in index[(label[a], gram)] if j > i}
+        for j in sorted(found):
             b = keys[j]
-            if b not in members or a not in members:
-                continue
-            if fuzz.ratio(a[2:], b[2:]) >= FUZZY_THRESHOLD:
+            if a not in members:
+                break
+            if b in members and fuzz.ratio(a[2:], b[2:]) >= FUZZY_THRESHOLD:
                 target, source = (a, b) if len(members[a]) >= len(members[b]) else (b, a)
                 for m in members.pop(source):
                     res.key_of[(m.doc_id, m.start, m.end)] = target
                     members[target].append(m)
 
 
-def _blocks(name: str) -> set[str]:
-    """Blocking keys of a normalised name: its words of three letters or more, and its first
-    and last four characters (a one-word misspelling keeps at least one of them)."""
-    return {w for w in name.split() if len(w) >= 3} | {"^" + name[:4], name[-4:] + "$"}
+def _grams(name: str) -> set[str]:
+    padded = f"^{name}$"
+    return {padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1)}
+
+
+def _prefix(grams: set[str], length: int, rarity: Counter[str]) -> list[str]:
+    """The rarest n-grams of a name, as many as guarantee a shared one with any name it may
+    merge with. ``fuzz.ratio`` >= t allows an Indel distance d <= (1 - t)(la + lb), hence
+    d <= 2(1 - t)/t * min(la, lb); one insertion or deletion removes at most GRAM n-grams, so
+    two such names share one of each other's GRAM * d + 1 rarest n-grams (prefix filtering)."""
+    threshold = FUZZY_THRESHOLD / 100
+    edits = int(2 * (1 - threshold) * length / threshold) + 1
+    return sorted(grams, key=lambda g: (rarity[g], g))[: GRAM * edits + 1]
 
 
 def _label(group: list[Mention]) -> str:
