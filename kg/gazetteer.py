@@ -9,6 +9,8 @@ from pathlib import Path
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import OWL, SKOS
 
+from kg.uris import Kind
+
 GAZETTEER_FILE = Path(__file__).parent / "data" / "gazetteer.ttl"
 _PLACEHOLDER_BASE = "http://gazetteer.invalid/"
 
@@ -54,7 +56,7 @@ def load_gazetteer(path: Path = GAZETTEER_FILE) -> tuple[GazetteerEntry, ...]:
     graph.parse(path, format="turtle", publicID=_PLACEHOLDER_BASE)
     entries = []
     for subject in sorted(set(graph.subjects(SKOS.prefLabel, None))):
-        slug = str(subject).removeprefix(_PLACEHOLDER_BASE + "resource/")
+        slug = str(subject).removeprefix(Kind.RESOURCE.namespace(_PLACEHOLDER_BASE))
         labels = [str(v) for v in graph.objects(subject, SKOS.prefLabel)]
         if len(labels) != 1:
             raise ValueError(f"gazetteer {path.name}: {slug} needs exactly one skos:prefLabel")

@@ -6,20 +6,13 @@ import pyoxigraph
 
 from kg.release.publication import Publication
 from kg.settings import Settings
-from kg.vocab import STANDARD_PREFIXES
+from kg.vocab import prefixes
 
 _RESULT_FORMATS = {
     "csv": pyoxigraph.QueryResultsFormat.CSV,
     "tsv": pyoxigraph.QueryResultsFormat.TSV,
     "json": pyoxigraph.QueryResultsFormat.JSON,
 }
-
-
-def default_prefixes(base_uri: str) -> dict[str, str]:
-    """Prefixes a query may use without declaring them (kg:, res:, schema:, nif: ...)."""
-    prefixes = {name: str(ns) for name, ns in STANDARD_PREFIXES.items()}
-    prefixes.update({"kg": f"{base_uri}ontology#", "res": f"{base_uri}resource/"})
-    return prefixes
 
 
 def _cell(term: object | None) -> str:
@@ -39,7 +32,7 @@ def run_query(settings: Settings, sparql: str, fmt: str = "table") -> str:
     store = pyoxigraph.Store.read_only(str(publication.store_path))
     try:
         result = store.query(sparql, use_default_graph_as_union=True,
-                             prefixes=default_prefixes(settings.base_uri))
+                             prefixes=prefixes(settings.base_uri))  # as the endpoint does
     except SyntaxError as exc:
         raise ValueError(f"malformed SPARQL: {exc}") from None
     if isinstance(result, pyoxigraph.QueryBoolean):

@@ -21,7 +21,8 @@ from kg.corpus import references
 from kg.gazetteer import GazetteerEntry
 from kg.model import DateValue, Entity, Extraction, Mention, Quantity, Relation, Sentence
 from kg.resolve import Resolution
-from kg.vocab import ITSRDF, NIF, SCHEMA, STANDARD_PREFIXES, Minter, kg_namespace
+from kg.uris import Kind, Minter
+from kg.vocab import ITSRDF, NIF, SCHEMA, kg_namespace, prefixes
 
 #: Fact properties whose object is a language-tagged string rather than a resource.
 TEXT_PROPERTIES = frozenset({"holdsOffice"})
@@ -44,10 +45,8 @@ class GraphBuilder:
         self.ds = Dataset()
         self.default = self.ds.default_graph
         self.languages = {name: lang for e in gazetteer for name, lang in e.languages}
-        for prefix, ns in STANDARD_PREFIXES.items():
+        for prefix, ns in prefixes(base_uri).items():
             self.ds.bind(prefix, ns, override=True, replace=True)
-        self.ds.bind("kg", str(self.kg), override=True, replace=True)
-        self.ds.bind("res", f"{base_uri}resource/", override=True, replace=True)
 
     # ------------------------------------------------------------ entry point
 
@@ -130,7 +129,7 @@ class GraphBuilder:
             speaker = res.entity(quote.speaker)
             if speaker is None:
                 continue
-            node = self.minter.node("quotation", _hash(self.doc_id, quote.start, quote.end))
+            node = self.minter.node(Kind.QUOTATION, _hash(self.doc_id, quote.start, quote.end))
             self.graph.add((node, RDF.type, self.kg.Quotation))
             self.graph.add((node, SCHEMA.text, Literal(quote.text, lang="en")))
             self.graph.add((node, self.kg.speaker, self.entity_iri(speaker)))
@@ -169,7 +168,7 @@ class GraphBuilder:
         return iri
 
     def quantity_node(self, quantity: Quantity, sentence: Sentence) -> URIRef:
-        node = self.minter.node("quantity", _hash(self.doc_id, quantity.start, quantity.end))
+        node = self.minter.node(Kind.QUANTITY, _hash(self.doc_id, quantity.start, quantity.end))
         g = self.graph
         g.add((node, RDF.type, self.kg.Quantity))
         value = quantity.value
@@ -194,7 +193,7 @@ class GraphBuilder:
             obj = Literal(str(obj), lang="en")
         self.graph.add((subject, predicate, obj))
         node = self.minter.node(
-            "assertion", _hash(self.doc_id, subject, predicate, obj, relation.sentence.start)
+            Kind.ASSERTION, _hash(self.doc_id, subject, predicate, obj, relation.sentence.start)
         )
         self.graph.add((node, RDF.type, self.kg.Assertion))
         self.graph.add((node, RDF.subject, subject))
@@ -208,7 +207,7 @@ class GraphBuilder:
     def add_event(self, relation: Relation, subject: URIRef, predicate: URIRef, obj, res) -> None:
         """The n-ary form of a fact the sentence dates or places: actor, target, when, where."""
         g = self.graph
-        node = self.minter.node("event", _hash(self.doc_id, subject, predicate, obj,
+        node = self.minter.node(Kind.EVENT, _hash(self.doc_id, subject, predicate, obj,
                                                relation.sentence.start))
         g.add((node, RDF.type, self.kg.Event))
         g.add((node, self.kg.relation, predicate))

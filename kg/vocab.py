@@ -1,4 +1,4 @@
-"""Vocabularies as rdflib ``Namespace`` objects.
+"""Vocabularies as rdflib ``Namespace`` objects, and the one table of their prefixes.
 
 Our own terms are read from ``ontology/`` into a ``ClosedNamespace``: a term the ontology
 does not declare raises at build time instead of slipping into the published data.
@@ -18,44 +18,61 @@ from rdflib.namespace import (
     PROV,
     RDF,
     RDFS,
+    SH,
     SKOS,
+    VANN,
     VOID,
     XSD,
     ClosedNamespace,
+    DefinedNamespace,
 )
 
 from kg.settings import PROJECT_ROOT
+from kg.uris import Kind
 
-SCHEMA = Namespace("http://schema.org/")
+SCHEMA = Namespace("http://schema.org/")  # rdflib's SDO is https://schema.org/
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")
-SH = Namespace("http://www.w3.org/ns/shacl#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-VANN = Namespace("http://purl.org/vocab/vann/")
+W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")
+ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
 WIKIDATA = Namespace("http://www.wikidata.org/entity/")
 DBPEDIA = Namespace("http://dbpedia.org/resource/")
 
 ONTOLOGY_FILE = PROJECT_ROOT / "ontology" / "newskg.ttl"
 SHAPES_FILE = PROJECT_ROOT / "shapes" / "newskg-shapes.ttl"
 
-#: Prefixes bound in every graph we serialise, so dumps read well.
-STANDARD_PREFIXES: dict[str, Namespace] = {
-    "rdf": Namespace(str(RDF)),
-    "rdfs": Namespace(str(RDFS)),
-    "owl": Namespace(str(OWL)),
-    "xsd": Namespace(str(XSD)),
-    "skos": Namespace(str(SKOS)),
-    "dcterms": Namespace(str(DCTERMS)),
-    "prov": Namespace(str(PROV)),
-    "foaf": Namespace(str(FOAF)),
-    "org": Namespace(str(ORG)),
-    "void": Namespace(str(VOID)),
+#: The one prefix table of the vocabularies we use (rdflib's namespaces where it has them).
+#: ``prefixes(base)`` adds our own; that is what ``kg query`` and the SPARQL endpoint declare
+#: for every query (and the Service Description lists), what pages write CURIEs with and what
+#: dumps and documents bind.
+STANDARD_PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "prov": PROV,
+    "foaf": FOAF,
+    "org": ORG,
+    "void": VOID,
+    "sh": SH,
+    "vann": VANN,
+    "sd": SD,
+    "formats": W3C_FORMATS,
+    "ent": ENTAILMENT,
     "schema": SCHEMA,
     "nif": NIF,
     "itsrdf": ITSRDF,
     "wd": WIKIDATA,
     "dbr": DBPEDIA,
 }
+
+#: Prefixes of instance-data namespaces (ours and the linked datasets'). Their local names can
+#: need escapes (``res:U.S\.``) that are valid Turtle but that rdflib, among others, fails to
+#: read, so the linked-data documents leave them out.
+INSTANCE_PREFIXES = frozenset({"wd", "dbr"} | {k.prefix for k in Kind if k.prefix})
 
 
 def ontology_ns(base_uri: str) -> str:
@@ -64,6 +81,15 @@ def ontology_ns(base_uri: str) -> str:
 
 def shapes_ns(base_uri: str) -> str:
     return f"{base_uri}shapes#"
+
+
+def prefixes(base_uri: str) -> dict[str, str]:
+    """Every prefix for one publication: the standard vocabularies, our ontology (``kg:``)
+    and shapes (``shape:``), and the URI scheme's kinds that have one (``res:``)."""
+    table = {name: str(ns) for name, ns in STANDARD_PREFIXES.items()}
+    table.update({"kg": ontology_ns(base_uri), "shape": shapes_ns(base_uri)})
+    table.update({k.prefix: k.namespace(base_uri) for k in Kind if k.prefix})
+    return table
 
 
 def load_turtle(path: Path, base_uri: str) -> Graph:
@@ -87,35 +113,3 @@ def kg_namespace(base_uri: str, path: Path = ONTOLOGY_FILE) -> ClosedNamespace:
         {str(s)[len(ns) :] for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(ns)}
     )
     return ClosedNamespace(URIRef(ns), terms)
-
-
-class Minter:
-    """Mints the dataset's URIs under one base, so that every stage names things alike."""
-
-    def __init__(self, base_uri: str) -> None:
-        self.base = base_uri
-
-    def resource(self, slug: str) -> URIRef:
-        return URIRef(f"{self.base}resource/{slug}")
-
-    def article(self, doc_id: str) -> URIRef:
-        return URIRef(f"{self.base}article/{doc_id}")
-
-    def span(self, doc_id: str, start: int, end: int) -> URIRef:
-        """RFC 5147 / NIF 2.0 offset URI for a stretch of an article."""
-        return URIRef(f"{self.base}article/{doc_id}#char={start},{end}")
-
-    def graph(self, name: str) -> URIRef:
-        return URIRef(f"{self.base}graph/{name}")
-
-    def node(self, kind: str, key: str) -> URIRef:
-        """A fact-bearing node (assertion, quotation, quantity): skolem IRIs, never blank nodes,
-        so that two builds of the same input are byte-identical."""
-        return URIRef(f"{self.base}{kind}/{key}")
-
-    def extractor(self, name: str) -> URIRef:
-        return URIRef(f"{self.base}extractor/{name}")
-
-    @property
-    def dataset(self) -> URIRef:
-        return URIRef(f"{self.base}dataset")

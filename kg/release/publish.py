@@ -28,6 +28,7 @@ from kg.release.publication import (
     Publication,
     releases_dir,
 )
+from kg.uris import Kind
 
 KEEP_RELEASES = 3
 STALE_STAGING_SECONDS = 3600  # a staging folder this old belongs to a build that died
@@ -122,7 +123,8 @@ def load_store(release: Path, base_uri: str) -> int:
     the ontology in graphs of their own, so that queries can use term labels and dataset counts."""
     store = pyoxigraph.Store(str(release / STORE_DIR))
     store.bulk_load(path=str(release / "kg.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
-    for name, graph in ((VOID_FILE, f"{base_uri}graph/void"), (ONTOLOGY_FILE, f"{base_uri}ontology")):
+    void_graph = Kind.GRAPH.iri(base_uri, "void")
+    for name, graph in ((VOID_FILE, void_graph), (ONTOLOGY_FILE, f"{base_uri}ontology")):
         store.bulk_load(path=str(release / name), format=pyoxigraph.RdfFormat.TURTLE,
                         to_graph=pyoxigraph.NamedNode(graph))
     store.flush()

@@ -10,7 +10,8 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, VOID
 
 from kg import __version__
 from kg.release.publication import DUMPS
-from kg.vocab import STANDARD_PREFIXES, Minter, kg_namespace
+from kg.uris import Kind, Minter
+from kg.vocab import STANDARD_PREFIXES, kg_namespace
 
 FORMATS = {
     "kg.ttl": "http://www.w3.org/ns/formats/Turtle",
@@ -53,8 +54,8 @@ def describe(ds: Dataset, base_uri: str) -> Graph:
     g.add((dataset, VOID.properties, _int(len({p for _, p, _ in triples}))))
     g.add((dataset, VOID.classes, _int(len({o for _, p, o in triples if p == RDF.type}))))
     g.add((dataset, VOID.sparqlEndpoint, URIRef(f"{base_uri}sparql")))
-    g.add((dataset, VOID.uriSpace, Literal(f"{base_uri}resource/")))
-    g.add((dataset, VOID.uriLookupEndpoint, URIRef(f"{base_uri}resource/?uri=")))
+    g.add((dataset, VOID.uriSpace, Literal(Kind.RESOURCE.namespace(base_uri))))
+    g.add((dataset, VOID.uriLookupEndpoint, URIRef(Kind.RESOURCE.namespace(base_uri) + "?uri=")))
     for name in DUMPS:
         g.add((dataset, VOID.dataDump, URIRef(f"{base_uri}dumps/{name}")))
         g.add((dataset, VOID.feature, URIRef(FORMATS[name])))
@@ -78,7 +79,7 @@ def describe(ds: Dataset, base_uri: str) -> Graph:
         g.add((linkset, VOID.linkPredicate, OWL.sameAs))
         g.add((linkset, VOID.triples, _int(len(links))))
     for context in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
-        if not str(context.identifier).startswith(f"{base_uri}graph/"):
+        if not Kind.GRAPH.minted(str(context.identifier), base_uri):
             continue
         g.add((dataset, VOID.subset, context.identifier))
         g.add((context.identifier, RDF.type, VOID.Dataset))

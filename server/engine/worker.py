@@ -19,6 +19,7 @@ queries over read-only stores, role ``writer`` owns the admin server's writable 
 from __future__ import annotations
 
 import os
+import re
 import resource
 import signal
 import sys
@@ -49,6 +50,9 @@ RDF_FORMATS = {
     "n3": ox.RdfFormat.N3,
 }
 PREFIXED = {"turtle", "rdfxml", "trig", "n3"}
+#: A local name a prefix can shorten without backslash escapes (``res:U.S\.`` is valid Turtle
+#: that rdflib, among others, fails to read), or none at all.
+PLAIN_LOCAL = re.compile(r"([A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?")
 
 
 class Reader:
@@ -153,7 +157,8 @@ def _triple_size(triple: ox.Triple) -> int:
 
 
 def serialise(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) -> bytes:
-    """Triples in one of the RDF formats, declaring only the prefixes the triples use."""
+    """Triples in one of the RDF formats, declaring only the prefixes the triples use, and of
+    those only the ones that shorten every IRI they match to a plain local name."""
     used: dict[str, str] = {}
     if fmt in PREFIXED and prefixes:
         iris = {
@@ -166,7 +171,10 @@ def serialise(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) -> b
             t.datatype.value for triple in triples for t in (triple.object,)
             if isinstance(t, ox.Literal)
         )
-        used = {p: ns for p, ns in prefixes.items() if any(i.startswith(ns) for i in iris)}
+        for prefix, ns in prefixes.items():
+            names = [i[len(ns) :] for i in iris if i.startswith(ns)]
+            if names and all(PLAIN_LOCAL.fullmatch(name) for name in names):
+                used[prefix] = ns
     body = ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=used or None)
     if fmt == "rdfxml":  # pyoxigraph writes these without complaint, as XML nobody can read
         sparql_results.check_rdfxml(body, {triple.predicate.value for triple in triples})

@@ -13,6 +13,7 @@ from itertools import islice
 
 import pyoxigraph as ox
 
+from kg.uris import Kind
 from kg.vocab import NIF
 from server.linked_data.labels import label_triples
 from server.linked_data.terms import Namer, OxTerm
@@ -41,7 +42,7 @@ def document_triples(store: ox.Store, nm: Namer, iri: str, doc_url: str) -> list
     extra: list[ox.Triple] = []
     for q in store.quads_for_pattern(None, ox.NamedNode(str(NIF.referenceContext)), node, None):
         extra += distinct_triples(store.quads_for_pattern(q.subject, None, None, None))
-    if iri.startswith(nm.base + "graph/") or next(
+    if Kind.GRAPH.minted(iri, nm.base) or next(
         iter(store.quads_for_pattern(None, None, None, node)), None
     ):
         extra += distinct_triples(

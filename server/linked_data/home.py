@@ -10,11 +10,12 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
 from kg.release.publication import DUMPS, Publication
+from kg.uris import Kind
+from kg.vocab import prefixes
 from server.linked_data.http import add_page_hooks
 from server.linked_data.labels import fetch_labels
 from server.linked_data.query import count, query
 from server.linked_data.release import current, entity_classes, ontology_for, settings
-from server.linked_data.terms import all_prefixes
 from server.memo import Memo
 
 bp = Blueprint("home", __name__)
@@ -84,8 +85,8 @@ PREFIXES = ("rdf", "rdfs", "owl", "skos", "dcterms", "schema", "nif", "itsrdf", 
 
 def examples(base: str) -> list[dict]:
     """The example queries with PREFIX lines for this base, and links that run them."""
-    prefixes = all_prefixes(base)
-    head = "".join(f"PREFIX {p}: <{prefixes[p]}>\n" for p in PREFIXES)
+    declared = prefixes(base)
+    head = "".join(f"PREFIX {p}: <{declared[p]}>\n" for p in PREFIXES)
     found = []
     for title, description, body in EXAMPLES:
         text = head + body.strip() + "\n"
@@ -123,10 +124,11 @@ def _statistics(store: ox.Store, publication: Publication, base: str) -> dict:
         "quotations": how_many("SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q a kg:Quotation }"),
         "graphs": sum(1 for _ in store.named_graphs()),
     }
-    about = fetch_labels(store, [base + "dataset"], base)
+    dataset = Kind.DATASET.iri(base)
+    about = fetch_labels(store, [dataset], base)
     rows = list(query(store, "SELECT ?d ?u WHERE { ?u dcterms:description ?d }", base,
-                      u=ox.NamedNode(base + "dataset")))
-    stats["title"] = about.get(base + "dataset")
+                      u=ox.NamedNode(dataset)))
+    stats["title"] = about.get(dataset)
     stats["description"] = rows[0]["d"].value if rows else None
     return stats
 

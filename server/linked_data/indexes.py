@@ -1,8 +1,9 @@
 """The browse pages (``B/resource/``, ``B/article/``, ``B/graph/`` ...): what index.html lists.
 
 Every minted URI must be reachable by following links from the home page, so each kind of
-resource has an index. Entities are grouped by type (a preview of each, then a paged list per
-type, with a label search); the other kinds are plain paged lists.
+resource (``kg.uris.Kind``) has an index. Entities are grouped by type (a preview of each, then
+a paged list per type, with a label search); the other kinds are plain paged lists, by default
+of the instances of the kind's ontology class.
 """
 
 from __future__ import annotations
@@ -14,20 +15,14 @@ import pyoxigraph as ox
 from flask import abort
 
 from kg.release.publication import Publication
+from kg.uris import Kind
+from kg.vocab import ontology_ns
 from server.linked_data.http import bad_request, pager
 from server.linked_data.labels import fetch_labels
 from server.linked_data.query import count, query
 from server.linked_data.release import entity_classes, ontology_for
 from server.linked_data.terms import Namer, TermView, shorten
 
-#: Kinds whose index lists the instances of one ontology class.
-KIND_CLASSES = {
-    "assertion": "Assertion",
-    "quotation": "Quotation",
-    "quantity": "Quantity",
-    "event": "Event",
-    "extractor": "Extractor",
-}
 PAGE_SIZE = 100
 GROUP_PREVIEW = 20
 
@@ -96,7 +91,7 @@ def entity_index(store: ox.Store, nm: Namer, publication: Publication, page_no: 
         groups = [{"heading": heading, "count": found, "items": items, "more": None}]
         paging = pager(found, page_no, PAGE_SIZE, type=type_param, q=q)
     return {
-        "title": "Entities", "groups": groups, "types": types, "paging": paging, "q": q,
+        "title": Kind.RESOURCE.index_title, "groups": groups, "types": types, "paging": paging, "q": q,
         "type_param": type_param, "total": total, "search": True,
         "intro": "Every entity the articles mention, resolved across articles, grouped by type.",
     }
@@ -111,6 +106,15 @@ def _type_previews(types: list[dict], no_type: str, listing: Callable[..., list[
         more = "?" + urlencode({"type": t["param"]}) if t["count"] > len(items) else None
         groups.append({"heading": t["label"], "count": t["count"], "items": items, "more": more})
     return groups
+
+
+def kind_index(store: ox.Store, nm: Namer, kind: Kind, page_no: int) -> dict:
+    """The index of a kind other than entities (``entity_index``): articles and graphs have
+    their own, any other kind lists the instances of its ontology class."""
+    own = {Kind.ARTICLE: article_index, Kind.GRAPH: graph_index}
+    if kind in own:
+        return own[kind](store, nm, page_no)
+    return class_index(store, nm, kind, page_no)
 
 
 def article_index(store: ox.Store, nm: Namer, page_no: int) -> dict:
@@ -129,8 +133,9 @@ def article_index(store: ox.Store, nm: Namer, page_no: int) -> dict:
         view.curie = r["date"].value if r["date"] is not None else None
         items.append(view)
     return {
-        "title": "Articles", "groups": [{"heading": "Articles", "count": total, "items": items,
-                                          "more": None, "dated": True}],
+        "title": Kind.ARTICLE.index_title,
+        "groups": [{"heading": Kind.ARTICLE.index_title, "count": total, "items": items,
+                    "more": None, "dated": True}],
         "paging": pager(total, page_no, PAGE_SIZE), "total": total,
         "intro": "The news articles the knowledge graph was read from.",
     }
@@ -149,26 +154,25 @@ def graph_index(store: ox.Store, nm: Namer, page_no: int) -> dict:
         view.curie = f"{int(r['n'].value)} triples"
         items.append(view)
     return {
-        "title": "Named graphs",
-        "groups": [{"heading": "Named graphs", "count": total, "items": items, "more": None,
+        "title": Kind.GRAPH.index_title,
+        "groups": [{"heading": Kind.GRAPH.index_title, "count": total, "items": items, "more": None,
                     "dated": True}],
         "paging": pager(total, page_no, PAGE_SIZE), "total": total,
         "intro": "One graph per article holds the facts read from it; graph/void describes the dataset.",
     }
 
 
-def class_index(store: ox.Store, nm: Namer, kind: str, page_no: int) -> dict:
-    """The instances of the ontology class a kind stands for (KIND_CLASSES)."""
-    cls = ox.NamedNode(nm.base + "ontology#" + KIND_CLASSES[kind])
+def class_index(store: ox.Store, nm: Namer, kind: Kind, page_no: int) -> dict:
+    """The instances of the ontology class a kind stands for."""
+    assert kind.ontology_class is not None, f"{kind} names no ontology class to list"
+    cls = ox.NamedNode(ontology_ns(nm.base) + kind.ontology_class)
     total = count(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a {cls} }}", nm.base)
     rows = query(store, f"SELECT DISTINCT ?x WHERE {{ ?x a {cls} }} ORDER BY ?x "
                         f"LIMIT {PAGE_SIZE} OFFSET {(page_no - 1) * PAGE_SIZE}", nm.base)
     iris = [r["x"].value for r in rows]
     labels = fetch_labels(store, iris, nm.base)
     items = [nm.iri_view(i, labels.get(i)) for i in iris]
-    title = KIND_CLASSES[kind] + ("s" if not kind.endswith("y") else "")
-    if kind == "quantity":
-        title = "Quantities"
+    title = kind.index_title
     return {
         "title": title, "groups": [{"heading": title, "count": total, "items": items, "more": None}],
         "paging": pager(total, page_no, PAGE_SIZE), "total": total,

@@ -14,6 +14,7 @@ from urllib.parse import unquote
 
 import pyoxigraph as ox
 
+from kg.uris import Kind
 from server.linked_data.query import VALUES_CHUNK, iri_values, query
 from server.linked_data.terms import DCTERMS_NS, LABEL_PREDICATES, RDF_NS, Namer, OxTerm, TermView, shorten
 
@@ -24,10 +25,10 @@ def fetch_labels(store: ox.Store, iris: Iterable[str], base: str, depth: int = 0
     labels: dict[str, str] = {}
     for chunk_start in range(0, len(wanted), VALUES_CHUNK):
         labels.update(_best_labels(store, wanted[chunk_start : chunk_start + VALUES_CHUNK]))
-    unlabelled = [i for i in wanted if i not in labels and i.startswith(f"{base}assertion/")]
+    unlabelled = [i for i in wanted if i not in labels and Kind.ASSERTION.minted(i, base)]
     if unlabelled and depth == 0:
         labels.update(_statement_labels(store, unlabelled, base))
-    graphs = [i for i in wanted if i not in labels and i.startswith(f"{base}graph/")]
+    graphs = [i for i in wanted if i not in labels and Kind.GRAPH.minted(i, base)]
     if graphs:
         labels.update(_graph_labels(store, graphs))
     return labels

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from server.linked_data.terms import all_prefixes
+from kg.vocab import prefixes
 
 #: IRIs put in one ``VALUES`` block: keeps each query small whatever a page asks for.
 VALUES_CHUNK = 400
@@ -24,7 +24,7 @@ def query(store: ox.Store, sparql: str, base: str, **bindings: ox.NamedNode | ox
     Bound variables must appear in a SELECT projection (SEP-0007 substitution)."""
     return store.query(
         sparql,
-        prefixes=all_prefixes(base),
+        prefixes=prefixes(base),
         use_default_graph_as_union=True,
         substitutions={ox.Variable(k): v for k, v in bindings.items()} or None,
     )

@@ -20,10 +20,11 @@ from werkzeug.urls import iri_to_uri
 
 from kg import __version__
 from kg.release.publication import Publication
+from kg.uris import INDEXED_KINDS, Kind
 from server.linked_data.article import article_facts, article_text
 from server.linked_data.describe import document_triples
 from server.linked_data.http import add_page_hooks, bad_request, rdf_response
-from server.linked_data.indexes import article_index, class_index, entity_index, graph_index
+from server.linked_data.indexes import entity_index, kind_index
 from server.linked_data.labels import suggestions
 from server.linked_data.negotiation import (
     BY_EXT,
@@ -42,24 +43,19 @@ from server.linked_data.terms import Namer, quote_path
 bp = Blueprint("resources", __name__)
 add_page_hooks(bp)
 
-KINDS = (
-    "resource", "article", "graph", "assertion", "quotation", "quantity", "event", "extractor",
-    "dataset",
-)
-
 
 # ------------------------------------------------------------------ dereferencing
 
 
-@bp.route(f"/<any({', '.join(KINDS)}):kind>/<path:key>")
+@bp.route(f"/<any({', '.join(k.segment for k in Kind)}):kind>/<path:key>")
 def dereference(kind: str, key: str) -> Response:
     """303 See Other from the thing's URI to the document that describes it."""
     return _see_other(f"{kind}/{key}")
 
 
-@bp.route("/dataset")
+@bp.route(f"/{Kind.DATASET.segment}")
 def dataset() -> Response:
-    return _see_other("dataset")
+    return _see_other(Kind.DATASET.segment)
 
 
 def _see_other(path: str, from_request: bool = True) -> Response:
@@ -150,7 +146,7 @@ def page(path: str) -> Response:
         return _not_modified(etag)
     nm = namer(publication)
     model = build_page(store, nm, iri)
-    if iri.startswith(nm.base + "article/"):
+    if Kind.ARTICLE.minted(iri, nm.base):
         model["text"] = article_text(store, nm, iri)
         model["article_facts"] = article_facts(store, nm, iri)
     graph_size = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
@@ -212,23 +208,19 @@ def _sparql_link(query_text: str) -> str:
 # ------------------------------------------------------------------ indexes
 
 
-@bp.route(f"/<any({', '.join(KINDS)}):kind>/")
+@bp.route(f"/<any({', '.join(k.segment for k in INDEXED_KINDS)}):kind>/")
 def index(kind: str) -> Response:
     """Browse every resource of a kind: entities grouped by type, articles, graphs, facts."""
     publication, store = current()
     nm = namer(publication)
     if request.args.get("uri"):
         return _lookup(request.args["uri"])
-    page_no = _page_number()
-    if kind == "resource":
+    page_no, of = _page_number(), Kind(kind)
+    if of is Kind.RESOURCE:
         ctx = entity_index(store, nm, publication, page_no, request.args.get("type", "").strip(),
                            request.args.get("q", "").strip())
-    elif kind == "article":
-        ctx = article_index(store, nm, page_no)
-    elif kind == "graph":
-        ctx = graph_index(store, nm, page_no)
     else:
-        ctx = class_index(store, nm, kind, page_no)
+        ctx = kind_index(store, nm, of, page_no)
     body = render_template("index.html", kind=kind, release=publication.release_id, **ctx)
     return Response(body, 200, mimetype="text/html")
 

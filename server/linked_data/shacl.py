@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 from rdflib import Graph
+from rdflib.namespace import SH
 
 from kg.release.publication import ONTOLOGY_FILE, SHAPES_FILE
 from kg.settings import Settings
@@ -242,7 +243,7 @@ def _validate(job: Job) -> Outcome:
     )
     if not isinstance(report, Graph):
         return Outcome(500, f"the shapes could not be applied: {text}")
-    report.bind("sh", "http://www.w3.org/ns/shacl#")
+    report.bind("sh", SH)
     if job.output == "json-ld":
         body = report.serialize(format="json-ld", encoding="utf-8", auto_compact=True, indent=1)
     else:

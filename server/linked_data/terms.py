@@ -15,15 +15,13 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib import Literal as RLiteral
 from rdflib import URIRef as RURIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
-from kg.vocab import NIF, SCHEMA, SH, STANDARD_PREFIXES, ontology_ns, shapes_ns
+from kg.vocab import NIF, SCHEMA, prefixes
 
-RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD_NS = "http://www.w3.org/2001/XMLSchema#"
-SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
-OWL_NS = "http://www.w3.org/2002/07/owl#"
-DCTERMS_NS = "http://purl.org/dc/terms/"
+RDF_NS, RDFS_NS, XSD_NS, SKOS_NS, OWL_NS, DCTERMS_NS = (
+    str(ns) for ns in (RDF, RDFS, XSD, SKOS, OWL, DCTERMS)
+)
 RDF_TYPE = RDF_NS + "type"
 
 #: Label predicates, best first: what a neighbour is called when it is shown.
@@ -49,21 +47,6 @@ LONG_LITERAL = 600
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 #: Datatypes not worth a tag: a plain or language-tagged string is just text.
 _PLAIN_DATATYPES = (None, XSD_NS + "string", RDF_NS + "langString")
-
-
-def all_prefixes(base: str) -> dict[str, str]:
-    """Prefixes for Turtle output and CURIEs on pages: the standard ones plus our own."""
-    prefixes = {p: str(ns) for p, ns in STANDARD_PREFIXES.items()}
-    prefixes.update(
-        {
-            "kg": ontology_ns(base),
-            "shape": shapes_ns(base),
-            "res": f"{base}resource/",
-            "sh": str(SH),
-            "vann": "http://purl.org/vocab/vann/",
-        }
-    )
-    return prefixes
 
 
 _PN_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
@@ -102,7 +85,7 @@ class Namer:
                     str(s) not in labels or english
                 ):
                     labels[str(s)] = str(o)
-        return cls(base, all_prefixes(base), labels)
+        return cls(base, prefixes(base), labels)
 
     def curie(self, iri: str) -> str | None:
         best: tuple[int, str] | None = None

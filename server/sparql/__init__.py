@@ -12,7 +12,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """The executors, the answer cache and the protocol views of one app."""
-    from kg.vocab import STANDARD_PREFIXES, ontology_ns
+    from kg.vocab import prefixes
     from server.engine.cache import ResultCache
     from server.engine.executors import ExecutorPool
     from server.engine.lookup_runner import LookupRunner
@@ -20,10 +20,8 @@ def init_app(app: Flask) -> None:
     from server.sparql.admin import Admin
 
     settings, limits = app.config["KG_SETTINGS"], app.config["KG_LIMITS"]
-    app.config["KG_PREFIXES"] = {
-        **{prefix: str(ns) for prefix, ns in STANDARD_PREFIXES.items()},
-        "kg": ontology_ns(settings.base_uri),
-    }
+    # Declared for every query, as `kg query` does; the Service Description lists them.
+    app.config["KG_PREFIXES"] = prefixes(settings.base_uri)
     admin = Admin.from_settings(settings, limits)
     app.extensions["kg_admin"] = admin
     if admin is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request
 
+from kg import vocab
 from kg.release.publication import VOID_FILE
 from server.engine.worker import RDF_FORMATS, serialise
 from server.errors import ProtocolError, problem
@@ -22,23 +23,16 @@ from server.sparql.negotiation import GRAPHS, NotAcceptable, UnknownFormat, choo
 
 bp = Blueprint("meta", __name__)
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS = "http://www.w3.org/ns/formats/"
-VOID = "http://rdfs.org/ns/void#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DCTERMS = "http://purl.org/dc/terms/"
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+SD, VOID, RDFS, DCTERMS = (str(ns) for ns in (vocab.SD, vocab.VOID, vocab.RDFS, vocab.DCTERMS))
+FORMATS = str(vocab.W3C_FORMATS)
+RDF_TYPE = ox.NamedNode(str(vocab.RDF.type))
+XSD_INTEGER = ox.NamedNode(str(vocab.XSD.integer))
 #: W3C format registry names (https://www.w3.org/ns/formats/) of what the endpoint writes.
 RESULT_FORMATS = (
     "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
     "Turtle", "N-Triples", "RDF_XML", "JSON-LD", "TriG", "N-Quads", "N3",
 )
 INPUT_FORMATS = ("Turtle", "N-Triples", "RDF_XML", "JSON-LD", "N3")
-SD_PREFIXES = {
-    "sd": SD, "formats": FORMATS, "void": VOID, "rdfs": RDFS, "dcterms": DCTERMS,
-    "ent": "http://www.w3.org/ns/entailment/",
-}
 
 _rendered: Memo[bytes] = Memo(64)
 
@@ -77,7 +71,8 @@ def service_description() -> Response:
     publication, store = holder.get()
     admin = current_app.extensions.get("kg_admin") is not None
     key = ("sd", str(holder.store_path(publication)), fmt, admin)
-    body = _rendered.get(key, lambda: serialise(_describe_service(store, admin), fmt, SD_PREFIXES))
+    prefixes = current_app.config["KG_PREFIXES"]
+    body = _rendered.get(key, lambda: serialise(_describe_service(store, admin), fmt, prefixes))
     response = Response(body, content_type=_content_type(fmt))
     response.vary.add("Accept")
     return response
@@ -110,16 +105,16 @@ def _describe_service(store: ox.Store, admin: bool) -> list[ox.Triple]:
         add(service, SD + "resultFormat", ox.NamedNode(FORMATS + name))
     add(service, SD + "feature", sd("UnionDefaultGraph"))
     add(service, SD + "defaultEntailmentRegime",
-        ox.NamedNode("http://www.w3.org/ns/entailment/Simple"))
+        ox.NamedNode(str(vocab.ENTAILMENT.Simple)))
     add(service, DCTERMS + "title", ox.Literal("newskg SPARQL endpoint", language="en"))
     add(service, RDFS + "comment", ox.Literal(
         "SPARQL 1.1 Protocol endpoint over the newskg knowledge graph. Without FROM, FROM NAMED, "
         "default-graph-uri or named-graph-uri the default graph is the union of all graphs. "
         f"Queries are stopped after {limits.query_timeout:g} s (503); results stop at "
         f"{limits.max_rows} rows or triples, reported in the X-KG-Row-Limit and X-KG-Truncated "
-        "response headers; SERVICE is disabled. The usual prefixes (rdf, rdfs, owl, xsd, skos, "
-        "dcterms, prov, foaf, org, void, schema, nif, itsrdf, wd, dbr, kg) may be used without "
-        "declaring them.", language="en"))
+        "response headers; SERVICE is disabled. The usual prefixes "
+        f"({', '.join(current_app.config['KG_PREFIXES'])}) may be used without declaring them.",
+        language="en"))
     add(service, RDFS + "seeAlso", ox.NamedNode(f"{base}.well-known/void"))
 
     dataset = ox.BlankNode("defaultDataset")
@@ -164,7 +159,8 @@ def void() -> Response:
         return problem(404, f"release {publication.release_id} has no {VOID_FILE}")
     digest = publication.manifest.get("files", {}).get(VOID_FILE, {}).get("sha256", "")
     key = ("void", publication.release_id, fmt)
-    body = _rendered.get(key, lambda: _void_in(fmt, path.read_bytes(), publication))
+    prefixes = current_app.config["KG_PREFIXES"]
+    body = _rendered.get(key, lambda: _void_in(fmt, path.read_bytes(), publication, prefixes))
     response = Response(body, content_type=_content_type(fmt))
     response.vary.add("Accept")
     response.set_etag(f"{digest[:32]}-{fmt}" if digest else f"{publication.release_id}-{fmt}")
@@ -173,12 +169,12 @@ def void() -> Response:
 
 
 
-def _void_in(fmt: str, data: bytes, publication) -> bytes:
+def _void_in(fmt: str, data: bytes, publication, prefixes: dict[str, str]) -> bytes:
     """The VoID Turtle as written, or converted to ``fmt``."""
     if fmt == "turtle":
         return data
     quads = ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=publication.manifest.get("base_uri"))
-    return serialise([q.triple for q in quads], fmt, {"void": VOID, "dcterms": DCTERMS})
+    return serialise([q.triple for q in quads], fmt, prefixes)
 
 
 assert set(RDF_FORMATS) == {f.name for f in GRAPHS}

@@ -15,6 +15,7 @@ import uuid
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
+from kg.uris import Kind
 from server import metrics
 from server.engine.executors import ExecutorError
 from server.engine.jobs import GraphJob, Reply
@@ -50,7 +51,7 @@ def graph_store() -> Response:
         raise ProtocolError(415, "missing Content-Type; send the graph as Turtle, N-Triples, RDF/XML "
                    "or JSON-LD")
     if not named:  # POST to the store itself: a new graph with a server-made name
-        graph = f"{current_app.config['KG_SETTINGS'].base_uri}graph/admin-{uuid.uuid4().hex}"
+        graph = Kind.GRAPH.iri(current_app.config["KG_SETTINGS"].base_uri, f"admin-{uuid.uuid4().hex}")
     op = "put" if request.method == "PUT" else "post"
     if media == "multipart/form-data":
         if op != "post":

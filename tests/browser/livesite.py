@@ -29,7 +29,8 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID
 from kg.release.publication import Publication
 from kg.release.publish import publish, union_graph
 from kg.settings import PROJECT_ROOT
-from kg.vocab import ITSRDF, NIF, ONTOLOGY_FILE, SCHEMA, WIKIDATA, Minter, load_turtle
+from kg.uris import Minter
+from kg.vocab import ITSRDF, NIF, ONTOLOGY_FILE, SCHEMA, WIKIDATA, load_turtle
 
 #: One made-up article; every offset below is computed from it, never typed.
 ARTICLE_ID = "synthetic_001"
