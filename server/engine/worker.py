@@ -30,25 +30,19 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg import formats
 from kg.settings import BY_NAME as SETTINGS_BY_NAME
 from server.engine import results as sparql_results
 from server.engine.jobs import GraphJob, QueryJob, Reply, WriteJob, failure
 from server.engine.sandbox import SANDBOX_SETTING, refusal
 from server.engine.writer import Writer
-from server.sparql.negotiation import BY_NAME
 
 WATCHDOG_GRACE = 5.0  # seconds past the parent's own deadline before the executor exits itself
 
-RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "n3": ox.RdfFormat.N3,
+#: The graph formats an executor writes: canonical name -> Oxigraph format (``kg.formats.GRAPHS``).
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    f.name: f.oxigraph for f in formats.GRAPHS if isinstance(f.oxigraph, ox.RdfFormat)
 }
-PREFIXED = {"turtle", "rdfxml", "trig", "n3"}
 
 
 class Reader:
@@ -155,7 +149,7 @@ def _triple_size(triple: ox.Triple) -> int:
 def serialise(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) -> bytes:
     """Triples in one of the RDF formats, declaring only the prefixes the triples use."""
     used: dict[str, str] = {}
-    if fmt in PREFIXED and prefixes:
+    if formats.by_name[fmt].prefixes and prefixes:
         iris = {
             t.value
             for triple in triples
@@ -226,7 +220,6 @@ def main(argv: list[str]) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the watchdog: SIGALRM ends the process
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server; it stops us
-    assert set(RDF_FORMATS) <= set(BY_NAME)
     try:
         why = refusal(str(SETTINGS_BY_NAME[SANDBOX_SETTING].read(os.environ)))
     except ValueError as exc:  # a bad value: every job is told why

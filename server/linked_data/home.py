@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from kg.release.publication import DUMPS, Publication
+from kg.release.publication import DUMP_FORMATS, Publication
 from server.linked_data.http import add_page_hooks
 from server.linked_data.labels import fetch_labels
 from server.linked_data.query import count, query
@@ -139,9 +139,9 @@ def statistics(publication: Publication, store: ox.Store, base: str) -> dict:
 def dumps(publication: Publication) -> list[dict]:
     files = publication.manifest.get("files", {})
     found = []
-    for name, (_, media_type) in DUMPS.items():
+    for name, fmt in DUMP_FORMATS.items():
         found.append({
-            "name": name, "media_type": media_type,
+            "name": name, "media_type": fmt.media_type,
             "bytes": files.get(name, {}).get("bytes"),
             "gz_bytes": files.get(f"{name}.gz", {}).get("bytes"),
         })

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from rdflib import Graph
 
-from server.linked_data.negotiation import Representation
+from kg.formats import Format
 from server.linked_data.terms import all_prefixes
 
 #: Namespaces of instance data, left out of serialised prefixes: their local names can need
@@ -19,24 +19,24 @@ from server.linked_data.terms import all_prefixes
 DATA_PREFIXES = frozenset({"res", "wd", "dbr"})
 
 
-def serialise(triples: Iterable[ox.Triple], rep: Representation, base: str) -> bytes:
+def serialise(triples: Iterable[ox.Triple], rep: Format, base: str) -> bytes:
     """One RDF document, sorted so that the same store gives the same bytes."""
-    assert rep.rdf_format is not None
+    assert isinstance(rep.oxigraph, ox.RdfFormat)
     ordered = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     prefixes = None
-    if rep.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
+    if rep.prefixes:
         prefixes = {p: ns for p, ns in all_prefixes(base).items() if p not in DATA_PREFIXES}
-    return ox.serialize(ordered, format=rep.rdf_format, prefixes=prefixes)
+    return ox.serialize(ordered, format=rep.oxigraph, prefixes=prefixes)
 
 
-def serialise_graph(graph: Graph, rep: Representation, base: str) -> bytes:
+def serialise_graph(graph: Graph, rep: Format, base: str) -> bytes:
     """An rdflib graph (ontology, shapes, report) in a negotiated format."""
-    assert rep.rdflib_format is not None
+    assert rep.rdflib is not None
     out = Graph()
     for prefix, ns in all_prefixes(base).items():
         out.bind(prefix, ns, override=True)
     for triple in graph:
         out.add(triple)
-    if rep.rdflib_format == "json-ld":
+    if rep.rdflib == "json-ld":
         return out.serialize(format="json-ld", encoding="utf-8", auto_compact=True, indent=1)
-    return out.serialize(format=rep.rdflib_format, encoding="utf-8")
+    return out.serialize(format=rep.rdflib, encoding="utf-8")

@@ -15,29 +15,23 @@ import threading
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request
 
+from kg.formats import GRAPHS, RESULTS, UPDATE_INPUTS, W3C, by_name
 from kg.release.publication import VOID_FILE
-from server.engine.worker import RDF_FORMATS, serialise
+from server.engine.worker import serialise
 from server.errors import ProtocolError, problem
 from server.limits import Limits
-from server.sparql.negotiation import GRAPHS, NotAcceptable, UnknownFormat, choose
+from server.negotiation import NotAcceptable, UnknownFormat, choose
 
 bp = Blueprint("meta", __name__)
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS = "http://www.w3.org/ns/formats/"
 VOID = "http://rdfs.org/ns/void#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 DCTERMS = "http://purl.org/dc/terms/"
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-#: W3C format registry names (https://www.w3.org/ns/formats/) of what the endpoint writes.
-RESULT_FORMATS = (
-    "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-    "Turtle", "N-Triples", "RDF_XML", "JSON-LD", "TriG", "N-Quads", "N3",
-)
-INPUT_FORMATS = ("Turtle", "N-Triples", "RDF_XML", "JSON-LD", "N3")
 SD_PREFIXES = {
-    "sd": SD, "formats": FORMATS, "void": VOID, "rdfs": RDFS, "dcterms": DCTERMS,
+    "sd": SD, "formats": W3C, "void": VOID, "rdfs": RDFS, "dcterms": DCTERMS,
     "ent": "http://www.w3.org/ns/entailment/",
 }
 
@@ -49,8 +43,9 @@ def _negotiate() -> str | None:
     """The RDF format to answer in, or None when the client prefers HTML (a browser)."""
     accept, requested = request.accept_mimetypes, request.args.getlist("format")
     if not requested and accept.provided:
-        offers = [t for f in GRAPHS for t in (f.media_type, *f.aliases)] + ["text/html"]
-        if accept.best_match(offers) == "text/html":
+        html = by_name["html"].media_type
+        offers = [t for f in GRAPHS for t in f.protocol_types] + [html]
+        if accept.best_match(offers) == html:
             return None
     try:
         return choose(GRAPHS, accept, requested, "descriptions").name
@@ -98,7 +93,7 @@ def _remember(key: tuple, body: bytes) -> None:
 
 
 def _content_type(fmt: str) -> str:
-    return next(f.content_type for f in GRAPHS if f.name == fmt)
+    return by_name[fmt].content_type
 
 
 def _describe_service(store: ox.Store, admin: bool) -> list[ox.Triple]:
@@ -117,11 +112,11 @@ def _describe_service(store: ox.Store, admin: bool) -> list[ox.Triple]:
     add(service, SD + "supportedLanguage", sd("SPARQL11Query"))
     if admin:
         add(service, SD + "supportedLanguage", sd("SPARQL11Update"))
-        for name in INPUT_FORMATS:
-            add(service, SD + "inputFormat", ox.NamedNode(FORMATS + name))
+        for fmt in UPDATE_INPUTS:
+            add(service, SD + "inputFormat", ox.NamedNode(str(fmt.w3c)))
         add(service, SD + "feature", sd("EmptyGraphs"))
-    for name in RESULT_FORMATS:
-        add(service, SD + "resultFormat", ox.NamedNode(FORMATS + name))
+    for fmt in (*RESULTS, *GRAPHS):  # what the endpoint writes
+        add(service, SD + "resultFormat", ox.NamedNode(str(fmt.w3c)))
     add(service, SD + "feature", sd("UnionDefaultGraph"))
     add(service, SD + "defaultEntailmentRegime",
         ox.NamedNode("http://www.w3.org/ns/entailment/Simple"))
@@ -193,6 +188,3 @@ def void() -> Response:
     response.set_etag(f"{digest[:32]}-{fmt}" if digest else f"{publication.release_id}-{fmt}")
     response.headers["Cache-Control"] = "public, no-cache"
     return response.make_conditional(request)
-
-
-assert set(RDF_FORMATS) == {f.name for f in GRAPHS}

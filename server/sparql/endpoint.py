@@ -24,6 +24,7 @@ from flask import Blueprint, Flask, Response, current_app, g, request
 from werkzeug.datastructures import MIMEAccept, MultiDict
 from werkzeug.http import parse_accept_header
 
+from kg.formats import GRAPHS, RESULTS, by_name
 from server import metrics
 from server.engine.cache import Answer, ResultCache
 from server.engine.executors import ExecutorCrashed, ExecutorPool, QueryTimeout
@@ -39,8 +40,8 @@ from server.limits import (
     TRUNCATED_HEADER,
     Limits,
 )
+from server.negotiation import NotAcceptable, UnknownFormat, choose
 from server.sparql import description, update
-from server.sparql.negotiation import BINDINGS, BY_NAME, GRAPHS, NotAcceptable, UnknownFormat, choose
 
 bp = Blueprint("sparql", __name__)
 
@@ -167,7 +168,7 @@ def negotiate_formats(
     """Cached on the raw header: clients send the same few Accept values again and again."""
     parsed = parse_accept_header(accept, MIMEAccept)
     chosen: list[str | None] = []
-    for formats, what in ((BINDINGS, "SELECT and ASK results"), (GRAPHS, "CONSTRUCT results")):
+    for formats, what in ((RESULTS, "SELECT and ASK results"), (GRAPHS, "CONSTRUCT results")):
         try:
             chosen.append(choose(formats, parsed, list(requested), what).name)
         except UnknownFormat as exc:
@@ -177,7 +178,7 @@ def negotiate_formats(
     bindings, graphs = chosen
     needed = bindings if form in ("SELECT", "ASK") else graphs if form else bindings or graphs
     if needed is None:
-        offered = BINDINGS if form in ("SELECT", "ASK") or form is None else GRAPHS
+        offered = RESULTS if form in ("SELECT", "ASK") or form is None else GRAPHS
         return 406, str(NotAcceptable(offered, f"{form or 'this'} query results"))
     return bindings, graphs
 
@@ -300,7 +301,7 @@ def _execute(job: QueryJob, timeout: float) -> Answer | Response:
 
 
 def _respond(answer: Answer, limits: Limits) -> Response:
-    response = Response(answer.body, content_type=BY_NAME[answer.format].content_type)
+    response = Response(answer.body, content_type=by_name[answer.format].content_type)
     response.vary.add("Accept")
     if answer.kind != "boolean":
         response.headers[ROW_LIMIT_HEADER] = str(limits.max_rows)
@@ -316,7 +317,7 @@ def _failed(code: str, message: str) -> Response:
     if code == "syntax":
         return problem(400, f"malformed query: {message}")
     if code == "not_acceptable":
-        offered = BINDINGS if message in ("SELECT", "ASK") else GRAPHS
+        offered = RESULTS if message in ("SELECT", "ASK") else GRAPHS
         return problem(406, str(NotAcceptable(offered, f"{message} query results")))
     if code == "not_representable":  # another format can carry the answer: the client's choice
         return problem(406, message)
