@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import pyoxigraph
 
+from kg import formats
 from kg.release.publication import Publication
 from kg.settings import Settings
 from kg.vocab import prefixes
-
-_RESULT_FORMATS = {
-    "csv": pyoxigraph.QueryResultsFormat.CSV,
-    "tsv": pyoxigraph.QueryResultsFormat.TSV,
-    "json": pyoxigraph.QueryResultsFormat.JSON,
-}
 
 
 def _cell(term: object | None) -> str:
@@ -39,8 +34,8 @@ def run_query(settings: Settings, sparql: str, fmt: str = "table") -> str:
         return ("true" if bool(result) else "false") + "\n"
     if isinstance(result, pyoxigraph.QueryTriples):
         return result.serialize(format=pyoxigraph.RdfFormat.TURTLE).decode()
-    if fmt in _RESULT_FORMATS:
-        return result.serialize(format=_RESULT_FORMATS[fmt]).decode()
+    if fmt in formats.by_name and formats.by_name[fmt].kind == "results":
+        return result.serialize(format=formats.by_name[fmt].oxigraph).decode()
     names = [v.value for v in result.variables]
     rows = [[_cell(solution[name]) for name in names] for solution in result]
     return table(names, rows)

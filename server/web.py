@@ -6,6 +6,8 @@ from flask import Flask
 from flask_compress import Compress
 from flask_cors import CORS
 
+from kg.formats import ALL
+
 #: Headers a browser script may read on cross-origin responses.
 EXPOSED_HEADERS = [
     "X-KG-Row-Limit", "X-KG-Truncated", "X-KG-Rows", "X-KG-Query-Timeout", "X-KG-Cache", "ETag",
@@ -14,13 +16,9 @@ EXPOSED_HEADERS = [
 ]
 #: Everything is readable cross-origin except the write endpoints.
 CORS_PATHS = r"^/(?!update$|data$).*"
-#: Text results worth compressing (flask-compress skips small bodies and streamed files).
-COMPRESSED_TYPES = [
-    "application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-    "text/tab-separated-values", "text/turtle", "application/n-triples", "application/rdf+xml",
-    "application/ld+json", "application/trig", "application/n-quads", "text/n3",
-    "application/json", "text/html", "text/plain",
-]
+#: Text worth compressing (flask-compress skips small bodies and streamed files): every format
+#: we write, and the JSON and plain-text answers.
+COMPRESSED_TYPES = [*(f.media_type for f in ALL), "application/json", "text/plain"]
 
 
 def init_app(app: Flask) -> None:

@@ -154,13 +154,9 @@ RULES = (
          lambda m: exactly(m, *SERVER_SHARED), lambda m, t: within(t, *SERVER_PARTS)),
 )
 
-#: Violations that exist today, each with why and who removes it. When one is fixed,
-#: ``test_known_violation_is_fixed`` passes unexpectedly (strict xfail): delete its entry.
-KNOWN = {
-    ("server.engine.worker", "server.sparql.negotiation"):
-        "the executor child takes the RDF format table from server.sparql.negotiation, whose "
-        "package __init__ imports Flask; the format registry (kg.formats) replaces it",
-}
+#: Violations that exist today, each with why and who removes it (none now: the executor's
+#: import of the SPARQL views' format table went when kg.formats replaced it).
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def violations(rule: Rule) -> list[Import]:
@@ -175,7 +171,7 @@ def test_the_scan_sees_the_code():
     """Guard against a rule passing because the scan found nothing."""
     assert {"kg.settings", "kg.pipeline", "server.engine.worker", "server.sparql.front"} <= set(SOURCES)
     targets = {(imp.importer, imp.target) for imp in IMPORTS}
-    assert ("server.engine.inline", "server.metrics") in targets  # `from server import metrics`
+    assert ("server.engine.lookup_runner", "server.metrics") in targets  # `from server import metrics`
     assert ("kg.serve", "server") in targets and ("kg.pipeline", "kg.extract") in targets
     assert any(imp.deferred for imp in IMPORTS if imp.importer == "kg.cli")
 
@@ -197,26 +193,19 @@ def _present(pair: tuple[str, str]) -> bool:
     return pair in {(imp.importer, imp.target) for imp in IMPORTS}
 
 
-@pytest.mark.parametrize("pair", [
-    pytest.param(pair, marks=pytest.mark.xfail(strict=True, reason=reason), id=" -> ".join(pair))
-    for pair, reason in KNOWN.items()
-])
-def test_known_violation_is_fixed(pair: tuple[str, str]):
-    assert not _present(pair)
+def test_known_violations_still_exist():
+    """An entry of KNOWN whose import is gone excuses nothing: delete it."""
+    assert all(_present(pair) for pair in KNOWN), [p for p in KNOWN if not _present(p)]
 
 
 ENGINE_ALONE = (
-    "import sys, server.engine.worker, server.engine.executors, server.engine.inline, "
+    "import sys, server.engine.worker, server.engine.executors, server.engine.lookup_runner, "
     "server.engine.cache, server.engine.results, server.engine.update_dataset; "
     "web = sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'werkzeug')); "
     "assert not web, web"
 )
 
 
-@pytest.mark.xfail(
-    _present(("server.engine.worker", "server.sparql.negotiation")), strict=True,
-    reason=KNOWN[("server.engine.worker", "server.sparql.negotiation")],
-)
 def test_engine_loads_no_web_framework():
     """What an executor process loads: the static rules above, followed transitively."""
     result = subprocess.run([sys.executable, "-c", ENGINE_ALONE], cwd=ROOT, capture_output=True,

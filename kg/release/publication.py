@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-#: Dump file name -> (rdflib format, media type). Turtle first: it is what most users download.
-DUMPS: dict[str, tuple[str, str]] = {
-    "kg.ttl": ("turtle", "text/turtle"),
-    "kg.nt": ("nt", "application/n-triples"),
-    "kg.trig": ("trig", "application/trig"),
-    "kg.nq": ("nquads", "application/n-quads"),
-    "kg.jsonld": ("json-ld", "application/ld+json"),
+from kg import formats
+
+#: Dump file name (``kg.<extension>``) -> its format, in ``kg.formats.DUMPS`` order (Turtle first).
+DUMP_FORMATS: dict[str, formats.Format] = {f"kg.{f.extension}": f for f in formats.DUMPS}
+#: The same as plain (rdflib format, media type) pairs, for scripts that only want names.
+DUMPS: dict[str, tuple[str | None, str]] = {
+    name: (f.rdflib, f.media_type) for name, f in DUMP_FORMATS.items()
 }
 VOID_FILE = "void.ttl"
 REPORT_FILE = "validation.ttl"

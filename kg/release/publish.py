@@ -18,7 +18,7 @@ import pyoxigraph
 from rdflib import Dataset, Graph
 
 from kg.release.publication import (
-    DUMPS,
+    DUMP_FORMATS,
     MANIFEST_FILE,
     ONTOLOGY_FILE,
     REPORT_FILE,
@@ -36,17 +36,16 @@ Progress = Callable[[str], None]
 
 
 def serialise(dataset: Dataset, name: str) -> bytes:
-    """One dump, byte-stable: line formats are sorted, Turtle/TriG/JSON-LD come from sorted input."""
-    fmt, _ = DUMPS[name]
-    if fmt in ("nt", "nquads"):
-        source: Graph | Dataset = union_graph(dataset) if fmt == "nt" else dataset
-        lines = source.serialize(format=fmt, encoding="utf-8").decode("utf-8").splitlines()
+    """One dump, byte-stable: line formats are sorted, Turtle/TriG/JSON-LD come from sorted input.
+    A triples format gets the union of all graphs, a dataset format the graphs themselves."""
+    fmt = DUMP_FORMATS[name]
+    source: Graph | Dataset = dataset if fmt.dataset else union_graph(dataset)
+    if fmt.rdflib in ("nt", "nquads"):
+        lines = source.serialize(format=fmt.rdflib, encoding="utf-8").decode("utf-8").splitlines()
         return ("\n".join(sorted(set(line for line in lines if line.strip()))) + "\n").encode()
-    if fmt == "turtle":
-        return union_graph(dataset).serialize(format="turtle", encoding="utf-8")
-    if fmt == "json-ld":
-        return dataset.serialize(format="json-ld", encoding="utf-8", sort_keys=True, indent=1)
-    return dataset.serialize(format=fmt, encoding="utf-8")
+    if fmt.rdflib == "json-ld":
+        return source.serialize(format="json-ld", encoding="utf-8", sort_keys=True, indent=1)
+    return source.serialize(format=fmt.rdflib, encoding="utf-8")
 
 
 def union_graph(dataset: Dataset) -> Graph:
@@ -84,7 +83,7 @@ def publish(
     staging.chmod(0o755)  # mkdtemp makes it private; the server may run as another user
     try:
         files: dict[str, dict] = {}
-        for name in DUMPS:
+        for name in DUMP_FORMATS:
             progress(f"writing {name}")
             data = serialise(dataset, name)
             _write(staging / name, data, files)

@@ -9,17 +9,10 @@ from rdflib import XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, VOID
 
 from kg import __version__
-from kg.release.publication import DUMPS
+from kg.release.publication import DUMP_FORMATS
 from kg.uris import Kind, Minter
 from kg.vocab import STANDARD_PREFIXES, kg_namespace
 
-FORMATS = {
-    "kg.ttl": "http://www.w3.org/ns/formats/Turtle",
-    "kg.nt": "http://www.w3.org/ns/formats/N-Triples",
-    "kg.trig": "http://www.w3.org/ns/formats/TriG",
-    "kg.nq": "http://www.w3.org/ns/formats/N-Quads",
-    "kg.jsonld": "http://www.w3.org/ns/formats/JSON-LD",
-}
 LINK_TARGETS = {
     "wikidata": ("http://www.wikidata.org/entity/", "http://www.wikidata.org/"),
     "dbpedia": ("http://dbpedia.org/resource/", "http://dbpedia.org/"),
@@ -56,9 +49,9 @@ def describe(ds: Dataset, base_uri: str) -> Graph:
     g.add((dataset, VOID.sparqlEndpoint, URIRef(f"{base_uri}sparql")))
     g.add((dataset, VOID.uriSpace, Literal(Kind.RESOURCE.namespace(base_uri))))
     g.add((dataset, VOID.uriLookupEndpoint, URIRef(Kind.RESOURCE.namespace(base_uri) + "?uri=")))
-    for name in DUMPS:
+    for name, fmt in DUMP_FORMATS.items():
         g.add((dataset, VOID.dataDump, URIRef(f"{base_uri}dumps/{name}")))
-        g.add((dataset, VOID.feature, URIRef(FORMATS[name])))
+        g.add((dataset, VOID.feature, URIRef(str(fmt.w3c))))
     used = {str(p) for _, p, _ in triples} | {str(o) for _, p, o in triples if p == RDF.type}
     vocabularies = {str(ns) for ns in STANDARD_PREFIXES.values()} | {str(kg)}
     for ns in sorted(vocabularies):

@@ -31,25 +31,19 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg import formats
 from kg.settings import BY_NAME as SETTINGS_BY_NAME
 from server.engine import results as sparql_results
 from server.engine.jobs import GraphJob, QueryJob, Reply, WriteJob, failure
 from server.engine.sandbox import SANDBOX_SETTING, refusal
 from server.engine.writer import Writer
-from server.sparql.negotiation import BY_NAME
 
 WATCHDOG_GRACE = 5.0  # seconds past the parent's own deadline before the executor exits itself
 
-RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "n3": ox.RdfFormat.N3,
+#: The graph formats an executor writes: canonical name -> Oxigraph format (``kg.formats.GRAPHS``).
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    f.name: f.oxigraph for f in formats.GRAPHS if isinstance(f.oxigraph, ox.RdfFormat)
 }
-PREFIXED = {"turtle", "rdfxml", "trig", "n3"}
 #: A local name a prefix can shorten without backslash escapes (``res:U.S\.`` is valid Turtle
 #: that rdflib, among others, fails to read), or none at all.
 PLAIN_LOCAL = re.compile(r"([A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?")
@@ -160,7 +154,7 @@ def serialise(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) -> b
     """Triples in one of the RDF formats, declaring only the prefixes the triples use, and of
     those only the ones that shorten every IRI they match to a plain local name."""
     used: dict[str, str] = {}
-    if fmt in PREFIXED and prefixes:
+    if formats.by_name[fmt].prefixes and prefixes:
         iris = {
             t.value
             for triple in triples
@@ -234,7 +228,6 @@ def main(argv: list[str]) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the watchdog: SIGALRM ends the process
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server; it stops us
-    assert set(RDF_FORMATS) <= set(BY_NAME)
     try:
         why = refusal(str(SETTINGS_BY_NAME[SANDBOX_SETTING].read(os.environ)))
     except ValueError as exc:  # a bad value: every job is told why

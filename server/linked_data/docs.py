@@ -16,10 +16,10 @@ from flask import Blueprint, Response, abort, render_template, request
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL
 
+from kg.formats import by_extension
 from kg.release.publication import ONTOLOGY_FILE, REPORT_FILE, SHAPES_FILE, Publication
 from server.linked_data.http import add_page_hooks, pager, rdf_response
 from server.linked_data.labels import fetch_labels
-from server.linked_data.negotiation import BY_EXT, RDF_EXTS, link_header, negotiate, not_acceptable_text
 from server.linked_data.ontology import ontology_model
 from server.linked_data.query import VALUES_CHUNK, iri_values, query
 from server.linked_data.release import (
@@ -35,6 +35,7 @@ from server.linked_data.report import report_view
 from server.linked_data.serialise import serialise_graph
 from server.linked_data.shapes import shapes_model
 from server.memo import Memo
+from server.negotiation import RDF_EXTS, link_header, negotiate, not_acceptable_text
 
 bp = Blueprint("docs", __name__)
 add_page_hooks(bp)
@@ -101,22 +102,22 @@ def _document(name: str, ext: str | None, graph: Graph, publication: Publication
             return Response(not_acceptable_text(DOC_EXTS), 406,
                             {"Vary": "Accept", "Link": link_header(alternates)},
                             mimetype="text/plain")
-    elif ext in BY_EXT:
-        rep = BY_EXT[ext]
+    elif ext in DOC_EXTS:
+        rep = by_extension[ext]
     else:
         abort(Response(f"404 Not Found: no {name}.{ext}; formats: {', '.join(DOC_EXTS)}\n", 404,
                        mimetype="text/plain"))
-    if rep.ext == "html":
+    if rep.kind == "html":
         response = Response(render_html(), 200, mimetype="text/html")
     else:
-        body = _release_bytes(publication, release_file) if rep.ext == "ttl" else None
+        body = _release_bytes(publication, release_file) if rep.name == "turtle" else None
         response = rdf_response(body if body is not None else serialise_graph(graph, rep, base), rep)
     if ext is None:
         response.headers["Vary"] = "Accept"
-        response.headers["Content-Location"] = alternates[rep.ext]
+        response.headers["Content-Location"] = alternates[rep.extension]
     response.headers["Link"] = link_header(alternates)
     if publication is not None:
-        response.set_etag(f"{publication.release_id}-{name}-{rep.ext}")
+        response.set_etag(f"{publication.release_id}-{name}-{rep.extension}")
         response.make_conditional(request)
     return response
 

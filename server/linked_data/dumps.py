@@ -23,7 +23,7 @@ from flask import (
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.http import parse_range_header
 
-from kg.release.publication import DUMPS, Publication
+from kg.release.publication import DUMP_FORMATS, Publication
 from server.errors import problem
 
 bp = Blueprint("dumps", __name__)
@@ -43,11 +43,11 @@ LISTING = """<!doctype html>
 
 
 def _names() -> list[str]:
-    return [n for name in DUMPS for n in (name, f"{name}.gz")]
+    return [n for name in DUMP_FORMATS for n in (name, f"{name}.gz")]
 
 
 def _media_type(name: str) -> str:
-    return GZIP if name.endswith(".gz") else DUMPS[name][1]
+    return GZIP if name.endswith(".gz") else DUMP_FORMATS[name].media_type
 
 
 def _download_name(publication: Publication, name: str) -> str:

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from kg.release.publication import DUMPS, Publication
+from kg.release.publication import DUMP_FORMATS, Publication
 from kg.uris import Kind
 from kg.vocab import prefixes
 from server.linked_data.http import add_page_hooks
@@ -136,9 +136,9 @@ def _statistics(store: ox.Store, publication: Publication, base: str) -> dict:
 def dumps(publication: Publication) -> list[dict]:
     files = publication.manifest.get("files", {})
     found = []
-    for name, (_, media_type) in DUMPS.items():
+    for name, fmt in DUMP_FORMATS.items():
         found.append({
-            "name": name, "media_type": media_type,
+            "name": name, "media_type": fmt.media_type,
             "bytes": files.get(name, {}).get("bytes"),
             "gz_bytes": files.get(f"{name}.gz", {}).get("bytes"),
         })

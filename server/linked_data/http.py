@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template
 
-from server.linked_data.negotiation import Representation
+from kg.formats import Format
 from server.state import NoPublication
 
 #: Pages load only what this server serves: no CDN, font host or tracker can be reached.
@@ -51,7 +51,7 @@ def bad_request(message: str) -> Response:
     return Response(body, 400, mimetype="text/html")
 
 
-def rdf_response(body: bytes, rep: Representation, headers: dict[str, str] | None = None) -> Response:
+def rdf_response(body: bytes, rep: Format, headers: dict[str, str] | None = None) -> Response:
     """200 with a document in ``rep``'s media type; text types name their charset."""
     response = Response(body, 200, headers, mimetype=rep.media_type)
     if rep.media_type.startswith("text/"):

@@ -19,6 +19,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from werkzeug.urls import iri_to_uri
 
 from kg import __version__
+from kg.formats import Format, by_extension, by_name
 from kg.release.publication import Publication
 from kg.uris import INDEXED_KINDS, Kind
 from server.linked_data.article import article_facts, article_text
@@ -26,19 +27,12 @@ from server.linked_data.describe import document_triples
 from server.linked_data.http import add_page_hooks, bad_request, rdf_response
 from server.linked_data.indexes import entity_index, kind_index
 from server.linked_data.labels import suggestions
-from server.linked_data.negotiation import (
-    BY_EXT,
-    RDF_EXTS,
-    Representation,
-    link_header,
-    negotiate,
-    not_acceptable_text,
-)
 from server.linked_data.page import build_page
 from server.linked_data.query import exists
 from server.linked_data.release import current, namer, settings
 from server.linked_data.serialise import serialise_triples
 from server.linked_data.terms import Namer, quote_path
+from server.negotiation import RDF_EXTS, link_header, negotiate, not_acceptable_text
 
 bp = Blueprint("resources", __name__)
 add_page_hooks(bp)
@@ -73,7 +67,7 @@ def _see_other(path: str, from_request: bool = True) -> Response:
     }
     if rep is None:
         return Response(not_acceptable_text(exts), 406, headers, mimetype="text/plain")
-    response = redirect(iri_to_uri(alternates[rep.ext]), code=303)
+    response = redirect(iri_to_uri(alternates[rep.extension]), code=303)
     response.headers.update(headers)
     return response
 
@@ -118,9 +112,9 @@ def _resolve(store: ox.Store, path: str, request_prefix: str | None = "",
     return None
 
 
-def _not_found(store: ox.Store, path: str, rep: Representation | None) -> Response:
+def _not_found(store: ox.Store, path: str, rep: Format | None) -> Response:
     iri = settings().base_uri + path
-    if rep is None or rep.ext != "html":
+    if rep is None or rep.kind != "html":
         return Response(f"404 Not Found: no resource <{iri}> in this dataset\n", 404,
                         {"Vary": "Accept"}, mimetype="text/plain")
     hints = suggestions(store, namer(), path)
@@ -140,7 +134,7 @@ def page(path: str) -> Response:
     publication, store = current()
     iri = _resolve(store, path, "page/")
     if iri is None:
-        return _not_found(store, path, BY_EXT["html"])
+        return _not_found(store, path, by_name["html"])
     etag = _etag(publication, "html")
     if request.if_none_match.contains(etag):
         return _not_modified(etag)
@@ -156,7 +150,7 @@ def page(path: str) -> Response:
             f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
     alternates = {e: nm.data_url(iri, e) for e in RDF_EXTS}
     body = render_template(
-        "resource.html", m=model, nm=nm, formats=[(BY_EXT[e], u) for e, u in alternates.items()],
+        "resource.html", m=model, nm=nm, formats=[(by_extension[e], u) for e, u in alternates.items()],
         sparql_describe=_sparql_link(f"DESCRIBE <{iri}>"), release=publication.release_id,
     )
     response = Response(body, 200, mimetype="text/html")
@@ -176,7 +170,7 @@ def data(path: str) -> Response:
     if iri is None:
         return Response(f"404 Not Found: no resource <{settings().base_uri}{stem}>\n", 404,
                         mimetype="text/plain")
-    rep = BY_EXT[ext]
+    rep = by_extension[ext]
     etag = _etag(publication, ext)
     if request.if_none_match.contains(etag):
         return _not_modified(etag)

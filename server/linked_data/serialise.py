@@ -11,28 +11,28 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from rdflib import Graph
 
+from kg.formats import Format
 from kg.vocab import INSTANCE_PREFIXES, prefixes
-from server.linked_data.negotiation import Representation
 
 
-def serialise_triples(triples: Iterable[ox.Triple], rep: Representation, base: str) -> bytes:
+def serialise_triples(triples: Iterable[ox.Triple], rep: Format, base: str) -> bytes:
     """One RDF document, sorted so that the same store gives the same bytes."""
-    assert rep.rdf_format is not None
+    assert isinstance(rep.oxigraph, ox.RdfFormat)
     ordered = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     written = None
-    if rep.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
+    if rep.prefixes:
         written = {p: ns for p, ns in prefixes(base).items() if p not in INSTANCE_PREFIXES}
-    return ox.serialize(ordered, format=rep.rdf_format, prefixes=written)
+    return ox.serialize(ordered, format=rep.oxigraph, prefixes=written)
 
 
-def serialise_graph(graph: Graph, rep: Representation, base: str) -> bytes:
+def serialise_graph(graph: Graph, rep: Format, base: str) -> bytes:
     """An rdflib graph (ontology, shapes, report) in a negotiated format."""
-    assert rep.rdflib_format is not None
+    assert rep.rdflib is not None
     out = Graph()
     for prefix, ns in prefixes(base).items():
         out.bind(prefix, ns, override=True)
     for triple in graph:
         out.add(triple)
-    if rep.rdflib_format == "json-ld":
+    if rep.rdflib == "json-ld":
         return out.serialize(format="json-ld", encoding="utf-8", auto_compact=True, indent=1)
-    return out.serialize(format=rep.rdflib_format, encoding="utf-8")
+    return out.serialize(format=rep.rdflib, encoding="utf-8")

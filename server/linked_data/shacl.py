@@ -21,24 +21,22 @@ from flask import Blueprint, Response, render_template, request
 from rdflib import Graph
 from rdflib.namespace import SH
 
+from kg.formats import SHACL_INPUTS, Format
 from kg.release.publication import ONTOLOGY_FILE, SHAPES_FILE
 from kg.settings import Settings
 from server.linked_data.http import add_page_hooks, rdf_response
-from server.linked_data.negotiation import negotiate, not_acceptable_text
 from server.linked_data.release import current, namer, settings
 from server.linked_data.report import report_view
+from server.negotiation import negotiate, not_acceptable_text
 
 bp = Blueprint("shacl", __name__)
 add_page_hooks(bp)
 
 CONCURRENT_VALIDATIONS = 2  # per worker process; each one is a forked pyshacl
 
-#: Request media type -> Oxigraph parser format.
-INPUT_FORMATS: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
+#: Request media type -> the format it names: each input format's own type and its aliases.
+INPUT_FORMATS: dict[str, Format] = {
+    media: f for f in SHACL_INPUTS for media in (f.media_type, *f.aliases)
 }
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 #: Report representations, Turtle first: */* gets Turtle, as Fuseki answers.
@@ -73,7 +71,7 @@ def validate() -> Response:
     rep = negotiate(request.accept_mimetypes, OUTPUT_EXTS)
     if rep is None:
         return _fail(406, not_acceptable_text(OUTPUT_EXTS).strip(), False)
-    html = rep.ext == "html"
+    html = rep.kind == "html"
     if request.content_length is not None and request.content_length > limits.shacl_max_bytes:
         return _fail(413, _too_large(request.content_length, limits), html)
     inference = request.args.get("inference", "none")
@@ -99,7 +97,7 @@ def validate() -> Response:
     job = Job(
         data=data,
         input_format=INPUT_FORMATS[media_type].media_type,
-        output=("turtle" if html else rep.rdflib_format) or "turtle",
+        output=("turtle" if html else rep.rdflib) or "turtle",
         shapes=str(publication.file(SHAPES_FILE)),
         ontology=str(publication.file(ONTOLOGY_FILE)),
         base=settings().base_uri,

@@ -1,8 +1,9 @@
 """The SPARQL 1.1 protocols over HTTP: query and update (``endpoint``, ``update``), the Graph
-Store protocol (``graph_store``), the Service Description and VoID (``description``), result
-format negotiation (``negotiation``), admin writes (``admin``), and the *front*: a WSGI layer
+Store protocol (``graph_store``), the Service Description and VoID (``description``), admin
+writes (``admin``), and the *front*: a WSGI layer
 before Flask that replays cached answers (``front``) and answers simple lookups (``lookups``)
-without entering Flask. Queries themselves run in ``server.engine``.
+without entering Flask. Queries themselves run in ``server.engine``; result formats come from
+``kg.formats``, negotiated by ``server.negotiation``.
 """
 
 from __future__ import annotations

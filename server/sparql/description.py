@@ -14,25 +14,19 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request
 
 from kg import vocab
+from kg.formats import GRAPHS, RESULTS, UPDATE_INPUTS, by_name
 from kg.release.publication import VOID_FILE
-from server.engine.worker import RDF_FORMATS, serialise
+from server.engine.worker import serialise
 from server.errors import ProtocolError, problem
 from server.limits import Limits
 from server.memo import Memo
-from server.sparql.negotiation import GRAPHS, NotAcceptable, UnknownFormat, choose
+from server.negotiation import NotAcceptable, UnknownFormat, choose
 
 bp = Blueprint("meta", __name__)
 
 SD, VOID, RDFS, DCTERMS = (str(ns) for ns in (vocab.SD, vocab.VOID, vocab.RDFS, vocab.DCTERMS))
-FORMATS = str(vocab.W3C_FORMATS)
 RDF_TYPE = ox.NamedNode(str(vocab.RDF.type))
 XSD_INTEGER = ox.NamedNode(str(vocab.XSD.integer))
-#: W3C format registry names (https://www.w3.org/ns/formats/) of what the endpoint writes.
-RESULT_FORMATS = (
-    "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-    "Turtle", "N-Triples", "RDF_XML", "JSON-LD", "TriG", "N-Quads", "N3",
-)
-INPUT_FORMATS = ("Turtle", "N-Triples", "RDF_XML", "JSON-LD", "N3")
 
 _rendered: Memo[bytes] = Memo(64)
 
@@ -41,8 +35,9 @@ def _negotiate() -> str | None:
     """The RDF format to answer in, or None when the client prefers HTML (a browser)."""
     accept, requested = request.accept_mimetypes, request.args.getlist("format")
     if not requested and accept.provided:
-        offers = [t for f in GRAPHS for t in (f.media_type, *f.aliases)] + ["text/html"]
-        if accept.best_match(offers) == "text/html":
+        html = by_name["html"].media_type
+        offers = [t for f in GRAPHS for t in f.protocol_types] + [html]
+        if accept.best_match(offers) == html:
             return None
     try:
         return choose(GRAPHS, accept, requested, "descriptions").name
@@ -79,7 +74,7 @@ def service_description() -> Response:
 
 
 def _content_type(fmt: str) -> str:
-    return next(f.content_type for f in GRAPHS if f.name == fmt)
+    return by_name[fmt].content_type
 
 
 def _describe_service(store: ox.Store, admin: bool) -> list[ox.Triple]:
@@ -98,11 +93,11 @@ def _describe_service(store: ox.Store, admin: bool) -> list[ox.Triple]:
     add(service, SD + "supportedLanguage", sd("SPARQL11Query"))
     if admin:
         add(service, SD + "supportedLanguage", sd("SPARQL11Update"))
-        for name in INPUT_FORMATS:
-            add(service, SD + "inputFormat", ox.NamedNode(FORMATS + name))
+        for fmt in UPDATE_INPUTS:
+            add(service, SD + "inputFormat", ox.NamedNode(str(fmt.w3c)))
         add(service, SD + "feature", sd("EmptyGraphs"))
-    for name in RESULT_FORMATS:
-        add(service, SD + "resultFormat", ox.NamedNode(FORMATS + name))
+    for fmt in (*RESULTS, *GRAPHS):  # what the endpoint writes
+        add(service, SD + "resultFormat", ox.NamedNode(str(fmt.w3c)))
     add(service, SD + "feature", sd("UnionDefaultGraph"))
     add(service, SD + "defaultEntailmentRegime",
         ox.NamedNode(str(vocab.ENTAILMENT.Simple)))
@@ -176,5 +171,3 @@ def _void_in(fmt: str, data: bytes, publication, prefixes: dict[str, str]) -> by
     quads = ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=publication.manifest.get("base_uri"))
     return serialise([q.triple for q in quads], fmt, prefixes)
 
-
-assert set(RDF_FORMATS) == {f.name for f in GRAPHS}

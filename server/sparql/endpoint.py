@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, g, request
 from werkzeug.datastructures import MultiDict
 
+from kg.formats import GRAPHS, RESULTS, by_name
 from server import metrics
 from server.engine.cache import Answer, ResultCache
 from server.engine.executors import ExecutorCrashed, ExecutorPool, QueryTimeout
@@ -36,8 +37,8 @@ from server.limits import (
     TRUNCATED_HEADER,
     Limits,
 )
+from server.negotiation import NotAcceptable
 from server.sparql import description, update
-from server.sparql.negotiation import BINDINGS, BY_NAME, GRAPHS, NotAcceptable
 from server.sparql.requests import answer_key, make_job, negotiate_formats
 
 bp = Blueprint("sparql", __name__)
@@ -248,7 +249,7 @@ def _execute(job: QueryJob, timeout: float) -> Answer | Response:
 
 
 def _respond(answer: Answer, limits: Limits) -> Response:
-    response = Response(answer.body, content_type=BY_NAME[answer.format].content_type)
+    response = Response(answer.body, content_type=by_name[answer.format].content_type)
     response.vary.add("Accept")
     if answer.kind != "boolean":
         response.headers[ROW_LIMIT_HEADER] = str(limits.max_rows)
@@ -264,7 +265,7 @@ def _failed(code: str, message: str) -> Response:
     if code == "syntax":
         return problem(400, f"malformed query: {message}")
     if code == "not_acceptable":
-        offered = BINDINGS if message in ("SELECT", "ASK") else GRAPHS
+        offered = RESULTS if message in ("SELECT", "ASK") else GRAPHS
         return problem(406, str(NotAcceptable(offered, f"{message} query results")))
     if code == "not_representable":  # another format can carry the answer: the client's choice
         return problem(406, message)

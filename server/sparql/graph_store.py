@@ -15,14 +15,15 @@ import uuid
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
+from kg.formats import GRAPHS, by_name
 from kg.uris import Kind
 from server import metrics
 from server.engine.executors import ExecutorError
 from server.engine.jobs import GraphJob, Reply
 from server.errors import ProtocolError, problem
 from server.limits import Limits
+from server.negotiation import NotAcceptable, UnknownFormat, choose
 from server.sparql.admin import Admin, unauthorised
-from server.sparql.negotiation import BY_NAME, GRAPHS, NotAcceptable, UnknownFormat, choose
 
 bp = Blueprint("gsp", __name__)
 
@@ -133,7 +134,7 @@ def _read(graph: str | None, limits: Limits, publication) -> Response:
     if not reply.ok:
         status = {"not_found": 404, "not_representable": 406}.get(reply.code, 500)
         return problem(status, reply.message)
-    response = Response(reply.body, content_type=BY_NAME[reply.format].content_type)
+    response = Response(reply.body, content_type=by_name[reply.format].content_type)
     response.vary.add("Accept")
     return response
 

@@ -14,9 +14,10 @@ from functools import lru_cache
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
+from kg.formats import GRAPHS, RESULTS
 from server.engine.jobs import QueryJob
 from server.engine.syntax import Shape
-from server.sparql.negotiation import BINDINGS, GRAPHS, NotAcceptable, UnknownFormat, choose
+from server.negotiation import NotAcceptable, UnknownFormat, choose
 
 
 @lru_cache(maxsize=256)
@@ -26,7 +27,7 @@ def negotiate_formats(
     """Cached on the raw header: clients send the same few Accept values again and again."""
     parsed = parse_accept_header(accept, MIMEAccept)
     chosen: list[str | None] = []
-    for formats, what in ((BINDINGS, "SELECT and ASK results"), (GRAPHS, "CONSTRUCT results")):
+    for formats, what in ((RESULTS, "SELECT and ASK results"), (GRAPHS, "CONSTRUCT results")):
         try:
             chosen.append(choose(formats, parsed, list(requested), what).name)
         except UnknownFormat as exc:
@@ -36,7 +37,7 @@ def negotiate_formats(
     bindings, graphs = chosen
     needed = bindings if form in ("SELECT", "ASK") else graphs if form else bindings or graphs
     if needed is None:
-        offered = BINDINGS if form in ("SELECT", "ASK") or form is None else GRAPHS
+        offered = RESULTS if form in ("SELECT", "ASK") or form is None else GRAPHS
         return 406, str(NotAcceptable(offered, f"{form or 'this'} query results"))
     return bindings, graphs
 
