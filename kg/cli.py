@@ -30,7 +30,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from kg.pipeline import build
 
     settings = _settings(args)
-    report = build(settings, strict=args.strict, progress=_progress(args))
+    report = build(settings, strict=args.strict, progress=_progress(args),
+                   workers=args.workers, scheduler=args.scheduler)
     pub = report.publication
     assert pub is not None and report.validation is not None
     print(f"published {report.quads} quads from {len(report.articles)} article(s): "
@@ -42,6 +43,24 @@ def cmd_build(args: argparse.Namespace) -> int:
         for item in report.skipped:
             print(f"  {item.reason}")
     return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    """Copy new articles into the corpus, then build: the cache makes it cost what they cost."""
+    import shutil
+
+    settings = _settings(args)
+    settings.seeds_dir.mkdir(parents=True, exist_ok=True)
+    for path in args.files:
+        if not path.is_file() or path.suffix != ".txt":
+            raise ValueError(f"{path}: not a .txt file")
+        target = settings.seeds_dir / path.name
+        if target.exists() and target.read_bytes() != path.read_bytes():
+            raise ValueError(f"{target} exists with other content; rename {path.name} or edit "
+                             f"the article in place and run kg build")
+        if not target.exists():
+            shutil.copyfile(path, target)
+    return cmd_build(args)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -115,6 +134,13 @@ def _common(parser: argparse.ArgumentParser, seeds: bool = False) -> None:
         parser.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
 
 
+def _parallel(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workers", type=int, default=None,
+                        help="local worker processes (env KG_WORKERS; default all cores)")
+    parser.add_argument("--scheduler", default=None,
+                        help="a Dask scheduler address, e.g. tcp://host:8786 (env KG_SCHEDULER)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kg", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -125,7 +151,17 @@ def build_parser() -> argparse.ArgumentParser:
                            "dumps and the Oxigraph store atomically; a failed build publishes "
                            "nothing and leaves the previous publication in place.")
     _common(build, seeds=True)
+    _parallel(build)
     build.set_defaults(func=cmd_build)
+
+    add = sub.add_parser("add", help="add articles and publish a new release",
+                         description="Copy the files into the article folder and publish a new "
+                         "release; only the new articles are parsed (the others come from the "
+                         "build cache), and resolution stays global.")
+    add.add_argument("files", nargs="+", type=Path, help="UTF-8 .txt articles")
+    _common(add, seeds=True)
+    _parallel(add)
+    add.set_defaults(func=cmd_add)
 
     val = sub.add_parser("validate", help="SHACL-validate a file, or the graph the seeds give",
                          description="Validate against shapes/. Exit 1 when a Violation is "

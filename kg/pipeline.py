@@ -7,22 +7,27 @@ A build either publishes a whole, valid release or leaves the previous one servi
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg import gate
+from kg.cache import Cache, article_key, pipeline_fingerprint
 from kg.corpus import read_catalog, read_corpus
 from kg.evaluate import Evaluation, evaluate
 from kg.extract import extract
 from kg.gazetteer import load_gazetteer
-from kg.model import Article, Extraction, Skipped
+from kg.model import Article, Extraction, Mention, Skipped
 from kg.nlp import parse
-from kg.rdf import to_rdf
+from kg.parallel import Runner, default_workers
+from kg.rdf import article_unit, entity_layer, to_rdf
 from kg.release.publication import Publication
-from kg.release.publish import publish, union_graph
-from kg.release.void import describe
-from kg.resolve import resolve
+from kg.release.publish import publish_quads, union_graph
+from kg.resolve import Resolution, resolve
 from kg.settings import Settings
+from kg.uris import Kind, Minter
 from kg.validate import ValidationResult, load_shapes, validate
 from kg.vocab import ONTOLOGY_FILE, SHAPES_FILE, load_turtle, ontology_graph
 
@@ -102,10 +107,139 @@ def shapes_of(settings: Settings):
     return load_shapes(settings.base_uri, settings.shapes_dir / SHAPES_FILE.name)
 
 
-def build(settings: Settings, *, strict: bool = False, progress: Progress = print) -> BuildReport:
-    dataset, report = run_pipeline(settings, strict=strict, progress=progress)
-    progress(f"validating {report.quads} quads against {settings.shapes_dir / SHAPES_FILE.name}")
-    result = check(dataset, settings)
+#: Articles per task sent to a worker: enough for spaCy's batching, few enough to spread.
+EXTRACT_BATCH = 8
+#: What an article's RDF depends on besides its extraction and the resolution.
+RDF_SOURCES = ("kg/rdf.py", "kg/uris.py", "kg/vocab.py", "ontology")
+
+
+def extract_batch(articles: list[Article]) -> list[Extraction]:
+    """Runs on a worker: spaCy and extraction over a few articles."""
+    return [extract(article, doc) for article, doc in parse(articles)]
+
+
+def extract_cached(articles: list[Article], settings: Settings, runner: Runner,
+                   progress: Progress = print) -> tuple[list[Extraction], list[str]]:
+    """Every article's extraction, parsing only those the cache does not hold."""
+    cache = Cache(settings.cache, "extractions")
+    fingerprint = pipeline_fingerprint()
+    keys = [article_key(article, fingerprint) for article in articles]
+    found: dict[str, Extraction] = {}
+    todo: list[tuple[Article, str]] = []
+    for article, key in zip(articles, keys, strict=True):
+        cached = cache.get(key)
+        if isinstance(cached, Extraction):
+            cached.article.path = article.path  # the same file name and text, maybe moved
+            found[key] = cached
+        else:
+            todo.append((article, key))
+    progress(f"read {len(articles)} article(s): {len(found)} unchanged, {len(todo)} to parse "
+             f"with spaCy on {runner.describe()}")
+    batches = [todo[i : i + EXTRACT_BATCH] for i in range(0, len(todo), EXTRACT_BATCH)]
+    results = runner.map(extract_batch, ([a for a, _ in batch] for batch in batches),
+                         total=len(todo), progress=progress)
+    for batch, extractions in zip(batches, results, strict=True):
+        for (_, key), extraction in zip(batch, extractions, strict=True):
+            cache.put(key, extraction)
+            found[key] = extraction
+    cache.keep_only(set(keys))
+    return [found[key] for key in keys], keys
+
+
+def _unit_signature(ex: Extraction, res: Resolution, key: str, salt: str) -> str:
+    """Everything an article's RDF reads from the resolution, with its extraction's key."""
+    def slug(mention: object) -> object:
+        if isinstance(mention, Mention):
+            entity = res.entity(mention)
+            return (mention.start, mention.end, entity.slug if entity else None)
+        return repr(mention)
+
+    parts = (
+        key, salt,
+        [slug(m) for m in ex.mentions],
+        [(r.predicate, slug(r.subject), slug(r.obj), slug(r.where), r.sentence.start)
+         for r in ex.relations],
+        [slug(q.speaker) for q in ex.quotes],
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def write_units(extractions: list[Extraction], keys: list[str], res: Resolution,
+                settings: Settings, gazetteer: tuple, progress: Progress = print) -> list[Path]:
+    """Each article's N-Quads (its description and named graph), cached under a signature of
+    what it depends on, so an unchanged article keeps its file and its validation verdict."""
+    from kg.cache import _hash_tree
+    from kg.settings import PROJECT_ROOT
+
+    salt = _hash_tree(PROJECT_ROOT, RDF_SOURCES).hexdigest() + settings.base_uri
+    root = settings.cache / "units"
+    paths, made = [], 0
+    for ex, key in zip(extractions, keys, strict=True):
+        signature = _unit_signature(ex, res, key, salt)
+        path = root / signature[:2] / f"{signature}.nq"
+        if not path.is_file():
+            data = article_unit(ex, res, settings.base_uri, gazetteer).serialize(
+                format="nquads", encoding="utf-8")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+            tmp.write_bytes(b"".join(sorted(data.splitlines(keepends=True))))
+            os.replace(tmp, path)
+            made += 1
+        paths.append(path)
+    progress(f"RDF: {made} article graph(s) written, {len(paths) - made} unchanged")
+    keep = {p.name for p in paths}
+    for stale in root.glob("*/*"):
+        if stale.name not in keep:
+            stale.unlink(missing_ok=True)
+    return paths
+
+
+def _evidence(res: Resolution, base_uri: str) -> dict[str, str]:
+    """Entity IRI -> the NIF phrase of one of its mentions (what entity shapes ask for)."""
+    minter = Minter(base_uri)
+    found = {}
+    for entity in res.entities.values():
+        mention = next((m for m in entity.mentions if m.source != "deal-noun"), None)
+        if mention is None and entity.mentions:
+            mention = entity.mentions[0]
+        if mention is not None:
+            found[str(minter.resource(entity.slug))] = str(
+                minter.span(mention.doc_id, mention.start, mention.end))
+    return found
+
+
+def build(settings: Settings, *, strict: bool = False, progress: Progress = print,
+          workers: int | None = None, scheduler: str | None = None) -> BuildReport:
+    """Read, extract (cached), resolve, write RDF, validate (cached) and publish a release."""
+    report = BuildReport()
+    articles, report.skipped = read_articles(settings, strict=strict, progress=progress)
+    runner = Runner(workers or settings.workers or default_workers(),
+                    scheduler or settings.scheduler)
+    with runner:
+        extractions, keys = extract_cached(articles, settings, runner, progress)
+        gazetteer = load_gazetteer()
+        progress(f"resolving entities across {len(extractions)} article(s)")
+        resolution = resolve(extractions, gazetteer)
+        units = write_units(extractions, keys, resolution, settings, gazetteer, progress)
+        layer = entity_layer(resolution, settings.base_uri, gazetteer).serialize(
+            format="nquads", encoding="utf-8")
+        report.articles = [ex.article.doc_id for ex in extractions]
+        report.entities = sum(1 for e in resolution.entities.values() if e.mentions)
+        report.relations = sum(len(ex.relations) for ex in extractions)
+        report.quotes = sum(len(ex.quotes) for ex in extractions)
+        evidence = gate.evidence_triples(_evidence(resolution, settings.base_uri))
+        del extractions, resolution  # what follows reads the files, not the objects
+        shapes_file = settings.shapes_dir / SHAPES_FILE.name
+        salt = gate.salt(shapes_file, settings.base_uri)
+        layer_triples = gate.triples_of(layer)
+        types = gate.type_triples(layer_triples)
+        resource_ns = Kind.RESOURCE.namespace(settings.base_uri)
+        pieces = (gate.article_piece(unit, types, resource_ns, salt) for unit in units)
+        result = gate.check(
+            [*pieces, *gate.entity_pieces(layer_triples, evidence, salt)],
+            shapes_file=shapes_file, base_uri=settings.base_uri, cache_root=settings.cache,
+            runner=runner, progress=progress,
+        )
     report.validation = result
     if not result.conforms:
         failed = settings.dist_dir.parent / FAILED_REPORT
@@ -115,11 +249,10 @@ def build(settings: Settings, *, strict: bool = False, progress: Progress = prin
             f"validation failed, nothing published (report: {failed})\n{result.text()}"
         )
     progress("publishing dumps and the Oxigraph store")
-    report.publication = publish(
-        dataset,
+    report.publication = publish_quads(
+        [layer, *units],
         settings.dist_dir,
         base_uri=settings.base_uri,
-        void=describe(dataset, settings.base_uri),
         report=result.report,
         ontology=load_turtle(ONTOLOGY_FILE, settings.base_uri),
         shapes=shapes_of(settings),
@@ -133,4 +266,5 @@ def build(settings: Settings, *, strict: bool = False, progress: Progress = prin
         },
         progress=progress,
     )
+    report.quads = report.publication.manifest["quads"]
     return report

@@ -13,7 +13,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from rdflib import XSD, Dataset, Literal, URIRef
+from rdflib import XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
 from kg import __version__
@@ -37,13 +37,18 @@ def _type_iri(minter: Minter, type_: str) -> URIRef:
 
 
 class GraphBuilder:
-    """Builds the Dataset; one instance per build, holding the minter and vocabulary."""
+    """Builds one Dataset (the whole graph, the entity layer, or one article's unit), holding
+    the minter and vocabulary; ``graph``, ``article_iri`` and ``doc_id`` name the article being
+    added."""
 
     def __init__(self, base_uri: str, gazetteer: tuple[GazetteerEntry, ...] = ()) -> None:
         self.minter = Minter(base_uri)
         self.kg = kg_namespace(base_uri)
         self.ds = Dataset()
         self.default = self.ds.default_graph
+        self.graph: Graph = self.default
+        self.article_iri = URIRef(base_uri)
+        self.doc_id = ""
         self.languages = {name: lang for e in gazetteer for name, lang in e.languages}
         for prefix, ns in prefixes(base_uri).items():
             self.ds.bind(prefix, ns, override=True, replace=True)
@@ -254,4 +259,23 @@ class GraphBuilder:
 
 def to_rdf(extractions: list[Extraction], res: Resolution, base_uri: str,
            gazetteer: tuple[GazetteerEntry, ...] = ()) -> Dataset:
+    """The whole graph in one rdflib Dataset: for small corpora, tests and ``kg validate``."""
     return GraphBuilder(base_uri, gazetteer).build(extractions, res)
+
+
+def entity_layer(res: Resolution, base_uri: str, gazetteer: tuple[GazetteerEntry, ...] = ()
+                 ) -> Dataset:
+    """The resolved entities (default graph): what every article's facts point at."""
+    builder = GraphBuilder(base_uri, gazetteer)
+    for entity in sorted(res.entities.values(), key=lambda e: e.slug):
+        builder.add_entity(entity)
+    return builder.ds
+
+
+def article_unit(ex: Extraction, res: Resolution, base_uri: str,
+                 gazetteer: tuple[GazetteerEntry, ...] = ()) -> Dataset:
+    """What one article adds: its description and extractors (default graph) and its named
+    graph. The whole graph is the entity layer plus every article's unit."""
+    builder = GraphBuilder(base_uri, gazetteer)
+    builder.add_article(ex, res)
+    return builder.ds

@@ -100,6 +100,15 @@ SETTINGS: tuple[Setting, ...] = (
             "`shapes/`"),
     Setting("KG_MAX_DOC_BYTES", "max_doc_bytes", DEFAULT_MAX_DOC_BYTES,
             "larger article files are skipped as \"too large\"", _whole("KG_MAX_DOC_BYTES")),
+    Setting("KG_CACHE", "cache_dir", None,
+            "where builds keep each article's extraction, RDF and validation verdict, so the next "
+            "build only reads what changed", Path, "`.kg-cache` beside `dist`"),
+    Setting("KG_WORKERS", "workers", None,
+            "processes `kg build` parses and validates on (a local Dask cluster)",
+            _whole("KG_WORKERS"), "all cores"),
+    Setting("KG_SCHEDULER", "scheduler", None,
+            "a Dask scheduler (`tcp://host:8786`) to build on instead of local processes",
+            shown_default="unset"),
     # the server
     Setting("KG_SERVER", "server", "granian",
             "the HTTP server `kg serve` runs: `granian` or `gunicorn`", _choice("KG_SERVER", SERVERS)),
@@ -160,6 +169,9 @@ class Settings:
     dist_dir: Path = PROJECT_ROOT / "dist"
     shapes_dir: Path = PROJECT_ROOT / "shapes"
     max_doc_bytes: int = DEFAULT_MAX_DOC_BYTES
+    cache_dir: Path | None = None
+    workers: int | None = None
+    scheduler: str | None = None
     server: str = "granian"
     threads: int = 4
     query_executors: int | None = None
@@ -191,6 +203,11 @@ class Settings:
 
     def replace(self, **changes: object) -> Settings:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def cache(self) -> Path:
+        """The build cache: ``KG_CACHE``, else ``.kg-cache`` beside the publication link."""
+        return self.cache_dir or self.dist_dir.parent / ".kg-cache"
 
     @property
     def executors(self) -> int:

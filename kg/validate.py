@@ -92,7 +92,9 @@ _RDFLIB_QUERY = SPARQLProcessor.query
 SPARQLProcessor.query = _query_prepared_once  # type: ignore[method-assign]
 
 
-def validate(data: Graph, shapes: Graph, ontology: Graph) -> ValidationResult:
+def validate(data: Graph, shapes: Graph, ontology: Graph,
+             use_shapes: list[str] | None = None) -> ValidationResult:
+    """pyshacl over ``data``; ``use_shapes`` (shape IRIs) limits it to part of the shapes."""
     _, report, text = shacl_validate(
         data,
         shacl_graph=shapes,
@@ -100,6 +102,7 @@ def validate(data: Graph, shapes: Graph, ontology: Graph) -> ValidationResult:
         inference="none",
         advanced=True,
         allow_warnings=True,
+        use_shapes=use_shapes,
     )
     if not isinstance(report, Graph):  # pyshacl's ValidationFailure: the shapes are broken
         raise ValueError(f"SHACL validation could not run: {text}")

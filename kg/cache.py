@@ -1,0 +1,119 @@
+"""Content-addressed caches that make a build incremental.
+
+An article's extraction depends only on its text, its catalog entry, its file name and the
+pipeline (our nlp and extract code, the gazetteer, spaCy and its model). The key is a hash of
+all of them, so an unchanged article is never parsed again, a changed one is, and a changed
+pipeline re-reads everything without anyone having to remember to clear a cache. Validation
+results are cached the same way, keyed by the exact RDF that was validated and the shapes.
+
+Entries are written atomically (a temporary file, then ``os.replace``), so a build killed
+mid-write leaves no half entry behind; an entry that cannot be read is treated as missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from kg.model import Article
+
+#: The code and data whose change changes what extraction gives.
+PIPELINE_SOURCES = ("kg/nlp", "kg/extract", "kg/corpus.py", "kg/model.py", "kg/gazetteer.py",
+                    "kg/data")
+#: What validation depends on besides the data: a change to any of them revalidates.
+VALIDATION_SOURCES = ("kg/validate.py", "shapes", "ontology")
+
+
+def _hash_tree(root: Path, names: tuple[str, ...]) -> hashlib._Hash:
+    digest = hashlib.sha256()
+    for name in names:
+        path = root / name
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if "__pycache__" in file.parts:
+                continue
+            digest.update(str(file.relative_to(root)).encode() + b"\0")
+            digest.update(file.read_bytes() + b"\0")
+    return digest
+
+
+@lru_cache(maxsize=1)
+def pipeline_fingerprint() -> str:
+    """Hash of everything an extraction depends on apart from the article itself."""
+    import spacy
+
+    from kg import __version__
+    from kg.nlp import load_model
+    from kg.settings import PROJECT_ROOT
+
+    digest = _hash_tree(PROJECT_ROOT, PIPELINE_SOURCES)
+    meta = load_model().meta
+    digest.update(f"{__version__}|spacy {spacy.__version__}|{meta['name']} {meta['version']}".encode())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def validation_fingerprint() -> str:
+    import pyshacl
+
+    from kg.settings import PROJECT_ROOT
+
+    digest = _hash_tree(PROJECT_ROOT, VALIDATION_SOURCES)
+    digest.update(f"pyshacl {pyshacl.__version__}".encode())
+    return digest.hexdigest()
+
+
+def article_key(article: Article, fingerprint: str) -> str:
+    """The cache key of one article's extraction."""
+    digest = hashlib.sha256(fingerprint.encode())
+    digest.update(Path(article.path).name.encode() + b"\0")
+    digest.update(article.text.encode() + b"\0")
+    digest.update(json.dumps(article.metadata, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+class Cache:
+    """A folder of pickled values under hex keys, fanned out by the key's first two digits."""
+
+    def __init__(self, root: Path, kind: str) -> None:
+        self.root = root / kind
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str) -> Any | None:
+        try:
+            with open(self._path(key), "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+            return None  # missing, or written by code that no longer exists: recompute
+
+    def put(self, key: str, value: Any) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def keep_only(self, keys: set[str]) -> int:
+        """Remove entries no current article uses (and stray temporary files); how many went."""
+        removed = 0
+        if not self.root.is_dir():
+            return 0
+        for path in self.root.glob("*/*"):
+            name = path.name
+            if name.startswith(".tmp-") or name.removesuffix(".pickle") not in keys:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
