@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, redirect, request
 from kg import vocab
 from kg.formats import GRAPHS, RESULTS, UPDATE_INPUTS, by_name
 from kg.release.publication import VOID_FILE
-from server.engine.worker import serialise
+from server.engine.worker import write_triples
 from server.errors import ProtocolError, problem
 from server.limits import Limits
 from server.memo import Memo
@@ -67,7 +67,7 @@ def service_description() -> Response:
     admin = current_app.extensions.get("kg_admin") is not None
     key = ("sd", str(holder.store_path(publication)), fmt, admin)
     prefixes = current_app.config["KG_PREFIXES"]
-    body = _rendered.get(key, lambda: serialise(_describe_service(store, admin), fmt, prefixes))
+    body = _rendered.get(key, lambda: write_triples(_describe_service(store, admin), fmt, prefixes))
     response = Response(body, content_type=_content_type(fmt))
     response.vary.add("Accept")
     return response
@@ -169,5 +169,5 @@ def _void_in(fmt: str, data: bytes, publication, prefixes: dict[str, str]) -> by
     if fmt == "turtle":
         return data
     quads = ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=publication.manifest.get("base_uri"))
-    return serialise([q.triple for q in quads], fmt, prefixes)
+    return write_triples([q.triple for q in quads], fmt, prefixes)
 
