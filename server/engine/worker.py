@@ -170,6 +170,7 @@ def write_triples(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) 
             if names and all(PLAIN_LOCAL.fullmatch(name) for name in names):
                 used[prefix] = ns
     body = ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=used or None)
+    assert body is not None  # no output file given: pyoxigraph returns the bytes
     if fmt == "rdfxml":  # pyoxigraph writes these without complaint, as XML nobody can read
         sparql_results.check_rdfxml(body, {triple.predicate.value for triple in triples})
     return body
