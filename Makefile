@@ -33,8 +33,10 @@ run: build
 test: install browser
 	$(PY) -m pytest -q
 
+# ruff, then mypy on kg and server (configured in pyproject.toml's [tool.mypy]).
 lint: install
 	$(VENV)/bin/ruff check kg server tests bench
+	$(VENV)/bin/mypy
 
 bench: build
 	$(PY) bench/run.py

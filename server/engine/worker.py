@@ -105,7 +105,7 @@ class Reader:
         triples = _pull(result, job.max_rows + 1, max_bytes, _triple_size)
         truncated = len(triples) > job.max_rows
         del triples[job.max_rows :]
-        body = serialise(triples, job.graph_format, job.prefixes)
+        body = write_triples(triples, job.graph_format, job.prefixes)
         return Reply(
             kind="graph", format=job.graph_format, body=body, rows=len(triples),
             truncated=truncated,
@@ -120,7 +120,7 @@ class Reader:
             if not store.contains_named_graph(name):
                 return failure("not_found", f"no graph <{job.graph}> in the store")
         triples = [q.triple for q in store.quads_for_pattern(None, None, None, name)]
-        body = serialise(triples, job.format, job.prefixes)
+        body = write_triples(triples, job.format, job.prefixes)
         return Reply(kind="graph", format=job.format, body=body, rows=len(triples))
 
 
@@ -150,7 +150,7 @@ def _triple_size(triple: ox.Triple) -> int:
     return _row_size([triple.subject, triple.predicate, triple.object])
 
 
-def serialise(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) -> bytes:
+def write_triples(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) -> bytes:
     """Triples in one of the RDF formats, declaring only the prefixes the triples use, and of
     those only the ones that shorten every IRI they match to a plain local name."""
     used: dict[str, str] = {}
@@ -170,6 +170,7 @@ def serialise(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) -> b
             if names and all(PLAIN_LOCAL.fullmatch(name) for name in names):
                 used[prefix] = ns
     body = ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=used or None)
+    assert body is not None  # no output file given: pyoxigraph returns the bytes
     if fmt == "rdfxml":  # pyoxigraph writes these without complaint, as XML nobody can read
         sparql_results.check_rdfxml(body, {triple.predicate.value for triple in triples})
     return body

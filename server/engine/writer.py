@@ -106,7 +106,9 @@ class Writer:
             if isinstance(read, Reply):
                 return read
             triples += _apart(read) if len(parts) > 1 else read
-        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
+        written = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        assert written is not None  # no output file given: pyoxigraph returns the bytes
+        body = written.decode()
         if job.graph is None:
             default = self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
             extra["created"] = next(default, None) is None  # an empty default graph gets content

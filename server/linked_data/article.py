@@ -10,7 +10,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from server.linked_data.labels import fetch_labels
-from server.linked_data.query import query
+from server.linked_data.query import select
 from server.linked_data.terms import Namer
 
 _ARTICLE_SENTENCES = """
@@ -41,10 +41,10 @@ def article_text(store: ox.Store, nm: Namer, iri: str) -> list[dict]:
     Offsets are NIF's: characters from the start of the article (the reference context)."""
     node = ox.NamedNode(iri)
     sentences: dict[str, tuple[int, str]] = {}
-    for r in query(store, _ARTICLE_SENTENCES, nm.base, u=node):
+    for r in select(store, _ARTICLE_SENTENCES, nm.base, u=node):
         sentences.setdefault(r["sent"].value, (int(r["begin"].value), r["text"].value))
     phrases: list[Phrase] = []
-    for r in query(store, _ARTICLE_PHRASES, nm.base, u=node):
+    for r in select(store, _ARTICLE_PHRASES, nm.base, u=node):
         if isinstance(r["ent"], ox.NamedNode):
             phrases.append((int(r["begin"].value), int(r["end"].value), r["ent"].value))
     labels = fetch_labels(store, {p[2] for p in phrases}, nm.base)
@@ -78,7 +78,7 @@ def _segments(nm: Namer, begin: int, text: str, phrases: list[Phrase],
 
 def article_facts(store: ox.Store, nm: Namer, iri: str) -> list[dict]:
     """Facts read from this article, in text order, each linked to its sentence."""
-    rows = list(query(store, _ARTICLE_FACTS, nm.base, u=ox.NamedNode(iri)))
+    rows = list(select(store, _ARTICLE_FACTS, nm.base, u=ox.NamedNode(iri)))
     iris = set()
     for r in rows:
         iris |= {r[v].value for v in ("s", "o") if isinstance(r[v], ox.NamedNode)}

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from kg.uris import Kind
 from kg.vocab import NIF
 from server.linked_data.labels import label_triples
-from server.linked_data.terms import Namer, OxTerm
+from server.linked_data.terms import AnyTerm, Namer
 
 MAX_INCOMING = 10_000  # incoming links put in a document; hubs beyond this are cut
 MAX_GRAPH_TRIPLES = 200_000
@@ -55,7 +55,7 @@ def document_triples(store: ox.Store, nm: Namer, iri: str, doc_url: str) -> list
     return triples
 
 
-def _bnode_closure(store: ox.Store, objects: Iterable[OxTerm], depth: int = 8) -> list[ox.Triple]:
+def _bnode_closure(store: ox.Store, objects: Iterable[AnyTerm], depth: int = 8) -> list[ox.Triple]:
     """The triples of the blank nodes among ``objects``, and of theirs, ``depth`` levels down."""
     found: list[ox.Triple] = []
     todo = [o for o in objects if isinstance(o, ox.BlankNode)]

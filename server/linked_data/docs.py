@@ -21,7 +21,7 @@ from kg.release.publication import ONTOLOGY_FILE, REPORT_FILE, SHAPES_FILE, Publ
 from server.linked_data.http import add_page_hooks, pager, rdf_response
 from server.linked_data.labels import fetch_labels
 from server.linked_data.ontology import ontology_model
-from server.linked_data.query import VALUES_CHUNK, iri_values, query
+from server.linked_data.query import VALUES_CHUNK, iri_values, select
 from server.linked_data.release import (
     current,
     current_or_none,
@@ -153,8 +153,8 @@ def _render_validation(graph: Graph, publication: Publication, store: ox.Store) 
     """The release's validation report, a page of results at a time, with the evidence."""
     nm = namer(publication)
     report = report_view(graph, nm)
-    page_no = request.args.get("page", "1")
-    page_no = int(page_no) if page_no.isdigit() and int(page_no) > 0 else 1
+    page_arg = request.args.get("page", "1")
+    page_no = int(page_arg) if page_arg.isdigit() and int(page_arg) > 0 else 1
     shown = report.results[(page_no - 1) * RESULTS_PER_PAGE : page_no * RESULTS_PER_PAGE]
     focus = [r.focus.value for r in shown if r.focus is not None and r.focus.kind == "iri"]
     labels = fetch_labels(store, focus, nm.base)
@@ -173,6 +173,6 @@ def _sentences(store: ox.Store, iris: list[str], base: str) -> dict[str, str]:
     if not iris:
         return {}
     values = iri_values(sorted(set(iris))[:VALUES_CHUNK])
-    rows = query(store, f"SELECT ?f ?text WHERE {{ VALUES ?f {{ {values} }} "
-                        f"?f kg:sourceSentence/nif:anchorOf ?text }}", base)
+    rows = select(store, f"SELECT ?f ?text WHERE {{ VALUES ?f {{ {values} }} "
+                         f"?f kg:sourceSentence/nif:anchorOf ?text }}", base)
     return {r["f"].value: r["text"].value for r in rows}

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from kg.vocab import ITSRDF
 from server.linked_data.labels import fetch_labels
-from server.linked_data.query import query
+from server.linked_data.query import select
 from server.linked_data.terms import Namer, TermView
 
 #: A statement as the page keys it: (subject, predicate IRI, object), terms as ``str()`` gives.
@@ -54,7 +54,7 @@ class Source:
 
 def provenance(store: ox.Store, nm: Namer, iri: str) -> dict[FactKey, list[Source]]:
     """(s, p, o) -> the sentences each reified kg:Assertion about ``iri`` was read from."""
-    rows = list(query(store, _PROVENANCE, nm.base, u=ox.NamedNode(iri)))
+    rows = list(select(store, _PROVENANCE, nm.base, u=ox.NamedNode(iri)))
     articles = fetch_labels(store, {r["article"].value for r in rows if r["article"]}, nm.base)
     facts: dict[FactKey, list[Source]] = {}
     seen: set[tuple[str, str]] = set()
@@ -81,7 +81,7 @@ def mentions(store: ox.Store, nm: Namer, iri: str) -> dict:
     """Where the articles mention ``iri``: sentences with the mention marked."""
     node = ox.NamedNode(iri)
     total = sum(1 for _ in store.quads_for_pattern(None, ox.NamedNode(str(ITSRDF.taIdentRef)), node, None))
-    rows = list(query(store, _MENTIONS, nm.base, u=node))
+    rows = list(select(store, _MENTIONS, nm.base, u=node))
     articles = fetch_labels(store, {r["article"].value for r in rows if r["article"]}, nm.base)
     items = []
     seen: set[str] = set()

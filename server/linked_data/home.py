@@ -14,7 +14,7 @@ from kg.uris import Kind
 from kg.vocab import prefixes
 from server.linked_data.http import add_page_hooks
 from server.linked_data.labels import fetch_labels
-from server.linked_data.query import count, query
+from server.linked_data.query import count, select
 from server.linked_data.release import current, entity_classes, ontology_for, settings
 from server.memo import Memo
 
@@ -113,7 +113,7 @@ def _statistics(store: ox.Store, publication: Publication, base: str) -> dict:
     def how_many(sparql: str) -> int:
         return count(store, sparql, base)
 
-    stats = {
+    stats: dict[str, int | str | None] = {
         "triples": how_many("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
                             "WHERE { ?s ?p ?o } }"),
         "quads": len(store),
@@ -126,8 +126,8 @@ def _statistics(store: ox.Store, publication: Publication, base: str) -> dict:
     }
     dataset = Kind.DATASET.iri(base)
     about = fetch_labels(store, [dataset], base)
-    rows = list(query(store, "SELECT ?d ?u WHERE { ?u dcterms:description ?d }", base,
-                      u=ox.NamedNode(dataset)))
+    rows = list(select(store, "SELECT ?d ?u WHERE { ?u dcterms:description ?d }", base,
+                       u=ox.NamedNode(dataset)))
     stats["title"] = about.get(dataset)
     stats["description"] = rows[0]["d"].value if rows else None
     return stats
@@ -168,10 +168,10 @@ def index() -> Response:
 
 def _example_entity(store: ox.Store, base: str) -> str | None:
     """One entity URI to show how dereferencing works (the most mentioned one)."""
-    rows = list(query(store, """
+    rows = list(select(store, """
         SELECT ?e (COUNT(?m) AS ?n) WHERE { ?m itsrdf:taIdentRef ?e }
         GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT 1""", base))
     if rows:
         return rows[0]["e"].value
-    rows = list(query(store, "SELECT ?e WHERE { ?e a kg:Entity } ORDER BY ?e LIMIT 1", base))
+    rows = list(select(store, "SELECT ?e WHERE { ?e a kg:Entity } ORDER BY ?e LIMIT 1", base))
     return rows[0]["e"].value if rows else None

@@ -19,7 +19,7 @@ from kg.uris import Kind
 from kg.vocab import ontology_ns
 from server.linked_data.http import bad_request, pager
 from server.linked_data.labels import fetch_labels
-from server.linked_data.query import count, query
+from server.linked_data.query import count, select, solutions
 from server.linked_data.release import entity_classes, ontology_for
 from server.linked_data.terms import Namer, TermView, shorten
 
@@ -37,7 +37,7 @@ def entity_index(store: ox.Store, nm: Namer, publication: Publication, page_no: 
     labels_q = "OPTIONAL { ?e skos:prefLabel ?l0 } OPTIONAL { ?e rdfs:label ?l1 }"
     type_counts = [
         (r["t"].value if r["t"] is not None else "none", int(r["n"].value))
-        for r in query(store, f"""
+        for r in select(store, f"""
             SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE {{
               {{ SELECT DISTINCT ?e WHERE {{ {values} }} }}
               OPTIONAL {{ ?e a ?t . FILTER(?t != {kg_entity}) }}
@@ -53,7 +53,7 @@ def entity_index(store: ox.Store, nm: Namer, publication: Publication, page_no: 
     def listing(where: str, limit: int, offset: int = 0, **bindings: ox.NamedNode | ox.Literal
                 ) -> list[TermView]:
         proj = " ".join(f"?{k}" for k in bindings)
-        rows = query(store, f"""
+        rows = select(store, f"""
             SELECT ?e (MIN(STR(COALESCE(?l0, ?l1, ""))) AS ?label) {proj} WHERE {{
               {values} {where} {labels_q}
             }} GROUP BY ?e {proj} ORDER BY LCASE(?label) ?e LIMIT {limit} OFFSET {offset}""",
@@ -71,7 +71,8 @@ def entity_index(store: ox.Store, nm: Namer, publication: Publication, page_no: 
         groups = _type_previews(types, no_type, listing)
         paging = None
     else:
-        where, bindings, heading = "", {}, "Entities"
+        where, heading = "", "Entities"
+        bindings: dict[str, ox.NamedNode | ox.Literal] = {}
         if type_param == "none":
             where, heading = no_type, "Entities with no other type"
         elif type_param:
@@ -120,7 +121,7 @@ def kind_index(store: ox.Store, nm: Namer, kind: Kind, page_no: int) -> dict:
 def article_index(store: ox.Store, nm: Namer, page_no: int) -> dict:
     """The articles, by date and title."""
     total = count(store, "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a kg:Article }", nm.base)
-    rows = query(store, f"""
+    rows = select(store, f"""
         SELECT ?a (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date) WHERE {{
           ?a a kg:Article .
           OPTIONAL {{ ?a dcterms:title ?t }}
@@ -143,8 +144,8 @@ def article_index(store: ox.Store, nm: Namer, page_no: int) -> dict:
 
 def graph_index(store: ox.Store, nm: Namer, page_no: int) -> dict:
     """The named graphs, each with its size."""
-    rows = list(store.query(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"))
+    rows = list(solutions(store.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")))
     total = len(rows)
     chunk = rows[(page_no - 1) * PAGE_SIZE : page_no * PAGE_SIZE]
     labels = fetch_labels(store, [r["g"].value for r in chunk], nm.base)
@@ -167,8 +168,8 @@ def class_index(store: ox.Store, nm: Namer, kind: Kind, page_no: int) -> dict:
     assert kind.ontology_class is not None, f"{kind} names no ontology class to list"
     cls = ox.NamedNode(ontology_ns(nm.base) + kind.ontology_class)
     total = count(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a {cls} }}", nm.base)
-    rows = query(store, f"SELECT DISTINCT ?x WHERE {{ ?x a {cls} }} ORDER BY ?x "
-                        f"LIMIT {PAGE_SIZE} OFFSET {(page_no - 1) * PAGE_SIZE}", nm.base)
+    rows = select(store, f"SELECT DISTINCT ?x WHERE {{ ?x a {cls} }} ORDER BY ?x "
+                         f"LIMIT {PAGE_SIZE} OFFSET {(page_no - 1) * PAGE_SIZE}", nm.base)
     iris = [r["x"].value for r in rows]
     labels = fetch_labels(store, iris, nm.base)
     items = [nm.iri_view(i, labels.get(i)) for i in iris]

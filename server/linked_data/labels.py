@@ -15,7 +15,7 @@ from urllib.parse import unquote
 import pyoxigraph as ox
 
 from kg.uris import Kind
-from server.linked_data.query import VALUES_CHUNK, iri_values, query
+from server.linked_data.query import VALUES_CHUNK, iri_values, select, solutions, triples
 from server.linked_data.terms import DCTERMS_NS, LABEL_PREDICATES, RDF_NS, Namer, OxTerm, TermView, shorten
 
 
@@ -36,10 +36,10 @@ def fetch_labels(store: ox.Store, iris: Iterable[str], base: str, depth: int = 0
 
 def _best_labels(store: ox.Store, iris: list[str]) -> dict[str, str]:
     preds = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
-    rows = store.query(
+    rows = solutions(store.query(
         f"SELECT ?n ?p ?l WHERE {{ VALUES ?n {{ {iri_values(iris)} }} VALUES ?p {{ {preds} }} ?n ?p ?l }}",
         use_default_graph_as_union=True,
-    )
+    ))
     best: dict[str, tuple[int, int, str]] = {}
     for row in rows:
         lit = row["l"]
@@ -56,21 +56,21 @@ def _best_labels(store: ox.Store, iris: list[str]) -> dict[str, str]:
 
 def _graph_labels(store: ox.Store, iris: list[str]) -> dict[str, str]:
     """An article's named graph is called after the article it was read from."""
-    rows = store.query(
+    rows = solutions(store.query(
         f"SELECT ?g (SAMPLE(?t) AS ?title) WHERE {{ VALUES ?g {{ {iri_values(iris[:VALUES_CHUNK])} }} "
         f"?g <http://www.w3.org/ns/prov#wasDerivedFrom>/<{DCTERMS_NS}title> ?t }} GROUP BY ?g",
         use_default_graph_as_union=True,
-    )
+    ))
     return {r["g"].value: shorten(f"Facts read from \u201c{r['title'].value}\u201d") for r in rows}
 
 
 def _statement_labels(store: ox.Store, iris: list[str], base: str) -> dict[str, str]:
     """'Subject predicate object' as the label of reified assertions, which have no label."""
-    rows = list(store.query(
+    rows = list(solutions(store.query(
         f"SELECT ?a ?s ?p ?o WHERE {{ VALUES ?a {{ {iri_values(iris[:VALUES_CHUNK])} }} "
         f"?a <{RDF_NS}subject> ?s ; <{RDF_NS}predicate> ?p ; <{RDF_NS}object> ?o }}",
         use_default_graph_as_union=True,
-    ))
+    )))
     ends = {r[v].value for r in rows for v in ("s", "o") if isinstance(r[v], ox.NamedNode)}
     names = fetch_labels(store, ends, base, depth=1)
 
@@ -98,10 +98,10 @@ def label_triples(store: ox.Store, iris: Iterable[str]) -> list[ox.Triple]:
     found: list[ox.Triple] = []
     for i in range(0, len(wanted), VALUES_CHUNK):
         values = iri_values(wanted[i : i + VALUES_CHUNK])
-        found += list(store.query(
+        found += list(triples(store.query(
             f"CONSTRUCT {{ ?n ?p ?l }} WHERE {{ VALUES ?n {{ {values} }} VALUES ?p {{ {preds} }} ?n ?p ?l }}",
             use_default_graph_as_union=True,
-        ))
+        )))
     return found
 
 
@@ -112,7 +112,7 @@ def suggestions(store: ox.Store, nm: Namer, path: str) -> list[TermView]:
     for term in tries[:3]:
         if not term:
             continue
-        rows = list(query(store, """
+        rows = list(select(store, """
             SELECT DISTINCT ?e ?q WHERE {
               ?e a ?c ; rdfs:label|skos:prefLabel|skos:altLabel ?l .
               FILTER(CONTAINS(LCASE(STR(?l)), LCASE(?q)))

@@ -9,6 +9,7 @@ no publication yet, it documents the source ontology alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeGuard
 from urllib.parse import urljoin
 
 import pyoxigraph as ox
@@ -18,8 +19,8 @@ from rdflib.term import Node
 
 from kg.vocab import VANN, ontology_ns
 from server.linked_data.labels import fetch_labels
-from server.linked_data.query import query
-from server.linked_data.rdfview import first_value, rdflib_view
+from server.linked_data.query import select, solutions
+from server.linked_data.rdfview import first_value, rdflib_view, sorted_terms
 from server.linked_data.terms import Namer, TermView
 
 CLASS_TYPES = (OWL.Class, RDFS.Class)
@@ -59,7 +60,7 @@ def ontology_model(graph: Graph, nm: Namer, store: ox.Store | None) -> dict:
     ns = ontology_ns(nm.base)
     onto = next(iter(graph.subjects(RDF.type, OWL.Ontology)), None)
 
-    def ours(t: Node) -> bool:
+    def ours(t: Node) -> TypeGuard[URIRef]:
         return isinstance(t, URIRef) and str(t).startswith(ns)
 
     classes = sorted({s for t in CLASS_TYPES for s in graph.subjects(RDF.type, t) if ours(s)})
@@ -83,7 +84,7 @@ def _meta(graph: Graph, nm: Namer, onto: Node | None) -> list[tuple[str, list[Te
     meta = []
     if onto is not None:
         for label, pred in META_PREDICATES:
-            values = [rdflib_view(nm, o) for o in sorted(graph.objects(onto, pred))]
+            values = [rdflib_view(nm, o) for o in sorted_terms(graph.objects(onto, pred))]
             if pred == VANN.preferredNamespaceUri:  # a relative literal in the source file
                 values = [nm.iri_view(urljoin(nm.base, v.value)) for v in values]
             if values:
@@ -95,9 +96,9 @@ def _term_doc(graph: Graph, nm: Namer, term: URIRef, counts: dict[str, int],
               examples: dict[str, list[Example]], is_class: bool) -> TermDoc:
     def views(pred: URIRef, reverse: bool = False) -> list[TermView]:
         found = graph.subjects(pred, term) if reverse else graph.objects(term, pred)
-        return [rdflib_view(nm, x) for x in sorted(found) if not isinstance(x, BNode)]
+        return [rdflib_view(nm, x) for x in sorted_terms(found) if not isinstance(x, BNode)]
 
-    kinds = [rdflib_view(nm, t) for t in sorted(graph.objects(term, RDF.type))]
+    kinds = [rdflib_view(nm, t) for t in sorted_terms(graph.objects(term, RDF.type))]
     rows: list[tuple[str, list[TermView]]] = []
     if is_class:
         sup, equiv = views(RDFS.subClassOf), views(OWL.equivalentClass)
@@ -134,25 +135,27 @@ def _usage(store: ox.Store | None, nm: Namer, classes: list[URIRef], props: list
         return counts, examples
     if classes:
         values = " ".join(f"<{c}>" for c in classes)
-        for r in query(store, f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c "
-                              f"{{ {values} }} ?s a ?c }} GROUP BY ?c", nm.base):
+        for r in select(store, f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c "
+                               f"{{ {values} }} ?s a ?c }} GROUP BY ?c", nm.base):
             counts[r["c"].value] = int(r["n"].value)
     if props:
         values = " ".join(f"<{p}>" for p in props)
-        for r in query(store, f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {{ SELECT DISTINCT ?s ?p ?o "
-                              f"WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }} }} }} GROUP BY ?p",
-                       nm.base):
+        for r in select(store, f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {{ SELECT DISTINCT ?s ?p ?o "
+                               f"WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }} }} }} GROUP BY ?p",
+                        nm.base):
             counts[r["p"].value] = int(r["n"].value)
     found: dict[str, list[tuple]] = {}
     for c in classes:
         if counts.get(str(c)):
-            rows = store.query(f"SELECT DISTINCT ?s WHERE {{ ?s a <{c}> }} ORDER BY ?s LIMIT 3",
-                               use_default_graph_as_union=True)
+            rows = solutions(store.query(
+                f"SELECT DISTINCT ?s WHERE {{ ?s a <{c}> }} ORDER BY ?s LIMIT 3",
+                use_default_graph_as_union=True))
             found[str(c)] = [(r["s"], None) for r in rows]
     for p in props:
         if counts.get(str(p)):
-            rows = store.query(f"SELECT DISTINCT ?s ?o WHERE {{ ?s <{p}> ?o }} ORDER BY ?s ?o LIMIT 3",
-                               use_default_graph_as_union=True)
+            rows = solutions(store.query(
+                f"SELECT DISTINCT ?s ?o WHERE {{ ?s <{p}> ?o }} ORDER BY ?s ?o LIMIT 3",
+                use_default_graph_as_union=True))
             found[str(p)] = [(r["s"], r["o"]) for r in rows]
     iris = {t.value for pairs in found.values() for pair in pairs for t in pair
             if isinstance(t, ox.NamedNode)}
@@ -169,7 +172,8 @@ def _class_tree(graph: Graph, nm: Namer, classes: list[URIRef]) -> list[dict]:
     roots: dict[str, TermView] = {}
     ours = {str(c) for c in classes}
     for c in classes:
-        parents = [p for p in graph.objects(c, RDFS.subClassOf) if isinstance(p, URIRef)]
+        parents: list[URIRef | None] = [
+            p for p in graph.objects(c, RDFS.subClassOf) if isinstance(p, URIRef)]
         for p in parents or [None]:
             key = str(p) if p is not None else ""
             children.setdefault(key, []).append(str(c))

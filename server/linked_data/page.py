@@ -23,8 +23,8 @@ from server.linked_data.terms import (
     RDFS_NS,
     SAME_AS_PREDICATES,
     SKOS_NS,
+    AnyTerm,
     Namer,
-    OxTerm,
     TermView,
     site_name,
 )
@@ -63,7 +63,7 @@ def build_page(store: ox.Store, nm: Namer, iri: str) -> dict:
     labels = fetch_labels(store, iris, nm.base)
     incoming_groups, summarised = _incoming(nm, node, incoming, extra_in, facts, labels)
 
-    def objects(pred: str) -> list[OxTerm]:
+    def objects(pred: str) -> list[AnyTerm]:
         return [t.object for t in out if t.predicate.value == pred]
 
     def label_views(pred: str) -> list[TermView]:
@@ -110,7 +110,7 @@ def _iri_term(text: str) -> ox.NamedNode | None:
     return ox.NamedNode(text[1:-1]) if text.startswith("<") else None
 
 
-def _value(nm: Namer, term: OxTerm, labels: dict[str, str], sources: list[Source]) -> dict:
+def _value(nm: Namer, term: AnyTerm, labels: dict[str, str], sources: list[Source]) -> dict:
     return {"term": nm.view(term, labels), "sources": sources}
 
 
@@ -160,15 +160,15 @@ def _incoming(nm: Namer, node: ox.NamedNode, incoming: list[ox.Triple], extra_in
     return groups, summarised
 
 
-def _statement(nm: Namer, objects: Callable[[str], list[OxTerm]], facts: Facts,
+def _statement(nm: Namer, objects: Callable[[str], list[AnyTerm]], facts: Facts,
                labels: dict[str, str]) -> dict | None:
     """For a reified assertion: the statement it reifies, with its sources."""
     subj, pred, obj = (objects(RDF_NS + x) for x in ("subject", "predicate", "object"))
     if not (subj and pred and obj):
         return None
-    key = (str(subj[0]), pred[0].value, str(obj[0]))
-    return {"s": nm.view(subj[0], labels), "p": nm.view(pred[0], labels),
-            "o": nm.view(obj[0], labels), "sources": facts.get(key, [])}
+    s, p, o = (nm.view(terms[0], labels) for terms in (subj, pred, obj))
+    key = (str(subj[0]), p.value, str(obj[0]))  # p.value: the predicate's IRI
+    return {"s": s, "p": p, "o": o, "sources": facts.get(key, [])}
 
 
 def _grouped(nm: Namer, by_pred: dict[str, list[dict]]) -> list[dict]:

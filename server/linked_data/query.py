@@ -1,7 +1,7 @@
 """Reading the store for the linked-data pages: SPARQL over the union graph, with our prefixes.
 
 Pages look at the dataset as one graph (a fact is shown whichever named graph holds it), so
-every page query goes through :func:`query`, which sets the union default graph, the
+every page query goes through :func:`select`, which sets the union default graph, the
 prefixes and SEP-0007 bindings the same way each time.
 """
 
@@ -18,21 +18,37 @@ VALUES_CHUNK = 400
 QueryResult = ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean
 
 
-def query(store: ox.Store, sparql: str, base: str, **bindings: ox.NamedNode | ox.Literal) -> QueryResult:
-    """SELECT/CONSTRUCT/ASK over the union of all graphs, with our prefixes and bound variables.
+def select(
+    store: ox.Store, sparql: str, base: str, **bindings: ox.NamedNode | ox.Literal
+) -> ox.QuerySolutions:
+    """A SELECT over the union of all graphs, with our prefixes and bound variables.
 
-    Bound variables must appear in a SELECT projection (SEP-0007 substitution)."""
-    return store.query(
+    Bound variables must appear in the projection (SEP-0007 substitution)."""
+    return solutions(store.query(
         sparql,
         prefixes=prefixes(base),
         use_default_graph_as_union=True,
         substitutions={ox.Variable(k): v for k, v in bindings.items()} or None,
-    )
+    ))
+
+
+def solutions(result: QueryResult) -> ox.QuerySolutions:
+    """The rows of a SELECT's result (pyoxigraph types every result as any of the three kinds)."""
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError(f"expected the solutions of a SELECT, got {type(result).__name__}")
+    return result
+
+
+def triples(result: QueryResult) -> ox.QueryTriples:
+    """The triples of a CONSTRUCT's result."""
+    if not isinstance(result, ox.QueryTriples):
+        raise TypeError(f"expected the triples of a CONSTRUCT, got {type(result).__name__}")
+    return result
 
 
 def count(store: ox.Store, sparql: str, base: str, **bindings: ox.NamedNode | ox.Literal) -> int:
     """The ``?n`` of the first row of a counting SELECT (0 when there is none)."""
-    rows = list(query(store, sparql, base, **bindings))
+    rows = list(select(store, sparql, base, **bindings))
     return int(rows[0]["n"].value) if rows and rows[0]["n"] is not None else 0
 
 

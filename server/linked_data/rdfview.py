@@ -8,14 +8,24 @@ give the same :class:`~server.linked_data.terms.TermView` as store terms get.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
-from rdflib import BNode, Graph
+from rdflib import BNode, Graph, Literal
 from rdflib import URIRef as RURIRef
 from rdflib.collection import Collection
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from kg.vocab import SH
 from server.linked_data.terms import RDF_NS, Namer, TermView
+
+
+def sorted_terms(nodes: Iterable[Node]) -> list[Identifier]:
+    """Graph terms in rdflib's order.
+
+    rdflib types what ``Graph.subjects``/``objects``/``predicates`` yield as ``Node``, which has
+    no order; in the graphs read here (Turtle: no N3 formulas) they are all ``Identifier`` (IRI,
+    blank node, literal), which sorts."""
+    return sorted(cast("Iterable[Identifier]", nodes))
 
 
 def rdf_list(graph: Graph, head: Node) -> list[Node]:
@@ -32,6 +42,7 @@ def rdflib_view(nm: Namer, term: Node, labels: dict[str, str] | None = None) -> 
         return nm.iri_view(str(term), labels.get(str(term)))
     if isinstance(term, BNode):
         return TermView(kind="bnode", value=str(term), label="[blank node]")
+    assert isinstance(term, Literal)  # a parsed graph's terms are IRIs, blank nodes and literals
     datatype = str(term.datatype) if term.datatype else None
     return nm.literal_view(str(term), term.language, datatype)
 

@@ -46,7 +46,7 @@ def report_view(report: Graph, nm: Namer, labels: dict[str, str] | None = None) 
     reports = list(report.subjects(RDF.type, SH.ValidationReport))
     if not reports:
         return ReportView(False, None, [], {}, [])
-    conforms = all(bool(report.value(r, SH.conforms, default=Literal(True)).toPython()) for r in reports)
+    conforms = all(_conforms(report, r) for r in reports)
     results: list[ResultView] = []
     for r in reports:
         for res in report.objects(r, SH.result):
@@ -62,6 +62,13 @@ def report_view(report: Graph, nm: Namer, labels: dict[str, str] | None = None) 
         by_shape[key] = (shape, sev, n + 1)
     ordered = sorted(by_shape.values(), key=lambda t: (_sev_rank(t[1]), -t[2]))
     return ReportView(True, conforms, results, by_sev, ordered)
+
+
+def _conforms(report: Graph, r: Node) -> bool:
+    """A report's sh:conforms (true when it has none)."""
+    value = report.value(r, SH.conforms, default=Literal(True))
+    assert isinstance(value, Literal)  # sh:conforms is an xsd:boolean literal
+    return bool(value.toPython())
 
 
 def _sev_rank(sev: str) -> int:

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, redirect, render_template, request
 from werkzeug.urls import iri_to_uri
+from werkzeug.wrappers import Response as BaseResponse
 
 from kg import __version__
 from kg.formats import Format, by_extension, by_name
@@ -36,23 +37,25 @@ from server.negotiation import RDF_EXTS, link_header, negotiate, not_acceptable_
 
 bp = Blueprint("resources", __name__)
 add_page_hooks(bp)
+#: The kinds with an index page, by the path segment their index route matches.
+INDEXED_BY_SEGMENT = {k.segment: k for k in INDEXED_KINDS}
 
 
 # ------------------------------------------------------------------ dereferencing
 
 
 @bp.route(f"/<any({', '.join(k.segment for k in Kind)}):kind>/<path:key>")
-def dereference(kind: str, key: str) -> Response:
+def dereference(kind: str, key: str) -> BaseResponse:
     """303 See Other from the thing's URI to the document that describes it."""
     return _see_other(f"{kind}/{key}")
 
 
 @bp.route(f"/{Kind.DATASET.segment}")
-def dataset() -> Response:
+def dataset() -> BaseResponse:
     return _see_other(Kind.DATASET.segment)
 
 
-def _see_other(path: str, from_request: bool = True) -> Response:
+def _see_other(path: str, from_request: bool = True) -> BaseResponse:
     publication, store = current()
     iri = _resolve(store, path, "" if from_request else None)
     nm = namer(publication)
@@ -203,13 +206,13 @@ def _sparql_link(query_text: str) -> str:
 
 
 @bp.route(f"/<any({', '.join(k.segment for k in INDEXED_KINDS)}):kind>/")
-def index(kind: str) -> Response:
+def index(kind: str) -> BaseResponse:
     """Browse every resource of a kind: entities grouped by type, articles, graphs, facts."""
     publication, store = current()
     nm = namer(publication)
     if request.args.get("uri"):
         return _lookup(request.args["uri"])
-    page_no, of = _page_number(), Kind(kind)
+    page_no, of = _page_number(), INDEXED_BY_SEGMENT[kind]
     if of is Kind.RESOURCE:
         ctx = entity_index(store, nm, publication, page_no, request.args.get("type", "").strip(),
                            request.args.get("q", "").strip())
@@ -219,7 +222,7 @@ def index(kind: str) -> Response:
     return Response(body, 200, mimetype="text/html")
 
 
-def _lookup(uri: str) -> Response:
+def _lookup(uri: str) -> BaseResponse:
     """VoID's URI look-up (``B/resource/?uri=<IRI>``): the same 303 as dereferencing the IRI."""
     base = settings().base_uri
     if not uri.startswith(base):

@@ -22,7 +22,9 @@ def serialise_triples(triples: Iterable[ox.Triple], rep: Format, base: str) -> b
     written = None
     if rep.prefixes:
         written = {p: ns for p, ns in prefixes(base).items() if p not in INSTANCE_PREFIXES}
-    return ox.serialize(ordered, format=rep.oxigraph, prefixes=written)
+    body = ox.serialize(ordered, format=rep.oxigraph, prefixes=written)
+    assert body is not None  # no output file given: pyoxigraph returns the bytes
+    return body
 
 
 def serialise_graph(graph: Graph, rep: Format, base: str) -> bytes:

@@ -13,7 +13,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 from rdflib.term import Node
 
 from kg.vocab import SH, shapes_ns
-from server.linked_data.rdfview import first_value, path_text, rdf_list, rdflib_view
+from server.linked_data.rdfview import first_value, path_text, rdf_list, rdflib_view, sorted_terms
 from server.linked_data.terms import Namer, TermView
 
 #: Predicates a shape's page shows on their own, not in its list of constraints.
@@ -49,7 +49,7 @@ def _shape(graph: Graph, nm: Namer, shape: Node) -> dict:
     targets = [
         (label, rdflib_view(nm, o))
         for label, pred in TARGETS
-        for o in sorted(graph.objects(shape, pred))
+        for o in sorted_terms(graph.objects(shape, pred))
     ]
     props = [_property_shape(graph, nm, p) for p in graph.objects(shape, SH.property)]
     props.sort(key=lambda p: p["path"])
@@ -95,8 +95,8 @@ def _severity(graph: Graph, shape: Node) -> str | None:
 
 def _constraints(graph: Graph, nm: Namer, shape: Node) -> list[tuple[str, list[TermView]]]:
     rows = []
-    for pred in sorted(set(graph.predicates(shape, None)) - SHAPE_SKIP):
-        values = [_value(graph, nm, o) for o in sorted(graph.objects(shape, pred))]
+    for pred in sorted_terms(set(graph.predicates(shape, None)) - SHAPE_SKIP):
+        values = [_value(graph, nm, o) for o in sorted_terms(graph.objects(shape, pred))]
         rows.append((nm.curie(str(pred)) or str(pred), values))
     return rows
 

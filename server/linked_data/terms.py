@@ -45,6 +45,8 @@ LABEL_MAX = 140
 LONG_LITERAL = 600
 #: A term of the store as pages meet it (RDF-star quoted triples are not shown).
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+#: What a triple of the store may hold as subject or object: also an RDF 1.2 triple term.
+AnyTerm = OxTerm | ox.Triple
 #: Datatypes not worth a tag: a plain or language-tagged string is just text.
 _PLAIN_DATATYPES = (None, XSD_NS + "string", RDF_NS + "langString")
 
@@ -143,18 +145,20 @@ class Namer:
     def literal_view(self, value: str, lang: str | None, datatype: str | None) -> TermView:
         """A literal, with its datatype shown only when it says more than "a string"."""
         shown = None
-        if lang is None and datatype not in _PLAIN_DATATYPES:
+        if lang is None and datatype is not None and datatype not in _PLAIN_DATATYPES:
             shown = self.curie(datatype) or datatype
         return TermView(
             kind="literal", value=value, label=value, lang=lang, datatype=shown,
             long=len(value) > LONG_LITERAL,
         )
 
-    def view(self, term: OxTerm, labels: dict[str, str]) -> TermView:
+    def view(self, term: AnyTerm, labels: dict[str, str]) -> TermView:
         if isinstance(term, ox.NamedNode):
             return self.iri_view(term.value, labels.get(term.value))
         if isinstance(term, ox.BlankNode):
             return TermView(kind="bnode", value=term.value, label=f"_:{term.value}")
+        if isinstance(term, ox.Triple):  # an error, as it was before this check (an AttributeError)
+            raise TypeError(f"pages cannot show RDF 1.2 triple terms: {term}")
         return self.literal_view(term.value, term.language, term.datatype.value)
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from kg import vocab
 from kg.formats import GRAPHS, RESULTS, UPDATE_INPUTS, by_name
 from kg.release.publication import VOID_FILE
-from server.engine.worker import serialise
+from server.engine.worker import write_triples
 from server.errors import ProtocolError, problem
 from server.limits import Limits
 from server.memo import Memo
@@ -52,7 +53,7 @@ def _bad(exc: ProtocolError) -> Response:
     return problem(exc.status, str(exc))
 
 
-def service_description() -> Response:
+def service_description() -> BaseResponse:
     """``GET /sparql`` with no query: what the endpoint offers, in a negotiated RDF format."""
     try:
         fmt = _negotiate()
@@ -67,7 +68,7 @@ def service_description() -> Response:
     admin = current_app.extensions.get("kg_admin") is not None
     key = ("sd", str(holder.store_path(publication)), fmt, admin)
     prefixes = current_app.config["KG_PREFIXES"]
-    body = _rendered.get(key, lambda: serialise(_describe_service(store, admin), fmt, prefixes))
+    body = _rendered.get(key, lambda: write_triples(_describe_service(store, admin), fmt, prefixes))
     response = Response(body, content_type=_content_type(fmt))
     response.vary.add("Accept")
     return response
@@ -119,15 +120,11 @@ def _describe_service(store: ox.Store, admin: bool) -> list[ox.Triple]:
     default_graph = ox.BlankNode("defaultGraph")
     add(dataset, SD + "defaultGraph", default_graph)
     add(default_graph, RDF_TYPE.value, sd("Graph"))
-    total = next(iter(store.query(
-        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", use_default_graph_as_union=True
-    )))["n"]
+    total = next(iter(_select(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", union=True)))["n"]
     add(default_graph, VOID + "triples", total)
     counts = {
         row["g"]: row["n"]
-        for row in store.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-        )
+        for row in _select(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     }
     for number, name in enumerate(sorted(store.named_graphs(), key=lambda n: n.value)):
         entry, graph = ox.BlankNode(f"ng{number}"), ox.BlankNode(f"g{number}")
@@ -138,6 +135,14 @@ def _describe_service(store: ox.Store, admin: bool) -> list[ox.Triple]:
         add(graph, RDF_TYPE.value, sd("Graph"))
         add(graph, VOID + "triples", counts.get(name, ox.Literal("0", datatype=XSD_INTEGER)))
     return out
+
+
+def _select(store: ox.Store, sparql: str, union: bool = False) -> ox.QuerySolutions:
+    """The rows of a SELECT (pyoxigraph types every result as any of its three kinds)."""
+    rows = store.query(sparql, use_default_graph_as_union=union)
+    if not isinstance(rows, ox.QuerySolutions):
+        raise TypeError(f"expected the solutions of a SELECT, got {type(rows).__name__}")
+    return rows
 
 
 @bp.route("/.well-known/void")
@@ -160,7 +165,8 @@ def void() -> Response:
     response.vary.add("Accept")
     response.set_etag(f"{digest[:32]}-{fmt}" if digest else f"{publication.release_id}-{fmt}")
     response.headers["Cache-Control"] = "public, no-cache"
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place (it returns the response itself)
+    return response
 
 
 
@@ -169,5 +175,5 @@ def _void_in(fmt: str, data: bytes, publication, prefixes: dict[str, str]) -> by
     if fmt == "turtle":
         return data
     quads = ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=publication.manifest.get("base_uri"))
-    return serialise([q.triple for q in quads], fmt, prefixes)
+    return write_triples([q.triple for q in quads], fmt, prefixes)
 

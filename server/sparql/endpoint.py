@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, g, request
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response as BaseResponse
 
 from kg.formats import GRAPHS, RESULTS, by_name
 from server import metrics
@@ -56,7 +57,7 @@ def _protocol_error(exc: ProtocolError) -> Response:
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
-def endpoint() -> Response:
+def endpoint() -> BaseResponse:
     if request.method in ("GET", "HEAD"):
         args = request.args
         if "update" in args:

@@ -35,6 +35,7 @@ from server.state import NoPublication
 
 if TYPE_CHECKING:
     from flask import Flask, Response
+    from prometheus_client import Counter, Histogram
 
     from server.state import StoreHolder
 
@@ -91,7 +92,8 @@ class Front:
         self.max_body = max_body
         self._date = (0, "")  # (second, HTTP date) so http_date runs once a second
         self._store: tuple[object, str] | None = None  # (publication, its store path)
-        self._children: dict[tuple, object] = {}  # labelled metrics, looked up once
+        # labelled metrics, looked up once: (method, kind, outcome) -> cache, queries, requests, latency
+        self._children: dict[tuple[str, str, str], tuple[Counter, Counter, Counter, Histogram]] = {}
 
     def __call__(self, environ: dict, start_response):
         key = self._key(environ)
@@ -195,7 +197,7 @@ class Front:
                 close()
         status, headers = captured
         self.lookups.learn(environ, status, headers, body)
-        if not replayable:
+        if note is None or not replayable:
             return [body]
         headers = tuple((name, value) for name, value in headers)
         date_at = next((i for i, (name, _) in enumerate(headers) if name.lower() == "date"), -1)

@@ -17,7 +17,7 @@ from rdflib import Graph, URIRef
 from kg.settings import Settings
 from kg.uris import INDEXED_KINDS, Kind, Minter
 from kg.vocab import prefixes
-from server.engine.worker import serialise
+from server.engine.worker import write_triples
 from tests.server.conftest import fetch, query_url
 
 JSON = {"Accept": "application/sparql-results+json"}
@@ -82,7 +82,7 @@ def test_graph_answers_write_res_only_where_every_name_reads_back(server_url, bu
     label = ox.NamedNode(table["rdfs"] + "label")
     for names in (["Nayib_Bukele"], ["Nayib_Bukele", "U.S."]):
         triples = [ox.Triple(ox.NamedNode(table["res"] + n), label, ox.Literal(n)) for n in names]
-        body = serialise(triples, "turtle", table)
+        body = write_triples(triples, "turtle", table)
         assert ("@prefix res:" in body.decode()) == (names == ["Nayib_Bukele"])
         assert {str(s) for s in Graph().parse(data=body, format="turtle").subjects()} == {
             table["res"] + n for n in names}
