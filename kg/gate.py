@@ -78,7 +78,9 @@ class Batch:
 def triples_of(nquads: bytes) -> bytes:
     """N-Quads to N-Triples: validation sees the union of the graphs."""
     quads = ox.parse(input=nquads, format=ox.RdfFormat.N_QUADS)
-    return ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
+    written = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
+    assert written is not None  # no output file given: the bytes are returned
+    return written
 
 
 def article_piece(path: Path, types: dict[str, bytes], resource_ns: str, salt: str) -> Piece:

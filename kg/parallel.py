@@ -78,7 +78,8 @@ class Runner:
 
     def map(
         self, func: Callable[[T], R], batches: Iterable[T], *, total: int,
-        size: Callable[[T], int] = len, what: str = "articles", progress: Progress | None = None,
+        size: Callable[[T], int] = len,  # type: ignore[assignment]  # batches are sized
+        what: str = "articles", progress: Progress | None = None,
     ) -> Iterator[R]:
         """``func`` over each batch, results in input order, with progress (rate and ETA).
 

@@ -209,12 +209,15 @@ def _evidence(res: Resolution, base_uri: str) -> dict[str, str]:
 
 
 def build(settings: Settings, *, strict: bool = False, progress: Progress = print,
-          workers: int | None = None, scheduler: str | None = None) -> BuildReport:
-    """Read, extract (cached), resolve, write RDF, validate (cached) and publish a release."""
+          workers: int | None = None, scheduler: str | None = None,
+          runner: Runner | None = None) -> BuildReport:
+    """Read, extract (cached), resolve, write RDF, validate (cached) and publish a release.
+    ``runner`` (else one from ``workers``/``scheduler``/the settings) says where the heavy
+    steps run."""
     report = BuildReport()
     articles, report.skipped = read_articles(settings, strict=strict, progress=progress)
-    runner = Runner(workers or settings.workers or default_workers(),
-                    scheduler or settings.scheduler)
+    runner = runner or Runner(workers or settings.workers or default_workers(),
+                              scheduler or settings.scheduler)
     with runner:
         extractions, keys = extract_cached(articles, settings, runner, progress)
         gazetteer = load_gazetteer()

@@ -124,12 +124,12 @@ def publish_quads(
         for name, fmt in DUMP_FORMATS.items():
             progress(f"writing {name}")
             assert isinstance(fmt.oxigraph, pyoxigraph.RdfFormat)
-            kwargs = {"prefixes": written} if fmt.prefixes else {}
+            declared = written if fmt.prefixes else None
             if fmt.dataset:
-                store.dump(output=str(staging / name), format=fmt.oxigraph, **kwargs)
+                store.dump(output=str(staging / name), format=fmt.oxigraph, prefixes=declared)
             else:
                 union.dump(output=str(staging / name), format=fmt.oxigraph,
-                           from_graph=pyoxigraph.DefaultGraph(), **kwargs)
+                           from_graph=pyoxigraph.DefaultGraph(), prefixes=declared)
             _record(staging / name, files)
             gzip_file(staging / name, staging / f"{name}.gz")
             _record(staging / f"{name}.gz", files)

@@ -1,0 +1,143 @@
+"""Incremental, parallel builds: the cache, additions in any order, removals, a real local
+Dask cluster and a real scheduler reached over TCP all give the very same release."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg.parallel import Runner
+from kg.pipeline import build
+from kg.release.publication import DUMP_FORMATS, Publication
+from kg.settings import PROJECT_ROOT, Settings
+
+SEEDS = sorted((PROJECT_ROOT / "seeds").glob("*.txt"))
+BASE = "http://127.0.0.1:5999/"
+
+
+def _settings(work: Path, corpus: Path) -> Settings:
+    return Settings(base_uri=BASE, seeds_dir=corpus, dist_dir=work / "dist", workers=1)
+
+
+def _corpus(work: Path, files: list[Path]) -> Path:
+    corpus = work / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    shutil.copy(PROJECT_ROOT / "seeds" / "catalog.ttl", corpus / "catalog.ttl")
+    for file in files:
+        shutil.copy(file, corpus / file.name)
+    return corpus
+
+
+def _dumps(settings: Settings) -> dict[str, bytes]:
+    publication = Publication.current(settings.dist_dir)
+    assert publication is not None
+    return {name: publication.file(name).read_bytes() for name in DUMP_FORMATS}
+
+
+def _messages(settings: Settings, **kwargs) -> list[str]:
+    said: list[str] = []
+    build(settings, progress=said.append, **kwargs)
+    return said
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The five seeds built from scratch, serially: what every other way must equal."""
+    work = tmp_path_factory.mktemp("scratch")
+    settings = _settings(work, _corpus(work, SEEDS))
+    build(settings, progress=lambda _m: None)
+    return _dumps(settings)
+
+
+def test_additions_in_any_order_give_the_same_bytes(scratch, tmp_path: Path):
+    """Two seeds, then the other three one by one in reverse order: each addition parses only
+    the new article, and the end is byte-identical to the build from scratch."""
+    corpus = _corpus(tmp_path, SEEDS[:2])
+    settings = _settings(tmp_path, corpus)
+    build(settings, progress=lambda _m: None)
+    for seed in reversed(SEEDS[2:]):
+        shutil.copy(seed, corpus / seed.name)
+        said = _messages(settings)
+        assert any(f"{len(list(corpus.glob('*.txt'))) - 1} unchanged, 1 to parse" in m
+                   for m in said), said
+    assert _dumps(settings) == scratch
+
+
+def test_an_unchanged_corpus_parses_and_validates_nothing(tmp_path: Path):
+    settings = _settings(tmp_path, _corpus(tmp_path, SEEDS[:2]))
+    build(settings, progress=lambda _m: None)
+    said = _messages(settings)
+    assert any("2 unchanged, 0 to parse" in m for m in said), said
+    assert any(m.startswith("validating 0 of ") for m in said), said
+    assert any("0 article graph(s) written, 2 unchanged" in m for m in said), said
+
+
+def test_a_removed_article_leaves_the_next_release(tmp_path: Path):
+    corpus = _corpus(tmp_path, SEEDS[:3])
+    settings = _settings(tmp_path, corpus)
+    build(settings, progress=lambda _m: None)
+    gone = SEEDS[2].stem
+    assert f"article/{gone}".encode() in _dumps(settings)["kg.nq"]
+    (corpus / SEEDS[2].name).unlink()
+    build(settings, progress=lambda _m: None)
+    assert f"article/{gone}".encode() not in _dumps(settings)["kg.nq"]
+    assert Publication.current(settings.dist_dir).manifest["articles"] == [s.stem for s in SEEDS[:2]]
+
+
+def test_an_edited_article_is_parsed_again(tmp_path: Path):
+    corpus = _corpus(tmp_path, SEEDS[:2])
+    settings = _settings(tmp_path, corpus)
+    build(settings, progress=lambda _m: None)
+    edited = corpus / SEEDS[1].name
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nThe agreement was signed in 2025.\n",
+                      encoding="utf-8")
+    said = _messages(settings)
+    assert any("1 unchanged, 1 to parse" in m for m in said), said
+
+
+def test_a_short_name_in_a_new_article_joins_the_known_person(tmp_path: Path):
+    """'Bukele' alone, added later, is res:Nayib_Bukele; a full name that first appears in a
+    later article merges the surname-only mentions an earlier article made."""
+    corpus = _corpus(tmp_path, SEEDS[:1])
+    settings = _settings(tmp_path, corpus)
+    (corpus / "z_short.txt").write_text(
+        "Ramirez visits the port\n\nRamirez said the port would open in May. Bukele met "
+        "Ramirez in San Salvador on Monday.\n", encoding="utf-8")
+    build(settings, progress=lambda _m: None)
+    nq = _dumps(settings)["kg.nq"]
+    assert f"<{BASE}resource/Nayib_Bukele>".encode() in nq
+    assert f"<{BASE}resource/Ramirez>".encode() in nq  # alone, a surname is its own resource
+    (corpus / "zz_full.txt").write_text(
+        "Minister speaks\n\nTransport Minister Lucia Ramirez said the line would be built.\n",
+        encoding="utf-8")
+    build(settings, progress=lambda _m: None)
+    nq = _dumps(settings)["kg.nq"]
+    assert f"<{BASE}resource/Lucia_Ramirez>".encode() in nq
+    assert f"<{BASE}resource/Ramirez>".encode() not in nq
+
+
+def test_a_local_dask_cluster_gives_the_serial_release(scratch, tmp_path: Path):
+    """Two worker processes of a real LocalCluster (forced, though the corpus is small)."""
+    settings = _settings(tmp_path, _corpus(tmp_path, SEEDS))
+    said: list[str] = []
+    with Runner(workers=2, min_items=0) as runner:
+        build(settings, progress=said.append, runner=runner)
+    assert any("2 local worker processes" in m for m in said), said
+    assert _dumps(settings) == scratch
+
+
+def test_a_dask_scheduler_over_tcp_gives_the_serial_release(scratch, tmp_path: Path):
+    """``--scheduler``: a separate scheduler and workers, reached by address on loopback."""
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, scheduler_port=0) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://127.0.0.1:")
+        settings = _settings(tmp_path, _corpus(tmp_path, SEEDS))
+        said: list[str] = []
+        build(settings, progress=said.append, scheduler=address)
+    assert any(f"the Dask cluster at {address}" in m for m in said), said
+    assert _dumps(settings) == scratch
