@@ -143,28 +143,29 @@ def _object_value(obj: object, m: DocMatcher, res: Resolution) -> str | None:
 
 def score_relations(m: DocMatcher, ex: Extraction, res: Resolution) -> Score:
     score = Score()
-    gold = set()
+    gold: set[tuple[str, ...]] = set()  # (subject, predicate, object), or sorted pair + meetsWith
     for r in m.gold["relations"]:
-        obj = r["object"]
-        value = str(obj) if isinstance(obj, int | float) else obj
+        gold_object = r["object"]
+        value = str(gold_object) if isinstance(gold_object, int | float) else gold_object
         if r["predicate"] == "holdsOffice":
             value = _norm_text(value)
-        triple = (r["subject"], r["predicate"], value)
+        triple: tuple[str, ...] = (r["subject"], r["predicate"], value)
         if r["predicate"] == "meetsWith":
             triple = (*sorted((r["subject"], value)), "meetsWith")
         gold.add(triple)
-    predicted = set()
+    predicted: set[tuple[str, ...]] = set()
     for rel in ex.relations:
         predicate = INVERSES.get(rel.predicate, rel.predicate)
         if predicate not in GOLD_PREDICATES:
             continue  # the gold does not annotate it (e.g. ledBy), so it cannot be scored
-        subject, obj = rel.subject, rel.obj
+        subject: Mention | Quantity | DateValue | str = rel.subject
+        obj: Mention | Quantity | DateValue | str = rel.obj
         if predicate != rel.predicate:
             subject, obj = obj, subject
         s = m.gold_of(res.key(subject)) if isinstance(subject, Mention) else None
         o = _object_value(obj, m, res)
-        s_text = s or (res.entity(subject).label if isinstance(subject, Mention)
-                       and res.entity(subject) else "?")
+        entity = res.entity(subject) if isinstance(subject, Mention) else None
+        s_text = s or (entity.label if entity is not None else "?")
         triple = (s_text, predicate, o if o is not None else f"?{_describe(obj, res)}")
         if predicate == "meetsWith":
             triple = (*sorted((triple[0], triple[2])), "meetsWith")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import OWL, SKOS
 
 from kg.uris import Kind
@@ -55,7 +55,11 @@ def load_gazetteer(path: Path = GAZETTEER_FILE) -> tuple[GazetteerEntry, ...]:
     graph = Graph()
     graph.parse(path, format="turtle", publicID=_PLACEHOLDER_BASE)
     entries = []
-    for subject in sorted(set(graph.subjects(SKOS.prefLabel, None))):
+    subjects = set(graph.subjects(SKOS.prefLabel, None))
+    iris = sorted(s for s in subjects if isinstance(s, URIRef))
+    if len(iris) != len(subjects):  # a blank node has no slug to mint a resource from
+        raise ValueError(f"gazetteer {path.name}: every entry must be named by an IRI")
+    for subject in iris:
         slug = str(subject).removeprefix(Kind.RESOURCE.namespace(_PLACEHOLDER_BASE))
         labels = [str(v) for v in graph.objects(subject, SKOS.prefLabel)]
         if len(labels) != 1:
@@ -70,7 +74,7 @@ def load_gazetteer(path: Path = GAZETTEER_FILE) -> tuple[GazetteerEntry, ...]:
                 hidden=tuple(sorted(str(v) for v in graph.objects(subject, SKOS.hiddenLabel))),
                 languages=tuple(sorted(
                     (str(v), v.language) for v in graph.objects(subject, SKOS.altLabel)
-                    if getattr(v, "language", None) and v.language != "en"
+                    if isinstance(v, Literal) and v.language and v.language != "en"
                 )),
             )
         )

@@ -20,6 +20,11 @@ def _cell(term: object | None) -> str:
     return str(term)
 
 
+def _text(data: bytes | None) -> str:
+    assert data is not None  # no output file given: pyoxigraph returns the bytes
+    return data.decode()
+
+
 def run_query(settings: Settings, sparql: str, fmt: str = "table") -> str:
     publication = Publication.current(settings.dist_dir)
     if publication is None:
@@ -33,9 +38,11 @@ def run_query(settings: Settings, sparql: str, fmt: str = "table") -> str:
     if isinstance(result, pyoxigraph.QueryBoolean):
         return ("true" if bool(result) else "false") + "\n"
     if isinstance(result, pyoxigraph.QueryTriples):
-        return result.serialize(format=pyoxigraph.RdfFormat.TURTLE).decode()
+        return _text(result.serialize(format=pyoxigraph.RdfFormat.TURTLE))
     if fmt in formats.by_name and formats.by_name[fmt].kind == "results":
-        return result.serialize(format=formats.by_name[fmt].oxigraph).decode()
+        results_format = formats.by_name[fmt].oxigraph
+        assert isinstance(results_format, pyoxigraph.QueryResultsFormat)  # every results row has one
+        return _text(result.serialize(format=results_format))
     names = [v.value for v in result.variables]
     rows = [[_cell(solution[name]) for name in names] for solution in result]
     return table(names, rows)

@@ -223,7 +223,7 @@ def _entity(key: str, group: list[Mention], entry: GazetteerEntry | None) -> Ent
     if entry is not None:
         label, types, same_as = entry.label, list(entry.types), list(entry.same_as)
     else:
-        votes: Counter[str] = Counter()
+        votes: defaultdict[str, float] = defaultdict(float)  # half votes: not a Counter
         for m in group:
             votes[m.label] += 1
             if m.place_context and m.label in ("ORG", "PERSON") and len(m.text.split()) == 1:
@@ -231,7 +231,7 @@ def _entity(key: str, group: list[Mention], entry: GazetteerEntry | None) -> Ent
         if any(m.text in {p.text for p in group if p.label == "PERSON"} for m in group) and \
                 any(len(m.text.split()) > 1 and m.label == "PERSON" for m in group):
             votes["PERSON"] += len(group)  # a full personal name outweighs stray labels
-        best = votes.most_common(1)[0][0]
+        best = max(votes, key=votes.__getitem__)  # the first of equals, as most_common(1)
         types = [LABEL_TYPES.get(best, LABEL_TYPES["ORG"])]
         label = max(texts, key=lambda t: (len(t.split()) if best == "PERSON" else 0,
                                           not _is_acronym(t), texts[t], len(t), t)) \
@@ -276,8 +276,8 @@ def _resolve_agreements(extractions: list[Extraction], res: Resolution) -> None:
     for ex in extractions:
         named = _named_proposals(ex, res)
         deal_nouns = [m for m in _relation_mentions(ex) if m.source == "deal-noun"]
-        proposers = sorted({party(res.key(m.about)) for m in deal_nouns if m.about is not None}
-                           - {None})
+        parties = (party(res.key(m.about)) for m in deal_nouns if m.about is not None)
+        proposers = sorted({p for p in parties if p is not None})
         for mention in deal_nouns:
             if mention.about is not None:
                 owner = party(res.key(mention.about))
@@ -296,8 +296,8 @@ def _resolve_agreements(extractions: list[Extraction], res: Resolution) -> None:
             key = f"agreement:{owner}"
             entity = res.entities.get(key)
             if entity is None:
-                proposer = res.entities[owner]
-                entity = Entity(key=key, label=f"proposal by {proposer.label}",
+                owner_entity = res.entities[owner]
+                entity = Entity(key=key, label=f"proposal by {owner_entity.label}",
                                 types=["ontology#Agreement"])
                 res.entities[key] = entity
             entity.mentions.append(mention)

@@ -87,7 +87,10 @@ class Minter:
     def node(self, kind: Kind | str, key: str) -> URIRef:
         """A node of ``kind``. Fact-bearing nodes (assertion, quotation, quantity, event) get
         skolem IRIs, never blank nodes, so that two builds of the same input are byte-identical."""
-        return URIRef(Kind(kind).iri(self.base, key))
+        # Kind("quantity") looks the member up by value; mypy checks that call against the
+        # member-building __new__ instead (python/mypy#10573), hence the ignore.
+        member = kind if isinstance(kind, Kind) else Kind(kind)  # type: ignore[call-arg]
+        return URIRef(member.iri(self.base, key))
 
     def resource(self, slug: str) -> URIRef:
         return self.node(Kind.RESOURCE, slug)

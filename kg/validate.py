@@ -130,7 +130,9 @@ def _findings(report: Graph, data: Graph) -> list[Finding]:
 
 
 def _source_predicates(data: Graph) -> list[URIRef]:
-    return [p for p in set(data.predicates()) if str(p).endswith("ontology#sourceSentence")]
+    # A predicate is always an IRI; the isinstance only tells the type checker so.
+    return [p for p in set(data.predicates())
+            if isinstance(p, URIRef) and str(p).endswith("ontology#sourceSentence")]
 
 
 def _sentence_of(data: Graph, node, source_predicates: list[URIRef]) -> str | None:

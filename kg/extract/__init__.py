@@ -51,9 +51,8 @@ def extract(article: Article, doc: Doc) -> Extraction:
         kind = article.kind_at(start)
         if kind not in ("title", "heading", "body"):
             continue
-        sentence = Sentence(article.doc_id, start, end, text, kind)
-        sentences[sent.start] = sentence
-        result.sentences.append(sentence)
+        sentences[sent.start] = Sentence(article.doc_id, start, end, text, kind)
+        result.sentences.append(sentences[sent.start])
         if kind == "body":
             body_sents.append(sent)
 
@@ -115,14 +114,14 @@ def extract(article: Article, doc: Doc) -> Extraction:
     for quote in doc._.quotes or []:
         speaker_span = ctx.coref.get(quote.speaker.start, quote.speaker)
         speaker = mention_of.get((speaker_span.start_char, speaker_span.end_char))
-        sent = sentence_of(doc.char_span(quote.start, quote.end, alignment_mode="expand")
-                           or speaker_span)
-        if speaker is None or sent is None or sent.kind != "body":
+        sentence = sentence_of(doc.char_span(quote.start, quote.end, alignment_mode="expand")
+                               or speaker_span)
+        if speaker is None or sentence is None or sentence.kind != "body":
             continue
         result.quotes.append(
             Quote(
                 text=doc.text[quote.start : quote.end].strip(), start=quote.start, end=quote.end,
-                speaker=speaker, sentence=sent, extractor=f"quotes@{EXTRACTOR_VERSION}",
+                speaker=speaker, sentence=sentence, extractor=f"quotes@{EXTRACTOR_VERSION}",
                 confidence=quote.confidence,
             )
         )

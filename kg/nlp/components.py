@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.pipeline import EntityRuler
@@ -63,7 +64,7 @@ def line_breaks(doc: Doc) -> Doc:
 def make_gazetteer(nlp: Language, name: str, path: str | None) -> EntityRuler:
     """An EntityRuler fed from the gazetteer; exact-case token patterns, ids = resource slugs."""
     ruler = EntityRuler(nlp, name=name, overwrite_ents=False)
-    patterns = []
+    patterns: list[dict[str, str | list[dict[str, Any]]]] = []  # EntityRuler's pattern type
     for entry in load_gazetteer(Path(path) if path else GAZETTEER_FILE):
         for name_ in entry.names:
             tokens = [{"ORTH": t.text} for t in nlp.make_doc(name_)]

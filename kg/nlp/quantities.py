@@ -51,7 +51,7 @@ def _number_tokens(doc: Doc) -> list[list[Token]]:
         if token.ent_type_ in _NOT_QUANTITY:
             token_ok = False
         else:
-            token_ok = token.like_num or (token.lower_ in _SCALES and current)
+            token_ok = token.like_num or (token.lower_ in _SCALES and bool(current))
         if token_ok and not re.search(r"[:/]", token.text):
             current.append(token)
         else:
