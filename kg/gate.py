@@ -118,7 +118,7 @@ def type_triples(layer: bytes) -> dict[str, bytes]:
         parts = line.split(b" ", 2)
         if len(parts) == 3 and parts[1] == rdf_type:
             found.setdefault(parts[0][1:-1].decode(), []).append(line)
-    return {iri: b"".join(lines) for iri, lines in found.items()}
+    return {iri: b"".join(sorted(lines)) for iri, lines in found.items()}
 
 
 @lru_cache(maxsize=4)
@@ -142,7 +142,8 @@ def validate_batch(batch: Batch) -> list[Verdict]:
     use = of_entities if batch.entities else of_articles
     if not use:
         return [Verdict((), b"") for _ in batch.data]
-    result = validate(data, shapes, ontology_graph(batch.base_uri), use_shapes=list(use))
+    result = validate(data, shapes, ontology_graph(batch.base_uri), use_shapes=list(use),
+                      inplace=True)
     owner: dict[str, int] = {}
     for i, piece_data in enumerate(batch.data):
         for line in piece_data.splitlines():

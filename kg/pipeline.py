@@ -224,8 +224,8 @@ def build(settings: Settings, *, strict: bool = False, progress: Progress = prin
         progress(f"resolving entities across {len(extractions)} article(s)")
         resolution = resolve(extractions, gazetteer)
         units = write_units(extractions, keys, resolution, settings, gazetteer, progress)
-        layer = entity_layer(resolution, settings.base_uri, gazetteer).serialize(
-            format="nquads", encoding="utf-8")
+        layer = b"".join(sorted(entity_layer(resolution, settings.base_uri, gazetteer).serialize(
+            format="nquads", encoding="utf-8").splitlines(keepends=True)))
         report.articles = [ex.article.doc_id for ex in extractions]
         report.entities = sum(1 for e in resolution.entities.values() if e.mentions)
         report.relations = sum(len(ex.relations) for ex in extractions)

@@ -93,8 +93,10 @@ SPARQLProcessor.query = _query_prepared_once  # type: ignore[method-assign]
 
 
 def validate(data: Graph, shapes: Graph, ontology: Graph,
-             use_shapes: list[str] | None = None) -> ValidationResult:
-    """pyshacl over ``data``; ``use_shapes`` (shape IRIs) limits it to part of the shapes."""
+             use_shapes: list[str] | None = None, inplace: bool = False) -> ValidationResult:
+    """pyshacl over ``data``; ``use_shapes`` (shape IRIs) limits it to part of the shapes;
+    ``inplace`` lets pyshacl mix the ontology into ``data`` instead of copying it first (for a
+    graph made only to be validated)."""
     _, report, text = shacl_validate(
         data,
         shacl_graph=shapes,
@@ -103,6 +105,7 @@ def validate(data: Graph, shapes: Graph, ontology: Graph,
         advanced=True,
         allow_warnings=True,
         use_shapes=use_shapes,
+        inplace=inplace,
     )
     if not isinstance(report, Graph):  # pyshacl's ValidationFailure: the shapes are broken
         raise ValueError(f"SHACL validation could not run: {text}")
