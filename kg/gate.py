@@ -44,14 +44,17 @@ class Piece:
     key: str
     entities: bool  # entity shapes (True) or article shapes (False)
     data: bytes = b""  # N-Triples held (entity slices), or appended to the unit's (types)
-    unit: Path | None = None
+    unit: tuple[Path, Path] | None = None  # an article's default-graph and named-graph files
 
     @property
     def size(self) -> int:
-        return len(self.data) + (self.unit.stat().st_size if self.unit else 0)
+        return len(self.data) + sum(p.stat().st_size for p in self.unit or ())
 
     def load(self) -> bytes:
-        return self.data if self.unit is None else triples_of(self.unit.read_bytes()) + self.data
+        if self.unit is None:
+            return self.data
+        default, graph = self.unit
+        return default.read_bytes() + triples_of(graph.read_bytes()) + self.data
 
 
 @dataclass(frozen=True)
@@ -83,13 +86,14 @@ def triples_of(nquads: bytes) -> bytes:
     return written
 
 
-def article_piece(path: Path, types: dict[str, bytes], resource_ns: str, salt: str) -> Piece:
-    """An article's unit (N-Quads file) plus the type triples of the entities it names."""
-    unit = path.read_bytes()
+def article_piece(unit_files: tuple[Path, Path], types: dict[str, bytes], resource_ns: str,
+                  salt: str) -> Piece:
+    """An article's unit (its two files) plus the type triples of the entities it names."""
+    unit = b"".join(p.read_bytes() for p in unit_files)
     iris = sorted(set(re.findall(rb"<(" + re.escape(resource_ns.encode()) + rb"[^>]*)>", unit)))
     extra = b"".join(types.get(iri.decode(), b"") for iri in iris)
     key = hashlib.sha256(salt.encode() + b"\0" + unit + b"\0" + extra).hexdigest()
-    return Piece(key, False, extra, path)
+    return Piece(key, False, extra, unit_files)
 
 
 def entity_pieces(layer: bytes, evidence: dict[str, bytes], salt: str) -> list[Piece]:

@@ -22,9 +22,9 @@ from kg.gazetteer import load_gazetteer
 from kg.model import Article, Extraction, Mention, Skipped
 from kg.nlp import parse
 from kg.parallel import Runner, default_workers
-from kg.rdf import article_unit, entity_layer, to_rdf
+from kg.rdf import article_unit, entity_layer, split_lines, to_rdf
 from kg.release.publication import Publication
-from kg.release.publish import publish_quads, union_graph
+from kg.release.publish import publish_parts, union_graph
 from kg.resolve import Resolution, resolve
 from kg.settings import Settings
 from kg.uris import Kind, Minter
@@ -165,33 +165,35 @@ def _unit_signature(ex: Extraction, res: Resolution, key: str, salt: str) -> str
 
 
 def write_units(extractions: list[Extraction], keys: list[str], res: Resolution,
-                settings: Settings, gazetteer: tuple, progress: Progress = print) -> list[Path]:
-    """Each article's N-Quads (its description and named graph), cached under a signature of
-    what it depends on, so an unchanged article keeps its file and its validation verdict."""
+                settings: Settings, gazetteer: tuple, progress: Progress = print,
+                ) -> list[tuple[Path, Path]]:
+    """Each article's RDF as two files, its default-graph N-Triples (its description) and its
+    named graph's N-Quads, cached under a signature of what it depends on, so an unchanged
+    article keeps its files and its validation verdict."""
     from kg.cache import _hash_tree
     from kg.settings import PROJECT_ROOT
 
     salt = _hash_tree(PROJECT_ROOT, RDF_SOURCES).hexdigest() + settings.base_uri
     root = settings.cache / "units"
-    paths, made = [], 0
+    units, made = [], 0
     for ex, key in zip(extractions, keys, strict=True):
         signature = _unit_signature(ex, res, key, salt)
-        path = root / signature[:2] / f"{signature}.nq"
-        if not path.is_file():
-            data = article_unit(ex, res, settings.base_uri, gazetteer).serialize(
-                format="nquads", encoding="utf-8")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-            tmp.write_bytes(b"".join(sorted(data.splitlines(keepends=True))))
-            os.replace(tmp, path)
+        default, graph = (root / signature[:2] / f"{signature}.{ext}" for ext in ("nt", "nq"))
+        if not (default.is_file() and graph.is_file()):
+            texts = split_lines(article_unit(ex, res, settings.base_uri, gazetteer))
+            default.parent.mkdir(parents=True, exist_ok=True)
+            for path, text in zip((default, graph), texts, strict=True):
+                tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+                tmp.write_bytes(text)
+                os.replace(tmp, path)
             made += 1
-        paths.append(path)
-    progress(f"RDF: {made} article graph(s) written, {len(paths) - made} unchanged")
-    keep = {p.name for p in paths}
+        units.append((default, graph))
+    progress(f"RDF: {made} article graph(s) written, {len(units) - made} unchanged")
+    keep = {p.name for pair in units for p in pair}
     for stale in root.glob("*/*"):
         if stale.name not in keep:
             stale.unlink(missing_ok=True)
-    return paths
+    return units
 
 
 def _evidence(res: Resolution, base_uri: str) -> dict[str, str]:
@@ -224,8 +226,7 @@ def build(settings: Settings, *, strict: bool = False, progress: Progress = prin
         progress(f"resolving entities across {len(extractions)} article(s)")
         resolution = resolve(extractions, gazetteer)
         units = write_units(extractions, keys, resolution, settings, gazetteer, progress)
-        layer = b"".join(sorted(entity_layer(resolution, settings.base_uri, gazetteer).serialize(
-            format="nquads", encoding="utf-8").splitlines(keepends=True)))
+        layer, _ = split_lines(entity_layer(resolution, settings.base_uri, gazetteer))
         report.articles = [ex.article.doc_id for ex in extractions]
         report.entities = sum(1 for e in resolution.entities.values() if e.mentions)
         report.relations = sum(len(ex.relations) for ex in extractions)
@@ -234,12 +235,11 @@ def build(settings: Settings, *, strict: bool = False, progress: Progress = prin
         del extractions, resolution  # what follows reads the files, not the objects
         shapes_file = settings.shapes_dir / SHAPES_FILE.name
         salt = gate.salt(shapes_file, settings.base_uri)
-        layer_triples = gate.triples_of(layer)
-        types = gate.type_triples(layer_triples)
+        types = gate.type_triples(layer)
         resource_ns = Kind.RESOURCE.namespace(settings.base_uri)
         pieces = (gate.article_piece(unit, types, resource_ns, salt) for unit in units)
         result = gate.check(
-            [*pieces, *gate.entity_pieces(layer_triples, evidence, salt)],
+            [*pieces, *gate.entity_pieces(layer, evidence, salt)],
             shapes_file=shapes_file, base_uri=settings.base_uri, cache_root=settings.cache,
             runner=runner, progress=progress,
         )
@@ -252,8 +252,9 @@ def build(settings: Settings, *, strict: bool = False, progress: Progress = prin
             f"validation failed, nothing published (report: {failed})\n{result.text()}"
         )
     progress("publishing dumps and the Oxigraph store")
-    report.publication = publish_quads(
-        [layer, *units],
+    report.publication = publish_parts(
+        [layer, *(default for default, _ in units)],
+        [graph for _, graph in units],
         settings.dist_dir,
         base_uri=settings.base_uri,
         report=result.report,

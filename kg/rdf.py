@@ -279,3 +279,16 @@ def article_unit(ex: Extraction, res: Resolution, base_uri: str,
     builder = GraphBuilder(base_uri, gazetteer)
     builder.add_article(ex, res)
     return builder.ds
+
+
+def split_lines(ds: Dataset) -> tuple[bytes, bytes]:
+    """A Dataset as two sorted texts: its default graph as N-Triples and its named graphs as
+    N-Quads (graph by graph, in IRI order). Releases are written from these two streams."""
+    default = ds.default_graph.serialize(format="nt", encoding="utf-8")
+    named: list[bytes] = []
+    for graph in sorted((g for g in ds.graphs() if g.identifier != ds.default_graph.identifier),
+                        key=lambda g: str(g.identifier)):
+        name = f" <{graph.identifier}> .\n".encode()
+        lines = graph.serialize(format="nt", encoding="utf-8").splitlines()
+        named.append(b"".join(sorted(line[:-2] + name for line in lines if line.strip())))
+    return b"".join(sorted(default.splitlines(keepends=True))), b"".join(named)

@@ -8,16 +8,19 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 from rdflib import Dataset, Graph
 
+from kg.rdf import split_lines
 from kg.release.publication import (
     DUMP_FORMATS,
     MANIFEST_FILE,
@@ -59,32 +62,19 @@ def gzip_file(source: Path, target: Path) -> None:
         shutil.copyfileobj(src, out, 1 << 20)
 
 
-def dataset_nquads(dataset: Dataset) -> bytes:
-    """An rdflib Dataset as N-Quads, for callers that build one graph in memory (tests, tools)."""
-    return dataset.serialize(format="nquads", encoding="utf-8")
-
-
 def publish(
     dataset: Dataset,
     dist: Path,
-    *,
-    base_uri: str,
-    void: Graph | None = None,
-    report: Graph,
-    ontology: Graph,
-    shapes: Graph,
-    extra_manifest: dict | None = None,
-    progress: Progress = lambda _msg: None,
+    **kwargs: Any,
 ) -> Publication:
-    """Publish an in-memory rdflib Dataset (see ``publish_quads`` for how)."""
-    return publish_quads(
-        [dataset_nquads(dataset)], dist, base_uri=base_uri, void=void, report=report,
-        ontology=ontology, shapes=shapes, extra_manifest=extra_manifest, progress=progress,
-    )
+    """Publish an in-memory rdflib Dataset (tests, tools); see ``publish_parts`` for how."""
+    default, graphs = split_lines(dataset)
+    return publish_parts([default], [graphs], dist, **kwargs)
 
 
-def publish_quads(
-    sources: Iterable[Path | bytes],
+def publish_parts(
+    default: Iterable[Path | bytes],
+    graphs: Iterable[Path | bytes],
     dist: Path,
     *,
     base_uri: str,
@@ -97,12 +87,15 @@ def publish_quads(
 ) -> Publication:
     """Write a complete release next to ``dist`` and point ``dist`` at it, atomically.
 
-    The data arrives as N-Quads (files or bytes, e.g. one per article) and goes straight into
-    Oxigraph's bulk loader: nothing holds the whole graph in rdflib. Every dump is written by
-    Oxigraph's own serialisers from a store, whose order depends only on the quads it holds, so
-    the same data gives the same bytes however it was reached. Triple formats (Turtle,
-    N-Triples) are the union of all graphs, each triple once; dataset formats keep the graphs.
-    Without ``void``, the VoID description is computed from the loaded store."""
+    The data arrives as text, never as one graph in memory: ``default`` holds N-Triples of the
+    default graph (which may repeat across parts: the entity layer, every article's
+    description), ``graphs`` N-Quads of named graphs, each graph whole in one part, in the
+    order the dumps should list them. The dumps are written from those streams by Oxigraph's
+    parsers and serialisers and by ``sort`` (byte order), so they keep every literal exactly as
+    written (Oxigraph's store turns derived integer types into xsd:integer) and the same
+    data gives the same bytes however the release was reached. Triple formats are the union
+    of all graphs, each triple once; dataset formats keep the graphs. The store is filled by
+    the bulk loader; without ``void``, the VoID description is computed from it."""
     releases = releases_dir(dist)
     releases.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
@@ -110,45 +103,43 @@ def publish_quads(
     staging.chmod(0o755)  # mkdtemp makes it private; the server may run as another user
     try:
         files: dict[str, dict] = {}
-        progress("loading the Oxigraph store")
-        store = pyoxigraph.Store(str(staging / STORE_DIR))
-        data = staging / ".data.nq"  # one bulk load: each call of the loader has a fixed cost
-        with open(data, "wb") as out:
-            for source in sources:
-                if isinstance(source, Path):
-                    with open(source, "rb") as part:
-                        shutil.copyfileobj(part, out, 1 << 20)
-                else:
-                    out.write(source)
-                out.write(b"\n")
-        store.bulk_load(path=str(data), format=pyoxigraph.RdfFormat.N_QUADS)
-        data.unlink()
-        store.flush()
-        union = _union_store(store, staging / ".union")
-        if void is None:
-            void = describe_store(store, union, base_uri)
+        progress("writing the dumps")
+        work = staging / ".work"
+        work.mkdir()
+        _concatenate(default, work / "default.unsorted.nt")
+        _sort_unique([work / "default.unsorted.nt"], work / "default.nt")
+        _concatenate(graphs, work / "graphs.nq")
+        _sort_unique([work / "default.nt", work / "graphs.nq"], staging / "kg.nq")
+        _strip_graphs(work / "graphs.nq", work / "graph-triples.nt")
+        _sort_unique([work / "default.nt", work / "graph-triples.nt"], staging / "kg.nt")
         written = prefixes(base_uri)
-
-        def dump(name: str, store: pyoxigraph.Store = store, union: pyoxigraph.Store = union) -> None:
-            """One dump and its gzip copy; Oxigraph and zlib release the GIL, so two run at once."""
-            fmt = DUMP_FORMATS[name]
+        grouped = (work / "default.nt", work / "graphs.nq")  # the default graph, then each graph
+        for name, fmt in DUMP_FORMATS.items():
+            if name in ("kg.nq", "kg.nt"):
+                continue
             assert isinstance(fmt.oxigraph, pyoxigraph.RdfFormat)
-            declared = written if fmt.prefixes else None
             if fmt.dataset:
-                store.dump(output=str(staging / name), format=fmt.oxigraph, prefixes=declared)
+                stream = (q for path in grouped for q in _parse(path))
+                pyoxigraph.serialize(stream, output=str(staging / name), format=fmt.oxigraph,
+                                     prefixes=written if fmt.prefixes else None)
             else:
-                union.dump(output=str(staging / name), format=fmt.oxigraph,
-                           from_graph=pyoxigraph.DefaultGraph(), prefixes=declared)
-            gzip_file(staging / name, staging / f"{name}.gz")
-
-        progress(f"writing {', '.join(DUMP_FORMATS)} and their gzip copies")
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(dump, DUMP_FORMATS))
+                triples = (q.triple for q in _parse(staging / "kg.nt"))
+                pyoxigraph.serialize(triples, output=str(staging / name), format=fmt.oxigraph,
+                                     prefixes=written if fmt.prefixes else None)
+        with ThreadPoolExecutor(max_workers=2) as pool:  # zlib releases the GIL
+            list(pool.map(lambda n: gzip_file(staging / n, staging / f"{n}.gz"), DUMP_FORMATS))
         for name in DUMP_FORMATS:
             _record(staging / name, files)
             _record(staging / f"{name}.gz", files)
-        del union
-        shutil.rmtree(staging / ".union")
+        progress("loading the Oxigraph store")
+        store = pyoxigraph.Store(str(staging / STORE_DIR))
+        store.bulk_load(path=str(staging / "kg.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+        if void is None:
+            union = pyoxigraph.Store(str(work / "union"))
+            union.bulk_load(path=str(staging / "kg.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+            void = describe_store(store, union, base_uri)
+            del union
+        shutil.rmtree(work)
         for name, graph in (
             (VOID_FILE, void),
             (REPORT_FILE, report),
@@ -183,20 +174,35 @@ def publish_quads(
     return Publication(final)
 
 
-def _union_store(store: pyoxigraph.Store, where: Path) -> pyoxigraph.Store:
-    """Every triple of every graph once, in the default graph of a scratch store on disk.
-    The triples go through a file in Oxigraph's own code (a CONSTRUCT over the union of the
-    graphs, then the bulk loader, which keeps each triple once), never through Python."""
-    where.mkdir()
-    triples = where / "all.nt"
-    result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-    assert isinstance(result, pyoxigraph.QueryTriples)
-    result.serialize(output=str(triples), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    union = pyoxigraph.Store(str(where / "store"))
-    union.bulk_load(path=str(triples), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    triples.unlink()
-    union.flush()
-    return union
+def _parse(path: Path) -> Iterator[pyoxigraph.Quad]:
+    return pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_QUADS)
+
+
+def _concatenate(parts: Iterable[Path | bytes], target: Path) -> None:
+    with open(target, "wb") as out:
+        for part in parts:
+            if isinstance(part, Path):
+                with open(part, "rb") as source:
+                    shutil.copyfileobj(source, out, 1 << 20)
+            else:
+                out.write(part)
+
+
+def _sort_unique(sources: list[Path], target: Path) -> None:
+    """Lines in byte order, each once: GNU sort, which spills to disk past its buffer, so a
+    corpus of any size sorts in bounded memory."""
+    env = dict(os.environ, LC_ALL="C")
+    subprocess.run(["sort", "-u", "-S", "256M", "-T", str(target.parent), "-o", str(target),
+                    *map(str, sources)], check=True, env=env)
+
+
+def _strip_graphs(graphs: Path, target: Path) -> None:
+    """Named-graph N-Quads as N-Triples. Every line is ``... <graph> .`` with an IRI graph
+    name (``kg.rdf.split_lines`` writes them so), which starts at the line's last `` <``."""
+    with open(graphs, "rb") as source, open(target, "wb") as out:
+        for line in source:
+            if line.strip():
+                out.write(line[: line.rindex(b" <")] + b" .\n")
 
 
 def swap_link(dist: Path, target: Path) -> None:
