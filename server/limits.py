@@ -8,10 +8,10 @@ gets 503 with a message, a result past the row cap carries ``X-KG-Truncated: tru
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from kg.settings import Settings
+from kg.settings import Settings
+
+_DEFAULTS = Settings()
 
 #: An executor reserves ~450 MiB of address space just by opening a store (RocksDB threads),
 #: so a lower cap would make every executor fail before its first query.
@@ -27,16 +27,16 @@ CACHE_HEADER = "X-KG-Cache"
 @dataclass(frozen=True)
 class Limits:
     """What one request may cost. All are per request; ``executors`` is per web worker.
-    The defaults are ``kg.settings``' (a test checks they agree)."""
+    The defaults are the settings table's (``kg.settings``), not written again here."""
 
-    query_timeout: float = 10.0
-    update_timeout: float = 60.0
-    max_rows: int = 10_000
-    max_request_bytes: int = 1 << 20
-    max_upload_bytes: int = 64 << 20
-    query_memory_mb: int = 4096
-    executors: int = 4
-    query_cache_mb: int = 64
+    query_timeout: float = _DEFAULTS.query_timeout
+    update_timeout: float = _DEFAULTS.update_timeout
+    max_rows: int = _DEFAULTS.max_rows
+    max_request_bytes: int = _DEFAULTS.max_request_bytes
+    max_upload_bytes: int = _DEFAULTS.max_upload_bytes
+    query_memory_mb: int = _DEFAULTS.query_memory_mb
+    executors: int = _DEFAULTS.executors
+    query_cache_mb: int = _DEFAULTS.query_cache_mb
 
     def __post_init__(self) -> None:
         if self.query_memory_mb < MIN_QUERY_MEMORY_MB:
@@ -57,6 +57,4 @@ class Limits:
     @classmethod
     def from_env(cls) -> Limits:
         """The limits the environment's ``KG_*`` settings give (see ``kg.settings``)."""
-        from kg.settings import Settings
-
         return cls.from_settings(Settings.from_env())
