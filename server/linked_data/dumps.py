@@ -5,8 +5,11 @@ ETag / Last-Modified validation (304), byte ranges (206, 416) and HEAD as RFC 91
 Its 416 would be an HTML page; like every other error here it is a plain-text ``problem``, with
 the ``Content-Range: bytes */<size>`` RFC 9110 (15.5.17) asks of a 416.
 The ETag is the file's SHA-256 from the release manifest, so every worker and every replica
-gives the same one. ``.gz`` copies are downloads (``application/gzip``), not a transfer
-encoding: what you get is the byte-identical file the manifest lists.
+gives the same one. ``/dumps/kg.ttl`` asked for with ``Accept-Encoding: gzip`` is sent as the
+pre-compressed copy with ``Content-Encoding: gzip`` (and that copy's own ETag; ranges count
+its bytes), so clients that dereference a dump URL, as Comunica does, get it compressed and
+read it as Turtle. ``/dumps/kg.ttl.gz`` stays a download (``application/gzip``): the
+byte-identical file the manifest lists.
 """
 
 from __future__ import annotations
@@ -88,8 +91,15 @@ def dump(name: str) -> Response:
         path = publication.file(name)
     except FileNotFoundError:
         return problem(404, f"release {publication.release_id} has no {name}")
-    digest = publication.manifest.get("files", {}).get(name, {}).get("sha256")
     media = _media_type(name)
+    encoded = not name.endswith(".gz") and request.accept_encodings["gzip"] > 0
+    if encoded:
+        try:
+            path = publication.file(f"{name}.gz")
+        except FileNotFoundError:
+            encoded = False
+    digest = publication.manifest.get("files", {}).get(f"{name}.gz" if encoded else name, {}).get(
+        "sha256")
     try:
         response = send_file(
             path,
@@ -104,6 +114,10 @@ def dump(name: str) -> Response:
         size = exc.length if exc.length is not None else path.stat().st_size
         return _unsatisfiable(name, request.headers.get("Range", ""), size)
     response.headers["Cache-Control"] = CACHE_CONTROL
+    if not name.endswith(".gz"):
+        response.vary.add("Accept-Encoding")
+        if encoded:
+            response.headers["Content-Encoding"] = "gzip"
     return response
 
 

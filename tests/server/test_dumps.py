@@ -49,10 +49,31 @@ def test_each_dump_is_the_release_file_with_its_media_type(server_url, publicati
     assert reply.header("Accept-Ranges") == "bytes"
 
 
-def test_dumps_are_not_recompressed(server_url, publication):
+def test_a_dump_asked_for_with_gzip_is_sent_encoded(server_url, publication):
+    """Clients that dereference /dumps/kg.ttl (Comunica) get the pre-compressed copy as a
+    Content-Encoding of Turtle, with that copy's own ETag; ranges count its bytes."""
     reply = fetch(f"{server_url}dumps/kg.ttl", headers={"Accept-Encoding": "gzip, br"})
-    assert reply.header("Content-Encoding") is None
-    assert reply.body == (publication.root / "kg.ttl").read_bytes()
+    assert reply.status == 200
+    assert reply.header("Content-Encoding") == "gzip"
+    assert reply.header("Content-Type") == "text/turtle; charset=utf-8"
+    assert "Accept-Encoding" in reply.header("Vary")
+    assert gzip.decompress(reply.body) == (publication.root / "kg.ttl").read_bytes()
+    assert reply.body == (publication.root / "kg.ttl.gz").read_bytes()
+    assert reply.header("ETag") == f'"{publication.manifest["files"]["kg.ttl.gz"]["sha256"]}"'
+    part = fetch(f"{server_url}dumps/kg.ttl", headers={"Accept-Encoding": "gzip",
+                                                       "Range": "bytes=0-9"})
+    assert part.status == 206 and part.body == (publication.root / "kg.ttl.gz").read_bytes()[:10]
+
+
+def test_a_dump_without_gzip_is_sent_as_it_is(server_url, publication):
+    for headers in ({}, {"Accept-Encoding": "identity"}, {"Accept-Encoding": "gzip;q=0, br"}):
+        reply = fetch(f"{server_url}dumps/kg.ttl", headers=headers)
+        assert reply.header("Content-Encoding") is None, headers
+        assert "Accept-Encoding" in reply.header("Vary")
+        assert reply.body == (publication.root / "kg.ttl").read_bytes()
+    download = fetch(f"{server_url}dumps/kg.ttl.gz", headers={"Accept-Encoding": "gzip"})
+    assert download.header("Content-Encoding") is None
+    assert download.header("Content-Type") == "application/gzip"
 
 
 def test_if_none_match_gives_304(server_url):
