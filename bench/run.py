@@ -440,7 +440,7 @@ def report(
         "",
         f"Our server: `kg serve` with {config['workers']} worker process(es) x "
         f"{config['threads']} thread(s), one query executor process per thread, under Granian "
-        "(`--server granian`) or gunicorn (`kg serve`'s default). By default it keeps an answer "
+        "(`kg serve`'s default) or gunicorn (`--server gunicorn`). By default it keeps an answer "
         "cache per worker, a front in front of Flask (replays of cached answers and the "
         "front's lookups, which answers uncached simple lookups without Flask) and runs simple "
         "lookups in the worker instead of an executor. Each variant turns layers off: *no "

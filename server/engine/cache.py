@@ -73,6 +73,8 @@ class ResultCache:
             return entry[0]  # type: ignore[return-value]
 
     def put(self, key: tuple, answer: Answer) -> None:
+        if not self.max_bytes:  # off: not even the cost is worth computing
+            return
         cost = len(answer.body) + sum(len(part) for part in key if isinstance(part, str))
         self._store(key, answer, cost)
 
@@ -100,6 +102,8 @@ class ResultCache:
             return replay
 
     def put_replay(self, key: tuple, replay: Replay) -> None:
+        if not self.max_bytes:
+            return
         cost = len(replay.body) + sum(
             len(part) for part in key if isinstance(part, (str, bytes))
         ) + sum(len(name) + len(value) for name, value in replay.headers)

@@ -103,30 +103,48 @@ def is_lookup(text: str, predeclared: frozenset[str] = frozenset()) -> bool:
     """
     # A lookup is short; a long text is not one (and pyoxigraph's parser recurses on some long
     # texts deeply enough to overflow a worker thread's stack: a DESCRIBE of ~650 IRIs does).
-    return len(text) <= MAX_TEXT and _remembered(text, predeclared)
+    return len(text) <= MAX_TEXT and _remembered(text, predeclared) != _NOT
+
+
+def uses_prefixed_names(text: str, predeclared: frozenset[str] = frozenset()) -> bool:
+    """False only for a lookup whose text has no prefixed name (nor a literal typed with one),
+    so parsing it needs none of the endpoint's predeclared prefixes; True otherwise."""
+    return len(text) > MAX_TEXT or _remembered(text, predeclared) != _PLAIN
+
+
+#: What ``_classify`` says of a text: not a lookup, a lookup without prefixed names, with them.
+_NOT, _PLAIN, _PREFIXED = 0, 1, 2
 
 
 @lru_cache(maxsize=1024)
-def _remembered(text: str, predeclared: frozenset[str]) -> bool:
-    return _scan(text, predeclared)
+def _remembered(text: str, predeclared: frozenset[str]) -> int:
+    return _classify(text, predeclared)
 
 
 def _scan(text: str, predeclared: frozenset[str] = frozenset()) -> bool:
+    return _classify(text, predeclared) != _NOT
+
+
+def _classify(text: str, predeclared: frozenset[str] = frozenset()) -> int:
     tokens: list[tuple[str, str]] = []
+    prefixed = False
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         if kind == "ws":
             continue
         if kind == "bad":
-            return False
+            return _NOT
         if kind == "lit" and match.group("dt") is not None:
             kind = "litp"  # a literal whose datatype is a prefixed name
+        if kind == "pname" or kind == "litp":
+            prefixed = True
         tokens.append((kind, match.group()))  # type: ignore[arg-type]
     tokens += (_END, _END, _END)
     try:
-        return _query(tokens, {label + ":" for label in predeclared})
+        found = _query(tokens, {label + ":" for label in predeclared})
     except _NotLookup:
-        return False
+        return _NOT
+    return (_PREFIXED if prefixed else _PLAIN) if found else _NOT
 
 
 class _NotLookup(Exception):

@@ -24,7 +24,7 @@ import time
 
 from server import metrics
 from server.engine.jobs import QueryJob, Reply
-from server.engine.lookup import is_lookup
+from server.engine.lookup import is_lookup, uses_prefixed_names
 from server.engine.worker import Reader, answer
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,8 @@ class LookupRunner:
     def run(self, job: QueryJob) -> Reply | None:
         """The reply, or None when the answer is too wide to build here (use an executor)."""
         started = time.monotonic()
-        reply = answer(job, self._reader, None, self.max_bytes)
+        reply = answer(job, self._reader, None, self.max_bytes,
+                       uses_prefixed_names(job.query, self.prefixes))
         elapsed = time.monotonic() - started
         if not reply.ok and reply.code == "too_large_inline":
             self._deny(job.query)

@@ -234,6 +234,8 @@ class Front:
         elapsed = time.perf_counter() - started
         requests.inc()
         latency.observe(elapsed)
+        if metrics.access_log.disabled:  # KG_ACCESS_LOG=off: not even the call (log_request
+            return  # would return at once, after its ten keyword arguments were bound)
         metrics.log_request(
             remote=environ.get("REMOTE_ADDR"), method=method, path=PATH,
             query_bytes=len(environ.get("QUERY_STRING", "")), status=200, size=size,
