@@ -375,6 +375,22 @@ def test_cors_on_read_endpoints(server_url):
     assert store.header("Access-Control-Allow-Origin") is None
 
 
+@pytest.mark.parametrize(("path", "method", "allowed"), [
+    ("sparql", "POST", {"GET", "HEAD", "OPTIONS", "POST"}),
+    ("shacl", "POST", {"GET", "HEAD", "OPTIONS", "POST"}),
+    ("resource/", "GET", {"GET", "HEAD", "OPTIONS"}),
+    ("dumps/kg.ttl", "GET", {"GET", "HEAD", "OPTIONS"}),
+    ("", "GET", {"GET", "HEAD", "OPTIONS"}),
+])
+def test_a_preflight_is_told_only_the_methods_a_read_path_takes(server_url, path, method, allowed):
+    """No read-only path advertises PUT, PATCH or DELETE (or POST where it takes none)."""
+    preflight = fetch(server_url + path, "OPTIONS", {
+        "Origin": "https://example.org", "Access-Control-Request-Method": method,
+    })
+    methods = {m.strip() for m in preflight.header("Access-Control-Allow-Methods").split(",")}
+    assert methods == allowed
+
+
 def test_large_text_results_are_compressed(server_url):
     import gzip
 
