@@ -9,7 +9,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from server.linked_data import docs, dumps, home, resources, shacl
+    from server.linked_data import crawl, docs, dumps, home, resources, shacl
 
-    for blueprint in (dumps.bp, resources.bp, home.bp, docs.bp, shacl.bp):
+    for blueprint in (dumps.bp, resources.bp, home.bp, docs.bp, shacl.bp, crawl.bp):
         app.register_blueprint(blueprint)

@@ -395,3 +395,35 @@ def test_void_uri_lookup_redirects_like_dereferencing(server_url, entity, built)
     elsewhere = requests.get(f"{built.base_uri}resource/", params={"uri": "http://example.org/x"},
                              timeout=30)
     assert elsewhere.status_code == 400
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_off_queries(server_url):
+    from tests.server.conftest import fetch
+
+    reply = fetch(server_url + "robots.txt")
+    assert reply.status == 200 and reply.header("Content-Type").startswith("text/plain")
+    lines = reply.text.splitlines()
+    assert "Disallow: /sparql" in lines and f"Sitemap: {server_url}sitemap.xml" in lines
+
+
+def test_the_sitemap_lists_every_entity_and_article_page(server_url, built):
+    import xml.etree.ElementTree as ET
+
+    from tests.server.conftest import fetch
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    index = fetch(server_url + "sitemap.xml")
+    assert index.status == 200 and index.header("Content-Type").startswith("application/xml")
+    parts = [e.text for e in ET.fromstring(index.body).findall("s:sitemap/s:loc", ns)]
+    assert parts == [f"{server_url}sitemap/1.xml"]
+    page = fetch(parts[0])
+    urls = {e.text for e in ET.fromstring(page.body).findall("s:url/s:loc", ns)}
+    store = ox.Store.read_only(str(Publication.current(built.dist_dir).store_path))
+    kg = f"{built.base_uri}ontology#"
+    expected = {r["x"].value for r in store.query(
+        f"SELECT DISTINCT ?x {{ {{ ?x a <{kg}Entity> }} UNION {{ ?x a <{kg}Article> }} }}",
+        use_default_graph_as_union=True)}
+    assert len(urls) == len(expected) > 50
+    assert f"{server_url}page/resource/Nayib_Bukele" in urls
+    assert all(fetch(u).status == 200 for u in sorted(urls)[:5])
+    assert fetch(server_url + "sitemap/2.xml").status == 404
