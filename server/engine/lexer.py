@@ -35,10 +35,9 @@ _TOKENS = re.compile(
         | <(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>      # IRI references
         | @[A-Za-z]+(?:-[A-Za-z0-9]+)*                 # language tags
         | [?$][^{_STOP}.:\-]+                          # variables
-        | [^{_STOP}:]*:(?:[^{_STOP}]|{_LOCAL_ESC})*    # prefixed names, blank node labels
       )
+    | (?P<run>[^{_STOP}](?:[^{_STOP}]|{_LOCAL_ESC})*)   # names, words, other (see _run)
     | (?P<comment>\#[^\n\r]*)
-    | (?P<word>\w+)
     | (?P<open>\{{)
     | (?P<close>\}})
     | (?P<other>\S)
@@ -57,10 +56,43 @@ class Token:
     text: str
 
 
+#: Inside a run of name characters that is not a prefixed name: words and single characters.
+_PIECES = re.compile(r"(?P<word>\w+)|(?P<other>\S)")
+_SPACE = re.compile(r"\s*")
+
+
 def tokens(text: str) -> Iterator[Token]:
-    """Every token of ``text`` in order; white space between them is dropped."""
-    for match in _TOKENS.finditer(text):
-        yield Token(match.lastgroup or "other", match.start(), match.end(), match.group())
+    """Every token of ``text`` in order; white space between them is dropped.
+
+    Linear in the text: a run of characters that may form a name is matched once, whole, and
+    then read as a prefixed name (a ``:`` before any backslash: ``ex:a\\#b``) or cut into
+    words and single characters. Matching a name at every position of such a run, as a
+    pattern with an optional prefix does, costs the square of its length (``-----...``)."""
+    position, end = 0, len(text)
+    while True:
+        position = _SPACE.match(text, position).end()  # type: ignore[union-attr]
+        if position >= end:
+            return
+        match = _TOKENS.match(text, position)
+        assert match is not None  # the last alternative takes any non-space character
+        kind = match.lastgroup or "other"
+        if kind != "run":
+            yield Token(kind, position, match.end(), match.group())
+            position = match.end()
+            continue
+        run = match.group()
+        colon, backslash = run.find(":"), run.find("\\")
+        if colon >= 0 and (backslash < 0 or colon < backslash):
+            yield Token("skip", position, match.end(), run)  # a prefixed name or blank node
+            position = match.end()
+            continue
+        stop = position + (backslash if backslash >= 0 else len(run))  # escapes belong to names
+        for piece in _PIECES.finditer(text, position, stop):
+            yield Token(piece.lastgroup or "other", piece.start(), piece.end(), piece.group())
+        position = stop
+        if backslash >= 0:  # the backslash starts no name: one character, then go on from there
+            yield Token("other", position, position + 1, text[position])
+            position += 1
 
 
 def name_part(token: Token) -> str:
