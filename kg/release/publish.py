@@ -32,7 +32,7 @@ from kg.release.publication import (
     Publication,
     releases_dir,
 )
-from kg.release.void import describe_store
+from kg.release.void import describe_statistics, statistics
 from kg.uris import Kind
 from kg.vocab import prefixes
 
@@ -112,6 +112,7 @@ def publish_parts(
         _sort_unique([work / "default.nt", work / "graphs.nq"], staging / "kg.nq")
         _strip_graphs(work / "graphs.nq", work / "graph-triples.nt")
         _sort_unique([work / "default.nt", work / "graph-triples.nt"], staging / "kg.nt")
+        progress("  kg.nq and kg.nt sorted; writing Turtle, TriG and JSON-LD")
         written = prefixes(base_uri)
         grouped = (work / "default.nt", work / "graphs.nq")  # the default graph, then each graph
         for name, fmt in DUMP_FORMATS.items():
@@ -126,6 +127,7 @@ def publish_parts(
                 triples = (q.triple for q in _parse(staging / "kg.nt"))
                 pyoxigraph.serialize(triples, output=str(staging / name), format=fmt.oxigraph,
                                      prefixes=written if fmt.prefixes else None)
+        progress("  compressing the dumps")
         with ThreadPoolExecutor(max_workers=2) as pool:  # zlib releases the GIL
             list(pool.map(lambda n: gzip_file(staging / n, staging / f"{n}.gz"), DUMP_FORMATS))
         for name in DUMP_FORMATS:
@@ -135,10 +137,9 @@ def publish_parts(
         store = pyoxigraph.Store(str(staging / STORE_DIR))
         store.bulk_load(path=str(staging / "kg.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
         if void is None:
-            union = pyoxigraph.Store(str(work / "union"))
-            union.bulk_load(path=str(staging / "kg.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
-            void = describe_store(store, union, base_uri)
-            del union
+            progress("  counting for VoID")
+            with open(staging / "kg.nt", "rb") as nt, open(work / "graphs.nq", "rb") as nq:
+                void = describe_statistics(statistics(nt, nq, base_uri), base_uri)
         shutil.rmtree(work)
         for name, graph in (
             (VOID_FILE, void),

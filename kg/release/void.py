@@ -3,7 +3,10 @@ linksets, so that crawlers and other publishers can discover and link to the dat
 
 from __future__ import annotations
 
-import pyoxigraph
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
 from rdflib import XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, VOID
 
@@ -23,40 +26,78 @@ def _int(n: int) -> Literal:
     return Literal(n, datatype=XSD.integer)
 
 
+@dataclass
+class Statistics:
+    """What VoID says of a release, counted in one pass over its N-Triples and N-Quads."""
+
+    triples: int = 0
+    subjects: int = 0
+    entities: int = 0
+    predicates: set[str] = field(default_factory=set)
+    classes: set[str] = field(default_factory=set)
+    mentions: Counter[str] = field(default_factory=Counter)
+    links: Counter[str] = field(default_factory=Counter)
+    graphs: Counter[str] = field(default_factory=Counter)
+
+
+def _iri(term: bytes) -> str | None:
+    return term[1:-1].decode() if term.startswith(b"<") and term.endswith(b">") else None
+
+
+def statistics(triples: Iterable[bytes], quads: Iterable[bytes], base_uri: str) -> Statistics:
+    """Counts from the release's text: ``triples`` are the union's N-Triples lines sorted in
+    byte order, each once (lines of one subject are then together); ``quads`` the named
+    graphs' N-Quads lines, each ending with its graph IRI. Linear, with memory for the sets of
+    predicates, classes and mentioned entities only."""
+    stats = Statistics()
+    rdf_type, entity = str(RDF.type), str(kg_namespace(base_uri).Entity)
+    same_as, mention = str(OWL.sameAs), str(ITSRDF.taIdentRef)
+    last = b""
+    for line in triples:
+        if not line.strip():
+            continue
+        subject, predicate_term, rest = line.split(b" ", 2)
+        predicate = predicate_term[1:-1].decode()
+        stats.triples += 1
+        if subject != last:
+            stats.subjects += 1
+            last = subject
+        stats.predicates.add(predicate)
+        obj = _iri(rest.rstrip()[:-1].rstrip())
+        if obj is None:
+            continue
+        if predicate == rdf_type:
+            stats.classes.add(obj)
+            stats.entities += obj == entity
+        elif predicate == mention:
+            stats.mentions[obj] += 1
+        elif predicate == same_as:
+            for name, (prefix, _) in LINK_TARGETS.items():
+                stats.links[name] += obj.startswith(prefix)
+    for line in quads:
+        if line.strip():
+            stats.graphs[line[line.rindex(b" <") + 2 : line.rindex(b">")].decode()] += 1
+    return stats
+
+
 def describe(ds: Dataset, base_uri: str) -> Graph:
-    """VoID for an in-memory rdflib Dataset (tests, tools): loaded into Oxigraph, then described
-    exactly as a build describes its store."""
-    store = pyoxigraph.Store()
-    store.bulk_load(input=ds.serialize(format="nquads", encoding="utf-8"),
-                    format=pyoxigraph.RdfFormat.N_QUADS)
-    union = pyoxigraph.Store()
-    union.bulk_extend(pyoxigraph.Quad(q.subject, q.predicate, q.object, pyoxigraph.DefaultGraph())
-                      for q in store)
-    return describe_store(store, union, base_uri)
+    """VoID for an in-memory rdflib Dataset (tests, tools), counted as a build counts."""
+    from kg.rdf import split_lines
+
+    default, named = split_lines(ds)
+    stripped = (line[: line.rindex(b" <")] + b" ." for line in named.splitlines() if line.strip())
+    triples = sorted(set(default.splitlines()) | set(stripped))
+    return describe_statistics(statistics(triples, named.splitlines(), base_uri), base_uri)
 
 
-def _values(store: pyoxigraph.Store, query: str) -> list[tuple]:
-    return [tuple(row) for row in store.query(query)]  # type: ignore[union-attr]
-
-
-def _count(store: pyoxigraph.Store, query: str) -> int:
-    return int(_values(store, query)[0][0].value)
-
-
-def describe_store(store: pyoxigraph.Store, union: pyoxigraph.Store, base_uri: str) -> Graph:
-    """VoID of a release: ``store`` holds the graphs, ``union`` every triple of them once.
-
-    Counts come from Oxigraph queries, so describing 10,000 articles costs what their
-    statistics cost to compute, not a copy of the graph in Python."""
+def describe_statistics(stats: Statistics, base_uri: str) -> Graph:
+    """The VoID graph of a release from its counts."""
     minter = Minter(base_uri)
     kg = kg_namespace(base_uri)
     dataset = minter.dataset
     g = Graph()
     g.bind("void", VOID)
     g.bind("dcterms", DCTERMS)
-    entity = f"<{kg.Entity}>"
-    predicates = [str(row[0].value) for row in _values(union, "SELECT DISTINCT ?p { ?s ?p ?o }")]
-    classes = [str(row[0].value) for row in _values(union, f"SELECT DISTINCT ?c {{ ?s <{RDF.type}> ?c }}")]
     g.add((dataset, RDF.type, VOID.Dataset))
     g.add((dataset, DCTERMS.title, Literal("newskg news knowledge graph", lang="en")))
     g.add((dataset, DCTERMS.description, Literal(
@@ -65,32 +106,26 @@ def describe_store(store: pyoxigraph.Store, union: pyoxigraph.Store, base_uri: s
     g.add((dataset, DCTERMS.license, LICENSE))
     g.add((dataset, DCTERMS.creator, Literal(f"newskg {__version__}")))
     g.add((dataset, FOAF.homepage, URIRef(base_uri)))
-    g.add((dataset, VOID.triples, _int(len(union))))
-    g.add((dataset, VOID.entities, _int(_count(
-        union, f"SELECT (COUNT(DISTINCT ?e) AS ?n) {{ ?e <{RDF.type}> {entity} }}"))))
-    g.add((dataset, VOID.distinctSubjects, _int(_count(
-        union, "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o }"))))
-    g.add((dataset, VOID.properties, _int(len(predicates))))
-    g.add((dataset, VOID.classes, _int(len(classes))))
+    g.add((dataset, VOID.triples, _int(stats.triples)))
+    g.add((dataset, VOID.entities, _int(stats.entities)))
+    g.add((dataset, VOID.distinctSubjects, _int(stats.subjects)))
+    g.add((dataset, VOID.properties, _int(len(stats.predicates))))
+    g.add((dataset, VOID.classes, _int(len(stats.classes))))
     g.add((dataset, VOID.sparqlEndpoint, URIRef(f"{base_uri}sparql")))
     g.add((dataset, VOID.uriSpace, Literal(Kind.RESOURCE.namespace(base_uri))))
     g.add((dataset, VOID.uriLookupEndpoint, URIRef(Kind.RESOURCE.namespace(base_uri) + "?uri=")))
     for name, fmt in DUMP_FORMATS.items():
         g.add((dataset, VOID.dataDump, URIRef(f"{base_uri}dumps/{name}")))
         g.add((dataset, VOID.feature, URIRef(str(fmt.w3c))))
-    used = set(predicates) | set(classes)
+    used = stats.predicates | stats.classes
     vocabularies = {str(ns) for ns in STANDARD_PREFIXES.values()} | {str(kg)}
     for ns in sorted(vocabularies):
         if any(term.startswith(ns) for term in used):
             g.add((dataset, VOID.vocabulary, URIRef(ns)))
-    examples = _values(union, f"""SELECT ?o (COUNT(*) AS ?n) {{ ?s <{ITSRDF.taIdentRef}> ?o }}
-        GROUP BY ?o ORDER BY DESC(?n) STR(?o) LIMIT 3""")
-    for row in examples:
-        g.add((dataset, VOID.exampleResource, URIRef(row[0].value)))
-    for name, (prefix, target) in LINK_TARGETS.items():
-        links = _count(union, f"""SELECT (COUNT(*) AS ?n) {{ ?s <{OWL.sameAs}> ?o
-            FILTER (STRSTARTS(STR(?o), "{prefix}")) }}""")
-        if not links:
+    for iri, _ in sorted(stats.mentions.items(), key=lambda kv: (-kv[1], kv[0]))[:3]:
+        g.add((dataset, VOID.exampleResource, URIRef(iri)))
+    for name, (_, target) in LINK_TARGETS.items():
+        if not stats.links[name]:
             continue
         linkset = URIRef(f"{dataset}/linkset/{name}")
         g.add((dataset, VOID.subset, linkset))
@@ -98,9 +133,8 @@ def describe_store(store: pyoxigraph.Store, union: pyoxigraph.Store, base_uri: s
         g.add((linkset, VOID.subjectsTarget, dataset))
         g.add((linkset, VOID.objectsTarget, URIRef(target)))
         g.add((linkset, VOID.linkPredicate, OWL.sameAs))
-        g.add((linkset, VOID.triples, _int(links)))
-    sizes = _values(store, "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    for name, size in sorted((row[0].value, int(row[1].value)) for row in sizes):
+        g.add((linkset, VOID.triples, _int(stats.links[name])))
+    for name, size in sorted(stats.graphs.items()):
         if not Kind.GRAPH.minted(name, base_uri):
             continue
         g.add((dataset, VOID.subset, URIRef(name)))
