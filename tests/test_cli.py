@@ -79,3 +79,10 @@ def test_build_strict_stops_on_a_bad_file(tmp_path: Path):
     assert result.returncode == 1
     assert result.stderr.startswith("kg build: error: --strict: 1 file(s) could not be read: b.txt:")
     assert not (tmp_path / "d").exists()
+
+
+def test_eval_scores_each_set_apart():
+    result = kg("eval", "--set", "unseen")
+    assert result.returncode == 0, result.stderr
+    assert "== unseen: tests/articles against tests/gold/unseen" in result.stdout
+    assert result.stdout.count("entities ") == 1 and "quotes " in result.stdout
