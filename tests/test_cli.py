@@ -85,4 +85,4 @@ def test_eval_scores_each_set_apart():
     result = kg("eval", "--set", "unseen")
     assert result.returncode == 0, result.stderr
     assert "== unseen: tests/articles against tests/gold/unseen" in result.stdout
-    assert result.stdout.count("entities ") == 1 and "quotes " in result.stdout
+    assert result.stdout.count("== ") == 1 and "\nquotes " in result.stdout
