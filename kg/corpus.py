@@ -8,6 +8,7 @@ article blocks are ever handed to extraction, and offsets always refer to the or
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -49,7 +50,12 @@ def read_corpus(
     """All ``*.txt`` files of a folder, sorted by name; bad ones are reported, not fatal."""
     articles: list[Article] = []
     skipped: list[Skipped] = []
+    root = folder.resolve()
     for path in sorted(folder.glob("*.txt")):
+        refused = _not_a_regular_file(path, root)
+        if refused:
+            skipped.append(Skipped(str(path), f"{path.name}: {refused}"))
+            continue
         try:
             text = read_article_text(path, max_bytes)
             article = segment(path.stem, str(path), text)
@@ -68,6 +74,24 @@ def read_corpus(
             article.title = article.metadata.get("title", [article.title])[0]
         articles.append(article)
     return articles, skipped
+
+
+def _not_a_regular_file(path: Path, root: Path) -> str | None:
+    """Why ``path`` is not read, or None: only regular files inside the corpus folder are. A
+    FIFO or device would block the build or never end; a link out of the folder would publish
+    a file nobody put in the corpus (``/etc/passwd``)."""
+    try:
+        target = path.resolve(strict=True)
+        mode = target.stat().st_mode
+    except (OSError, RuntimeError) as exc:
+        return f"cannot be read ({getattr(exc, 'strerror', None) or exc})"
+    if path.is_symlink() and not target.is_relative_to(root):
+        return f"a link to {target}, outside the article folder; not read"
+    if not stat.S_ISREG(mode):
+        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or \
+            stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
+        return f"{kind}, not an article file; not read"
+    return None
 
 
 # ------------------------------------------------------------------ segmentation

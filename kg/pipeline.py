@@ -23,6 +23,7 @@ from kg.model import Article, Extraction, Mention, Skipped
 from kg.nlp import parse
 from kg.parallel import Runner, default_workers
 from kg.rdf import article_unit, entity_layer, split_lines, to_rdf
+from kg.release.lock import Busy, build_lock
 from kg.release.publication import Publication
 from kg.release.publish import publish_parts, union_graph
 from kg.resolve import Resolution, resolve
@@ -216,6 +217,15 @@ def build(settings: Settings, *, strict: bool = False, progress: Progress = prin
     """Read, extract (cached), resolve, write RDF, validate (cached) and publish a release.
     ``runner`` (else one from ``workers``/``scheduler``/the settings) says where the heavy
     steps run."""
+    try:
+        with build_lock(settings.dist_dir):
+            return _build(settings, strict, progress, workers, scheduler, runner)
+    except Busy as exc:
+        raise BuildError(str(exc)) from None
+
+
+def _build(settings: Settings, strict: bool, progress: Progress, workers: int | None,
+           scheduler: str | None, runner: Runner | None) -> BuildReport:
     report = BuildReport()
     articles, report.skipped = read_articles(settings, strict=strict, progress=progress)
     runner = runner or Runner(workers or settings.workers or default_workers(),

@@ -139,3 +139,24 @@ def test_bad_catalog_values_are_named(tmp_path: Path, line: str, message: str):
         read_catalog(catalog)
     assert str(err.value) == f"catalog.ttl: story: {message}" + (
         " (YYYY-MM-DD)" if "date" in message else "")
+
+
+def test_only_regular_files_inside_the_folder_are_read(tmp_path: Path):
+    """A FIFO named *.txt would block the build forever; a link out of the folder would
+    publish a file nobody put there. Both are skipped with a reason, and nothing blocks."""
+    import os
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    source = next(iter(sorted(SEEDS.glob("*.txt"))))
+    (corpus / "a.txt").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    os.mkfifo(corpus / "fifo.txt")
+    (corpus / "passwd.txt").symlink_to("/etc/passwd")
+    (corpus / "alias.txt").symlink_to(corpus / "a.txt")  # inside the folder: read
+    (corpus / "folder.txt").mkdir()
+    articles, skipped = read_corpus(corpus, 2_000_000)
+    assert [a.doc_id for a in articles] == ["a", "alias"]
+    reasons = {Path(s.path).name: s.reason for s in skipped}
+    assert "a FIFO" in reasons["fifo.txt"]
+    assert "outside the article folder" in reasons["passwd.txt"]
+    assert "not a regular file" in reasons["folder.txt"]

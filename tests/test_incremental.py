@@ -141,3 +141,53 @@ def test_a_dask_scheduler_over_tcp_gives_the_serial_release(scratch, tmp_path: P
         build(settings, progress=said.append, scheduler=address)
     assert any(f"the Dask cluster at {address}" in m for m in said), said
     assert _dumps(settings) == scratch
+
+
+def test_a_build_killed_while_publishing_leaves_the_release_and_no_leftovers(tmp_path: Path):
+    """kill -9 in the middle of writing the dumps: the previous release keeps serving, and the
+    next build clears the dead one's staging folder (the lock says no live build owns it)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    corpus = _corpus(tmp_path, SEEDS[:1])
+    settings = _settings(tmp_path, corpus)
+    build(settings, progress=lambda _m: None)
+    before = Publication.current(settings.dist_dir)
+    shutil.copy(SEEDS[1], corpus / SEEDS[1].name)
+    env = dict(os.environ, KG_SEEDS=str(corpus), KG_DIST=str(settings.dist_dir),
+               KG_BASE_URI=BASE, KG_WORKERS="1")
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "build"], env=env,
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "writing the dumps" in line:
+            os.kill(proc.pid, signal.SIGKILL)
+            break
+    proc.wait(timeout=120)
+    assert proc.returncode == -signal.SIGKILL
+    releases = settings.dist_dir.parent / ".kg-releases"
+    assert [p for p in releases.glob(".*") if p.is_dir()], "the killed build left its staging"
+    assert Publication.current(settings.dist_dir).root == before.root
+    assert before.file("kg.nq").read_bytes()  # still whole and readable
+    build(settings, progress=lambda _m: None)
+    assert not [p for p in releases.glob(".*") if p.is_dir()]
+    assert Publication.current(settings.dist_dir).manifest["articles"] == [s.stem for s in SEEDS[:2]]
+
+
+def test_a_second_build_at_the_same_time_stops_with_a_reason(tmp_path: Path):
+    import os
+    import subprocess
+    import sys
+
+    from kg.release.lock import build_lock
+
+    settings = _settings(tmp_path, _corpus(tmp_path, SEEDS[:1]))
+    env = dict(os.environ, KG_SEEDS=str(settings.seeds_dir), KG_DIST=str(settings.dist_dir),
+               KG_BASE_URI=BASE)
+    with build_lock(settings.dist_dir):  # as a build in progress holds it
+        result = subprocess.run([sys.executable, "-m", "kg", "build"], capture_output=True,
+                                text=True, env=env, timeout=120)
+    assert result.returncode == 1
+    assert f"another build (process {os.getpid()}) is publishing to" in result.stderr

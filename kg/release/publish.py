@@ -10,7 +10,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
@@ -21,6 +20,7 @@ import pyoxigraph
 from rdflib import Dataset, Graph
 
 from kg.rdf import split_lines
+from kg.release.lock import build_lock
 from kg.release.publication import (
     DUMP_FORMATS,
     MANIFEST_FILE,
@@ -37,7 +37,6 @@ from kg.uris import Kind
 from kg.vocab import prefixes
 
 KEEP_RELEASES = 3
-STALE_STAGING_SECONDS = 3600  # a staging folder this old belongs to a build that died
 Progress = Callable[[str], None]
 
 
@@ -96,8 +95,18 @@ def publish_parts(
     data gives the same bytes however the release was reached. Triple formats are the union
     of all graphs, each triple once; dataset formats keep the graphs. The store is filled by
     the bulk loader; without ``void``, the VoID description is computed from it."""
+    with build_lock(dist):
+        return _publish(default, graphs, dist, base_uri=base_uri, void=void, report=report,
+                        ontology=ontology, shapes=shapes, extra_manifest=extra_manifest,
+                        progress=progress)
+
+
+def _publish(
+    default: Iterable[Path | bytes], graphs: Iterable[Path | bytes], dist: Path, *,
+    base_uri: str, void: Graph | None, report: Graph, ontology: Graph, shapes: Graph,
+    extra_manifest: dict | None, progress: Progress,
+) -> Publication:
     releases = releases_dir(dist)
-    releases.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     staging = Path(tempfile.mkdtemp(prefix=f".{stamp}-", dir=releases))
     staging.chmod(0o755)  # mkdtemp makes it private; the server may run as another user
@@ -218,15 +227,12 @@ def swap_link(dist: Path, target: Path) -> None:
 
 
 def prune(releases: Path, keep: Path, count: int = KEEP_RELEASES) -> None:
-    """Drop old releases (a server may still be reading the previous ones) and stale staging."""
+    """Drop old releases (a server may still be reading the previous ones); dead builds'
+    staging folders went when this build took the lock (``kg.release.lock``)."""
     finished = sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith("."))
     for old in finished[:-count]:
         if old != keep:
             shutil.rmtree(old, ignore_errors=True)
-    cutoff = time.time() - STALE_STAGING_SECONDS
-    for stale in releases.glob(".*"):
-        if stale.is_dir() and stale.stat().st_mtime < cutoff:
-            shutil.rmtree(stale, ignore_errors=True)
 
 
 def _write(path: Path, data: bytes, files: dict[str, dict]) -> None:
