@@ -1,6 +1,6 @@
 """One build at a time per publication, and a clean floor for the next one.
 
-A build holds an exclusive ``flock`` on ``.kg-releases/.lock`` from start to finish. The kernel
+A build holds an exclusive ``flock`` on ``.kg-build.lock`` beside ``dist`` from start to finish. The kernel
 drops the lock when the process dies, ``kill -9`` included, so whoever holds it knows that every
 staging folder left under ``.kg-releases/`` belongs to a dead build and can go: a crash loop
 cannot fill the disk, and a live build's folder is never touched. A second build started
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kg.release.publication import releases_dir
 
-LOCK_FILE = ".lock"
+LOCK_FILE = ".kg-build.lock"
 _held: set[Path] = set()  # locks this process holds: taking one again is a no-op
 
 
@@ -30,7 +30,7 @@ class Busy(RuntimeError):
 def build_lock(dist: Path) -> Iterator[None]:
     releases = releases_dir(dist)
     releases.mkdir(parents=True, exist_ok=True)
-    path = (releases / LOCK_FILE).resolve()
+    path = (dist.parent / LOCK_FILE).resolve()
     if path in _held:
         yield
         return
@@ -59,7 +59,7 @@ def clear_leftovers(releases: Path) -> int:
     """Staging folders of dead builds (call only while holding the lock); how many went."""
     removed = 0
     for stale in releases.glob(".*"):
-        if stale.name != LOCK_FILE and stale.is_dir():
+        if stale.is_dir():
             shutil.rmtree(stale, ignore_errors=True)
             removed += 1
     return removed
