@@ -149,6 +149,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("KG_SHACL_MAX_MEMORY", "shacl_max_memory", 2 * 1024**3,
             "address space of one `/shacl` validation process, in bytes",
             _whole("KG_SHACL_MAX_MEMORY"), "2 GiB"),
+    Setting("KG_METRICS", "metrics", "local",
+            "who may read `/metrics`: `local` (loopback clients only; behind a proxy, everyone "
+            "the proxy lets through), `admin` (bearers of `KG_ADMIN_TOKEN`) or `open`",
+            _choice("KG_METRICS", ("local", "admin", "open"))),
     Setting("KG_ACCESS_LOG", "access_log", "-",
             "where the JSON-lines access log goes: `-` (standard output), a file path, or `off`"),
     Setting("KG_ADMIN_TOKEN", "admin_token", "",
@@ -188,6 +192,7 @@ class Settings:
     shacl_max_bytes: int = 1_000_000
     shacl_timeout: float = 20.0
     shacl_max_memory: int = 2 * 1024**3
+    metrics: str = "local"
     access_log: str = "-"
     admin_token: str = ""
     admin_dir: Path | None = None

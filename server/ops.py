@@ -6,6 +6,7 @@ count into the same series.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import time
 
@@ -13,6 +14,7 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess
 
 from server import metrics
+from server.errors import problem
 from server.state import NoPublication
 
 bp = Blueprint("ops", __name__)
@@ -32,8 +34,29 @@ def healthz() -> tuple[Response, int]:
     ), 200
 
 
+#: Methods counted under their own name; any other (clients may invent them) is "other", so
+#: the series stay a closed set however many methods a client sends.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
+
+
+def _may_read_metrics() -> bool:
+    who = current_app.config["KG_SETTINGS"].metrics
+    if who == "open":
+        return True
+    if who == "admin":
+        admin = current_app.extensions.get("kg_admin")
+        return admin is not None and admin.authorised(request.headers.get("Authorization"))
+    try:
+        return ipaddress.ip_address(request.remote_addr or "").is_loopback
+    except ValueError:
+        return False
+
+
 @bp.route("/metrics", endpoint="metrics")
 def metrics_view() -> Response:
+    if not _may_read_metrics():
+        return problem(403, "the metrics are not public here: ask from the server itself, or "
+                       "set KG_METRICS=open (or admin, with the admin token)")
     if os.environ.get(metrics.MULTIPROC_ENV):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
@@ -58,7 +81,8 @@ def _finish(response: Response) -> Response:
     started = g.get("kg_started")
     elapsed = time.perf_counter() - started if started is not None else 0.0
     endpoint = request.url_rule.rule if request.url_rule is not None else "unmatched"
-    metrics.REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
+    method = request.method if request.method in METHODS else "other"
+    metrics.REQUESTS.labels(method, endpoint, str(response.status_code)).inc()
     metrics.LATENCY.labels(endpoint).observe(elapsed)
     metrics.log_request(
         remote=request.remote_addr, method=request.method, path=request.path,

@@ -195,3 +195,49 @@ def test_a_release_built_for_another_base_is_refused_with_the_reason(tmp_path):
     reply = app.test_client().get("/healthz")
     assert reply.status_code == 503
     assert b"http://elsewhere.example/" in reply.data and b"KG_BASE_URI" in reply.data
+
+
+@pytest.mark.parametrize(("who", "remote", "token", "status"), [
+    ("local", "127.0.0.1", None, 200),
+    ("local", "::1", None, 200),
+    ("local", "203.0.113.9", None, 403),
+    ("open", "203.0.113.9", None, 200),
+    ("admin", "127.0.0.1", None, 403),
+    ("admin", "203.0.113.9", "0123456789abcdef0123", 200),
+    ("admin", "203.0.113.9", "wrong-token-wrong-token", 403),
+])
+def test_who_may_read_the_metrics(tmp_path, who, remote, token, status):
+    """/metrics is not open to everyone unless KG_METRICS says so."""
+    from kg.settings import Settings
+    from server import create_app
+
+    make_publication(tmp_path / "dist", "http://127.0.0.1:5999/", f"<{EX}a> <{EX}p> 1 .")
+    app = create_app(Settings(base_uri="http://127.0.0.1:5999/", dist_dir=tmp_path / "dist",
+                              metrics=who, admin_token="0123456789abcdef0123"))
+    try:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        reply = app.test_client().get("/metrics", headers=headers,
+                                      environ_base={"REMOTE_ADDR": remote})
+        assert reply.status_code == status, reply.data[:200]
+        if status == 403:
+            assert b"KG_METRICS" in reply.data
+    finally:
+        app.extensions["kg_executors"].close()
+        if app.extensions.get("kg_admin") is not None:
+            app.extensions["kg_admin"].writer.close()
+
+
+def test_invented_methods_do_not_grow_the_metrics(tmp_path):
+    from kg.settings import Settings
+    from server import create_app
+
+    make_publication(tmp_path / "dist", "http://127.0.0.1:5999/", f"<{EX}a> <{EX}p> 1 .")
+    app = create_app(Settings(base_uri="http://127.0.0.1:5999/", dist_dir=tmp_path / "dist"))
+    try:
+        client = app.test_client()
+        for n in range(20):
+            client.open("/healthz", method=f"INVENTED{n}")
+        text = client.get("/metrics").get_data(as_text=True)
+        assert 'method="other"' in text and "INVENTED" not in text
+    finally:
+        app.extensions["kg_executors"].close()
