@@ -210,7 +210,7 @@ def check(pieces: Iterable[Piece], *, shapes_file: Path, base_uri: str, cache_ro
         else:
             todo.append(piece)
     progress(f"validating {len(todo)} of {len(pieces)} pieces ({len(pieces) - len(todo)} "
-             f"unchanged) on {runner.describe()}")
+             f"unchanged) on {runner.describe(len(todo))}")
     groups = _groups(todo)
     batches = (Batch(tuple(p.load() for p in group), group[0].entities, str(shapes_file), base_uri)
                for group in groups)

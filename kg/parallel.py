@@ -71,10 +71,18 @@ class Runner:
             self._cluster.close()
         self._client = self._cluster = None
 
-    def describe(self) -> str:
+    def spreads(self, total: int) -> bool:
+        """Whether ``total`` items of work go to workers (else they run in this process)."""
+        return self.scheduler is not None or (self.workers > 1 and total >= self.min_items)
+
+    def describe(self, total: int) -> str:
         if self.scheduler is not None:
             return f"the Dask cluster at {self.scheduler}"
-        return f"{self.workers} local worker processes" if self.distributed else "this process"
+        if self.spreads(total):
+            return f"{self.workers} local worker processes"
+        if self.distributed:
+            return f"this process (too little work to start {self.workers} workers)"
+        return "this process"
 
     def map(
         self, func: Callable[[T], R], batches: Iterable[T], *, total: int,
@@ -86,7 +94,7 @@ class Runner:
         Batches are taken from ``batches`` as they are needed: a cluster gets a few per worker
         at a time, so memory holds a window of the work, not all of it."""
         meter = _Meter(total, what, progress)
-        if not self.distributed or (self.scheduler is None and total < self.min_items):
+        if not self.spreads(total):
             for batch in batches:
                 result = func(batch)
                 meter.done(size(batch))

@@ -135,7 +135,7 @@ def extract_cached(articles: list[Article], settings: Settings, runner: Runner,
         else:
             todo.append((article, key))
     progress(f"read {len(articles)} article(s): {len(found)} unchanged, {len(todo)} to parse "
-             f"with spaCy on {runner.describe()}")
+             f"with spaCy on {runner.describe(len(todo))}")
     batches = [todo[i : i + EXTRACT_BATCH] for i in range(0, len(todo), EXTRACT_BATCH)]
     results = runner.map(extract_batch, ([a for a, _ in batch] for batch in batches),
                          total=len(todo), progress=progress)
