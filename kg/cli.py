@@ -34,7 +34,8 @@ def cmd_build(args: argparse.Namespace) -> int:
                    workers=args.workers, scheduler=args.scheduler)
     pub = report.publication
     assert pub is not None and report.validation is not None
-    print(f"published {report.quads} quads from {len(report.articles)} article(s): "
+    print(f"published {pub.manifest.get('triples')} triples ({report.quads} quads in the store) "
+          f"from {len(report.articles)} article(s): "
           f"{report.entities} entities, {report.relations} relations, {report.quotes} quotes; "
           f"{len(report.validation.warnings)} SHACL warning(s); release {pub.release_id} "
           f"at {settings.dist_dir}")

@@ -30,7 +30,8 @@ def healthz() -> tuple[Response, int]:
         return jsonify(status="unavailable", error=str(exc)), 503
     return jsonify(
         status="ok", release=publication.release_id, created=manifest.get("created"),
-        quads=manifest.get("quads"), base_uri=manifest.get("base_uri"),
+        triples=manifest.get("triples"), quads=manifest.get("quads"),
+        base_uri=manifest.get("base_uri"),
     ), 200
 
 

@@ -149,6 +149,7 @@ def _publish(
             progress("  counting for VoID")
             with open(staging / "kg.nt", "rb") as nt, open(work / "graphs.nq", "rb") as nq:
                 void = describe_statistics(statistics(nt, nq, base_uri), base_uri)
+        counts = _counts(staging, work, [void, ontology])
         shutil.rmtree(work)
         for name, graph in (
             (VOID_FILE, void),
@@ -170,6 +171,7 @@ def _publish(
             "base_uri": base_uri,
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "quads": quads,
+            **counts,
             "files": files,
             **(extra_manifest or {}),
         }
@@ -182,6 +184,24 @@ def _publish(
     swap_link(dist, final)
     prune(releases, keep=final)
     return Publication(final)
+
+
+def _lines(path: Path) -> int:
+    with open(path, "rb") as handle:
+        return sum(1 for line in handle if line.strip())
+
+
+def _counts(staging: Path, work: Path, described: list[Graph]) -> dict[str, int]:
+    """The release's sizes, each named for what it counts (the manifest keeps them all):
+    ``triples``, the dataset's distinct triples (the lines of kg.nt, VoID's void:triples);
+    ``dataset_quads``, its quads (the lines of kg.nq); ``default_graph_triples``, what a query
+    with no dataset sees, each triple once: the dataset's plus the VoID and ontology graphs'
+    the store also holds. ``quads`` (all the store holds) is added by the caller."""
+    extra = work / "described.nt"
+    extra.write_bytes(b"".join(g.serialize(format="nt", encoding="utf-8") for g in described))
+    _sort_unique([staging / "kg.nt", extra], work / "default-graph.nt")
+    return {"triples": _lines(staging / "kg.nt"), "dataset_quads": _lines(staging / "kg.nq"),
+            "default_graph_triples": _lines(work / "default-graph.nt")}
 
 
 def _parse(path: Path) -> Iterator[pyoxigraph.Quad]:

@@ -241,3 +241,33 @@ def test_invented_methods_do_not_grow_the_metrics(tmp_path):
         assert 'method="other"' in text and "INVENTED" not in text
     finally:
         app.extensions["kg_executors"].close()
+
+
+def test_every_total_says_what_it_counts_and_they_agree(server_url, release, built):
+    """One measure where one is meant, each named: the dataset's distinct triples are the same
+    number in kg.nt, VoID, /healthz, the manifest and the home page's note; what a query sees
+    (the home page's headline, the Service Description's default graph) adds the VoID and
+    ontology graphs, each triple once; the store's quads are called quads."""
+    import re
+
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import VOID
+
+    triples = sum(1 for line in release.file("kg.nt").read_bytes().splitlines() if line.strip())
+    assert release.manifest["triples"] == triples
+    assert json.loads(fetch(server_url + "healthz").body)["triples"] == triples
+    void = Graph().parse(release.file("void.ttl"))
+    assert int(void.value(URIRef(f"{built.base_uri}dataset"), VOID.triples)) == triples
+    home = fetch(server_url, headers={"Accept": "text/html"}).text
+    shown = re.search(r'id="count-dataset-triples">([\d,]+)<', home)
+    assert shown is not None and int(shown.group(1).replace(",", "")) == triples
+    store = ox.Store.read_only(str(release.store_path))
+    union = {(q.subject, q.predicate, q.object) for q in store}
+    assert release.manifest["quads"] == len(store)
+    assert release.manifest["default_graph_triples"] == len(union)
+    headline = re.search(r'id="count-triples">([\d,]+)<', home)
+    assert headline is not None and int(headline.group(1).replace(",", "")) == len(union)
+    sd = Graph().parse(data=fetch(server_url + "sparql", headers={"Accept": "text/turtle"}).body,
+                       format="turtle")
+    default_graph = next(sd.objects(None, URIRef("http://www.w3.org/ns/sparql-service-description#defaultGraph")))
+    assert int(sd.value(default_graph, VOID.triples)) == len(union)
