@@ -30,7 +30,8 @@ PIPELINE_SOURCES = ("kg/nlp", "kg/extract", "kg/corpus.py", "kg/model.py", "kg/g
 VALIDATION_SOURCES = ("kg/validate.py", "shapes", "ontology")
 
 
-def _hash_tree(root: Path, names: tuple[str, ...]) -> hashlib._Hash:
+def hash_tree(root: Path, names: tuple[str, ...]) -> hashlib._Hash:
+    """One hash over the named files and folders under ``root`` (paths and contents)."""
     digest = hashlib.sha256()
     for name in names:
         path = root / name
@@ -52,7 +53,7 @@ def pipeline_fingerprint() -> str:
     from kg.nlp import load_model
     from kg.settings import PROJECT_ROOT
 
-    digest = _hash_tree(PROJECT_ROOT, PIPELINE_SOURCES)
+    digest = hash_tree(PROJECT_ROOT, PIPELINE_SOURCES)
     meta = load_model().meta
     digest.update(f"{__version__}|spacy {spacy.__version__}|{meta['name']} {meta['version']}".encode())
     return digest.hexdigest()
@@ -64,7 +65,7 @@ def validation_fingerprint() -> str:
 
     from kg.settings import PROJECT_ROOT
 
-    digest = _hash_tree(PROJECT_ROOT, VALIDATION_SOURCES)
+    digest = hash_tree(PROJECT_ROOT, VALIDATION_SOURCES)
     digest.update(f"pyshacl {pyshacl.__version__}".encode())
     return digest.hexdigest()
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg import gate
-from kg.cache import Cache, article_key, pipeline_fingerprint
+from kg.cache import Cache, article_key, hash_tree, pipeline_fingerprint
 from kg.corpus import read_catalog, read_corpus
 from kg.evaluate import Evaluation, evaluate
 from kg.extract import extract
@@ -27,7 +27,7 @@ from kg.release.lock import Busy, build_lock
 from kg.release.publication import Publication
 from kg.release.publish import publish_parts, union_graph
 from kg.resolve import Resolution, resolve
-from kg.settings import Settings
+from kg.settings import PROJECT_ROOT, Settings
 from kg.uris import Kind, Minter
 from kg.validate import ValidationResult, load_shapes, validate
 from kg.vocab import ONTOLOGY_FILE, SHAPES_FILE, load_turtle, ontology_graph
@@ -171,10 +171,7 @@ def write_units(extractions: list[Extraction], keys: list[str], res: Resolution,
     """Each article's RDF as two files, its default-graph N-Triples (its description) and its
     named graph's N-Quads, cached under a signature of what it depends on, so an unchanged
     article keeps its files and its validation verdict."""
-    from kg.cache import _hash_tree
-    from kg.settings import PROJECT_ROOT
-
-    salt = _hash_tree(PROJECT_ROOT, RDF_SOURCES).hexdigest() + settings.base_uri
+    salt = hash_tree(PROJECT_ROOT, RDF_SOURCES).hexdigest() + settings.base_uri
     root = settings.cache / "units"
     units, made = [], 0
     for ex, key in zip(extractions, keys, strict=True):
