@@ -292,3 +292,14 @@ def split_lines(ds: Dataset) -> tuple[bytes, bytes]:
         lines = graph.serialize(format="nt", encoding="utf-8").splitlines()
         named.append(b"".join(sorted(line[:-2] + name for line in lines if line.strip())))
     return b"".join(sorted(default.splitlines(keepends=True))), b"".join(named)
+
+
+def graph_triple(line: bytes) -> bytes:
+    """A named-graph line of ``split_lines`` without its graph: the graph name is an IRI, the
+    line's last term, so it starts at the last `` <``."""
+    return line[: line.rindex(b" <")] + b" .\n"
+
+
+def graph_name(line: bytes) -> str:
+    """The graph IRI of a named-graph line of ``split_lines``."""
+    return line[line.rindex(b" <") + 2 : line.rindex(b">")].decode()

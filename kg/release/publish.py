@@ -19,7 +19,7 @@ from typing import Any
 import pyoxigraph
 from rdflib import Dataset, Graph
 
-from kg.rdf import split_lines
+from kg.rdf import graph_triple, split_lines
 from kg.release.lock import build_lock
 from kg.release.publication import (
     DUMP_FORMATS,
@@ -94,96 +94,86 @@ def publish_parts(
     written (Oxigraph's store turns derived integer types into xsd:integer) and the same
     data gives the same bytes however the release was reached. Triple formats are the union
     of all graphs, each triple once; dataset formats keep the graphs. The store is filled by
-    the bulk loader; without ``void``, the VoID description is computed from it."""
+    the bulk loader; without ``void``, VoID is counted from the same text."""
     with build_lock(dist):
-        return _publish(default, graphs, dist, base_uri=base_uri, void=void, report=report,
-                        ontology=ontology, shapes=shapes, extra_manifest=extra_manifest,
-                        progress=progress)
-
-
-def _publish(
-    default: Iterable[Path | bytes], graphs: Iterable[Path | bytes], dist: Path, *,
-    base_uri: str, void: Graph | None, report: Graph, ontology: Graph, shapes: Graph,
-    extra_manifest: dict | None, progress: Progress,
-) -> Publication:
-    releases = releases_dir(dist)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    staging = Path(tempfile.mkdtemp(prefix=f".{stamp}-", dir=releases))
-    staging.chmod(0o755)  # mkdtemp makes it private; the server may run as another user
-    try:
-        files: dict[str, dict] = {}
-        progress("writing the dumps")
-        work = staging / ".work"
-        work.mkdir()
-        _concatenate(default, work / "default.unsorted.nt")
-        _sort_unique([work / "default.unsorted.nt"], work / "default.nt")
-        _concatenate(graphs, work / "graphs.nq")
-        _sort_unique([work / "default.nt", work / "graphs.nq"], staging / "kg.nq")
-        _strip_graphs(work / "graphs.nq", work / "graph-triples.nt")
-        _sort_unique([work / "default.nt", work / "graph-triples.nt"], staging / "kg.nt")
-        progress("  kg.nq and kg.nt sorted; writing Turtle, TriG and JSON-LD")
-        written = prefixes(base_uri)
-        grouped = (work / "default.nt", work / "graphs.nq")  # the default graph, then each graph
-        for name, fmt in DUMP_FORMATS.items():
-            if name in ("kg.nq", "kg.nt"):
-                continue
-            assert isinstance(fmt.oxigraph, pyoxigraph.RdfFormat)
-            if fmt.dataset:
-                stream = (q for path in grouped for q in _parse(path))
-                pyoxigraph.serialize(stream, output=str(staging / name), format=fmt.oxigraph,
-                                     prefixes=written if fmt.prefixes else None)
-            else:
-                triples = (q.triple for q in _parse(staging / "kg.nt"))
-                pyoxigraph.serialize(triples, output=str(staging / name), format=fmt.oxigraph,
-                                     prefixes=written if fmt.prefixes else None)
-        progress("  compressing the dumps")
-        with ThreadPoolExecutor(max_workers=2) as pool:  # zlib releases the GIL
-            list(pool.map(lambda n: gzip_file(staging / n, staging / f"{n}.gz"), DUMP_FORMATS))
-        for name in DUMP_FORMATS:
-            _record(staging / name, files)
-            _record(staging / f"{name}.gz", files)
-        progress("loading the Oxigraph store")
-        store = pyoxigraph.Store(str(staging / STORE_DIR))
-        store.bulk_load(path=str(staging / "kg.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
-        if void is None:
-            progress("  counting for VoID")
-            with open(staging / "kg.nt", "rb") as nt, open(work / "graphs.nq", "rb") as nq:
-                void = describe_statistics(statistics(nt, nq, base_uri), base_uri)
-        counts = _counts(staging, work, [void, ontology])
-        shutil.rmtree(work)
-        for name, graph in (
-            (VOID_FILE, void),
-            (REPORT_FILE, report),
-            (ONTOLOGY_FILE, ontology),
-            (SHAPES_FILE, shapes),
-        ):
-            _write(staging / name, graph.serialize(format="turtle", encoding="utf-8"), files)
-        for name, graph_name in ((VOID_FILE, Kind.GRAPH.iri(base_uri, "void")),
-                                 (ONTOLOGY_FILE, f"{base_uri}ontology")):
-            store.bulk_load(path=str(staging / name), format=pyoxigraph.RdfFormat.TURTLE,
-                            to_graph=pyoxigraph.NamedNode(graph_name))
-        store.flush()
-        quads = len(store)
-        del store  # release the RocksDB lock before readers open it
-        content_id = files["kg.nq"]["sha256"][:12]
-        manifest = {
-            "release": f"{stamp}-{content_id}",
-            "base_uri": base_uri,
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "quads": quads,
-            **counts,
-            "files": files,
-            **(extra_manifest or {}),
-        }
-        (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, sort_keys=True))
-        final = releases / manifest["release"]
-        os.rename(staging, final)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    swap_link(dist, final)
-    prune(releases, keep=final)
-    return Publication(final)
+        releases = releases_dir(dist)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        staging = Path(tempfile.mkdtemp(prefix=f".{stamp}-", dir=releases))
+        staging.chmod(0o755)  # mkdtemp makes it private; the server may run as another user
+        try:
+            files: dict[str, dict] = {}
+            progress("writing the dumps")
+            work = staging / ".work"
+            work.mkdir()
+            _concatenate(default, work / "default.unsorted.nt")
+            _sort_unique([work / "default.unsorted.nt"], work / "default.nt")
+            _concatenate(graphs, work / "graphs.nq")
+            _sort_unique([work / "default.nt", work / "graphs.nq"], staging / "kg.nq")
+            _strip_graphs(work / "graphs.nq", work / "graph-triples.nt")
+            _sort_unique([work / "default.nt", work / "graph-triples.nt"], staging / "kg.nt")
+            progress("  kg.nq and kg.nt sorted; writing Turtle, TriG and JSON-LD")
+            written = prefixes(base_uri)
+            grouped = (work / "default.nt", work / "graphs.nq")  # the default graph, then each graph
+            for name, fmt in DUMP_FORMATS.items():
+                if name in ("kg.nq", "kg.nt"):
+                    continue
+                assert isinstance(fmt.oxigraph, pyoxigraph.RdfFormat)
+                if fmt.dataset:
+                    stream = (q for path in grouped for q in _parse(path))
+                    pyoxigraph.serialize(stream, output=str(staging / name), format=fmt.oxigraph,
+                                         prefixes=written if fmt.prefixes else None)
+                else:
+                    triples = (q.triple for q in _parse(staging / "kg.nt"))
+                    pyoxigraph.serialize(triples, output=str(staging / name), format=fmt.oxigraph,
+                                         prefixes=written if fmt.prefixes else None)
+            progress("  compressing the dumps")
+            with ThreadPoolExecutor(max_workers=2) as pool:  # zlib releases the GIL
+                list(pool.map(lambda n: gzip_file(staging / n, staging / f"{n}.gz"), DUMP_FORMATS))
+            for name in DUMP_FORMATS:
+                _record(staging / name, files)
+                _record(staging / f"{name}.gz", files)
+            progress("loading the Oxigraph store")
+            store = pyoxigraph.Store(str(staging / STORE_DIR))
+            store.bulk_load(path=str(staging / "kg.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+            if void is None:
+                progress("  counting for VoID")
+                with open(staging / "kg.nt", "rb") as nt, open(work / "graphs.nq", "rb") as nq:
+                    void = describe_statistics(statistics(nt, nq, base_uri), base_uri)
+            counts = _counts(staging, work, [void, ontology])
+            shutil.rmtree(work)
+            for name, graph in (
+                (VOID_FILE, void),
+                (REPORT_FILE, report),
+                (ONTOLOGY_FILE, ontology),
+                (SHAPES_FILE, shapes),
+            ):
+                _write(staging / name, graph.serialize(format="turtle", encoding="utf-8"), files)
+            for name, graph_name in ((VOID_FILE, Kind.GRAPH.iri(base_uri, "void")),
+                                     (ONTOLOGY_FILE, f"{base_uri}ontology")):
+                store.bulk_load(path=str(staging / name), format=pyoxigraph.RdfFormat.TURTLE,
+                                to_graph=pyoxigraph.NamedNode(graph_name))
+            store.flush()
+            quads = len(store)
+            del store  # release the RocksDB lock before readers open it
+            content_id = files["kg.nq"]["sha256"][:12]
+            manifest = {
+                "release": f"{stamp}-{content_id}",
+                "base_uri": base_uri,
+                "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "quads": quads,
+                **counts,
+                "files": files,
+                **(extra_manifest or {}),
+            }
+            (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+            final = releases / manifest["release"]
+            os.rename(staging, final)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        swap_link(dist, final)
+        prune(releases, keep=final)
+        return Publication(final)
 
 
 def _lines(path: Path) -> int:
@@ -227,12 +217,11 @@ def _sort_unique(sources: list[Path], target: Path) -> None:
 
 
 def _strip_graphs(graphs: Path, target: Path) -> None:
-    """Named-graph N-Quads as N-Triples. Every line is ``... <graph> .`` with an IRI graph
-    name (``kg.rdf.split_lines`` writes them so), which starts at the line's last `` <``."""
+    """Named-graph N-Quads (as ``kg.rdf.split_lines`` writes them) as N-Triples."""
     with open(graphs, "rb") as source, open(target, "wb") as out:
         for line in source:
             if line.strip():
-                out.write(line[: line.rindex(b" <")] + b" .\n")
+                out.write(graph_triple(line))
 
 
 def swap_link(dist: Path, target: Path) -> None:

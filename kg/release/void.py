@@ -11,6 +11,7 @@ from rdflib import XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, VOID
 
 from kg import __version__
+from kg.rdf import graph_name, graph_triple, split_lines
 from kg.release.publication import DUMP_FORMATS
 from kg.uris import Kind, Minter
 from kg.vocab import ITSRDF, STANDARD_PREFIXES, kg_namespace
@@ -76,17 +77,15 @@ def statistics(triples: Iterable[bytes], quads: Iterable[bytes], base_uri: str) 
                 stats.links[name] += obj.startswith(prefix)
     for line in quads:
         if line.strip():
-            stats.graphs[line[line.rindex(b" <") + 2 : line.rindex(b">")].decode()] += 1
+            stats.graphs[graph_name(line)] += 1
     return stats
 
 
 def describe(ds: Dataset, base_uri: str) -> Graph:
     """VoID for an in-memory rdflib Dataset (tests, tools), counted as a build counts."""
-    from kg.rdf import split_lines
-
     default, named = split_lines(ds)
-    stripped = (line[: line.rindex(b" <")] + b" ." for line in named.splitlines() if line.strip())
-    triples = sorted(set(default.splitlines()) | set(stripped))
+    stripped = (graph_triple(line) for line in named.splitlines(keepends=True) if line.strip())
+    triples = sorted(set(default.splitlines(keepends=True)) | set(stripped))
     return describe_statistics(statistics(triples, named.splitlines(), base_uri), base_uri)
 
 
