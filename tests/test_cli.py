@@ -86,3 +86,25 @@ def test_eval_scores_each_set_apart():
     assert result.returncode == 0, result.stderr
     assert "== unseen: tests/articles against tests/gold/unseen" in result.stdout
     assert result.stdout.count("== ") == 1 and "\nquotes " in result.stdout
+
+
+def test_add_copies_new_articles_in_and_publishes_them(tmp_path: Path):
+    from kg.settings import PROJECT_ROOT
+
+    seeds = sorted((PROJECT_ROOT / "seeds").glob("*.txt"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / seeds[0].name).write_bytes(seeds[0].read_bytes())
+    env = {"KG_SEEDS": str(corpus), "KG_DIST": str(tmp_path / "dist"), "KG_WORKERS": "1"}
+    assert kg("build", "-q", env=env).returncode == 0
+    added = kg("add", str(seeds[3]), env=env)
+    assert added.returncode == 0, added.stderr
+    assert "from 2 article(s)" in added.stdout and (corpus / seeds[3].name).is_file()
+    other = tmp_path / seeds[0].name
+    other.write_text("A different text under a name the corpus already has.\n", encoding="utf-8")
+    clash = kg("add", str(other), env=env)
+    assert clash.returncode == 1 and "exists with other content" in clash.stderr
+    not_text = tmp_path / "notes.md"
+    not_text.write_text("# notes\n", encoding="utf-8")
+    refused = kg("add", str(not_text), env=env)
+    assert refused.returncode == 1 and "not a .txt file" in refused.stderr
