@@ -140,6 +140,10 @@ def publish_parts(
                 with open(staging / "kg.nt", "rb") as nt, open(work / "graphs.nq", "rb") as nq:
                     void = describe_statistics(statistics(nt, nq, base_uri), base_uri)
             counts = _counts(staging, work, [void, ontology])
+            # The store's default graph is what a query with no dataset sees: every triple of
+            # every graph, each once (SPARQL's default graph is a set; Oxigraph's union default
+            # graph would repeat a triple once per article graph that states it).
+            store.bulk_load(path=str(work / "default-graph.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
             shutil.rmtree(work)
             for name, graph in (
                 (VOID_FILE, void),

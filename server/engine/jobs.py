@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class QueryJob:
-    """One SPARQL query. ``None`` graphs mean: the query's own dataset or the store's."""
+    """One SPARQL query. ``None`` graphs mean: the query's own dataset or the store's (whose
+    default graph holds every triple of every graph once, ``kg.release.publish``)."""
 
     store: str
     query: str
     base_iri: str | None
     prefixes: dict[str, str]
-    union: bool
     default_graphs: tuple[str, ...] | None
     named_graphs: tuple[str, ...] | None
     bindings_format: str | None  # None: the client accepts no format for SELECT/ASK

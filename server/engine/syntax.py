@@ -2,8 +2,8 @@
 
 pyoxigraph exposes no parsed algebra, yet the endpoint must know three things before running a
 query: whether it calls ``SERVICE`` (or ``LOAD``), which would make Oxigraph open outbound HTTP
-connections; whether it names its own dataset (``FROM``/``FROM NAMED``), which the union
-default graph must not override; and its form, to negotiate a format before spending time on
+connections; whether it names its own dataset (``FROM``/``FROM NAMED``), which the
+store's default graph must not replace; and its form, to negotiate a format before spending time on
 it. Keywords are bare words in SPARQL, so it is enough to skip everything that can contain a
 keyword-looking word without being one: strings, IRIs, comments, language tags, prefixed
 names and variables (``server.engine.lexer``, which follows Oxigraph's terminals and escapes).

@@ -79,7 +79,6 @@ class Reader:
         options: dict = {
             "base_iri": job.base_iri,
             "prefixes": job.prefixes if parse_prefixes else None,
-            "use_default_graph_as_union": job.union,
         }
         if job.default_graphs is not None:
             options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]

@@ -52,7 +52,8 @@ def build_page(store: ox.Store, nm: Namer, iri: str) -> dict:
     out_quads = list(store.quads_for_pattern(node, None, None, None))
     graphs = sorted({q.graph_name.value for q in out_quads if isinstance(q.graph_name, ox.NamedNode)})
     out = distinct_triples(out_quads)
-    incoming = distinct_triples(islice(store.quads_for_pattern(None, None, node, None), MAX_INCOMING))
+    incoming = distinct_triples(islice(
+        store.quads_for_pattern(None, None, node, ox.DefaultGraph()), MAX_INCOMING))
     facts = provenance(store, nm, iri)
     extra_out, extra_in = _unlisted_facts(str(node), facts, out, incoming)
     iris = {t.object.value for t in out if isinstance(t.object, ox.NamedNode)}

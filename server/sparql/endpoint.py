@@ -9,7 +9,8 @@ description (``server.sparql.description``).
 Queries run in executor processes (``server.engine.executors``) so that one past the time limit can
 be stopped, except simple lookups, whose cost is bounded by their form and which are answered
 in the worker (``server.engine.lookup_runner``); with no dataset in the request the default graph is
-the union of all graphs, so a plain query sees every article. ``SERVICE`` is refused before
+the store's, which holds every triple of every article graph once (a set, as SPARQL's default
+graph is), so a plain query sees every article. ``SERVICE`` is refused before
 Oxigraph sees the query: the endpoint never makes outbound requests on a client's behalf.
 """
 
@@ -221,7 +222,7 @@ def _job(text: str, looks: Shape, params: MultiDict, limits: Limits) -> QueryJob
     bindings_format, graph_format = _formats(params, looks.form)
     holder = current_app.extensions["kg_store"]
     return make_job(
-        current_app.config, str(holder.store_path(holder.publication())), text, looks,
+        current_app.config, str(holder.store_path(holder.publication())), text,
         (bindings_format, graph_format), _timeout(params, limits), defaults, named,
     )
 

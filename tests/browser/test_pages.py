@@ -141,7 +141,6 @@ def test_resource_page_shows_labels_and_source_sentences(browser, server_url, st
         """SELECT ?s ?label ?text WHERE {
              ?a a kg:Assertion ; rdf:subject ?s ; kg:sourceSentence/nif:anchorOf ?text .
              ?s skos:prefLabel ?label } ORDER BY ?s ?text LIMIT 1""",
-        use_default_graph_as_union=True,
         prefixes={"kg": built.base_uri + "ontology#",
                   "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
                   "skos": "http://www.w3.org/2004/02/skos/core#",

@@ -73,13 +73,13 @@ def test_uses_prefixed_names(text: str, prefixed: bool) -> None:
 def test_parsing_without_prefixes_gives_the_same_answer(tmp_path) -> None:
     store = ox.Store(str(tmp_path / "store"))
     store.add(ox.Quad(ox.NamedNode("http://x/e"), ox.NamedNode("http://schema.org/name"),
-                      ox.Literal("e"), ox.NamedNode("http://x/g")))
+                      ox.Literal("e"), ox.DefaultGraph()))
     store.flush()
     del store
     reader = Reader()
     for text in (f"SELECT ?p ?o WHERE {{ {E} ?p ?o }}", f"CONSTRUCT WHERE {{ {E} ?p ?o }}"):
         assert not uses_prefixed_names(text, DECLARED)
-        job = QueryJob(str(tmp_path / "store"), text, "http://x/", PREFIXES, True, None, None,
+        job = QueryJob(str(tmp_path / "store"), text, "http://x/", PREFIXES, None, None,
                        "json", "turtle", 100, 10.0)
         with_them, without = reader.query(job), reader.query(job, parse_prefixes=False)
         assert with_them.ok and with_them == without
