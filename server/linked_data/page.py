@@ -29,7 +29,8 @@ from server.linked_data.terms import (
     site_name,
 )
 
-SHOWN_PER_PREDICATE = 50
+#: Incoming links listed per page of a resource page (``?incoming=N``); hubs have thousands.
+INCOMING_PAGE = 100
 #: Incoming links counted rather than listed: they are shown better elsewhere on the page.
 SUMMARISED_INCOMING = {
     RDF_NS + "subject": "reified assertions: the facts are listed with their sentences",
@@ -46,23 +47,31 @@ HEADER_PREDICATES = (RDF_TYPE, SKOS_NS + "prefLabel", RDFS_NS + "label", SKOS_NS
 Facts = dict[FactKey, list[Source]]
 
 
-def build_page(store: ox.Store, nm: Namer, iri: str) -> dict:
-    """Everything the HTML page of one resource shows, from the store."""
+def build_page(store: ox.Store, nm: Namer, iri: str, incoming_page: int = 1) -> dict:
+    """Everything the HTML page of one resource shows, from the store; its incoming links are
+    listed a page at a time (``incoming_page``), in predicate then subject order."""
     node = ox.NamedNode(iri)
     out_quads = list(store.quads_for_pattern(node, None, None, None))
     graphs = sorted({q.graph_name.value for q in out_quads if isinstance(q.graph_name, ox.NamedNode)})
     out = distinct_triples(out_quads)
-    incoming = distinct_triples(islice(
+    every_incoming = distinct_triples(islice(
         store.quads_for_pattern(None, None, node, ox.DefaultGraph()), MAX_INCOMING))
+    listed = sorted((t for t in every_incoming if t.predicate.value not in SUMMARISED_INCOMING),
+                    key=lambda t: (t.predicate.value, str(t.subject)))
+    start = (incoming_page - 1) * INCOMING_PAGE
+    incoming = listed[start : start + INCOMING_PAGE]
     facts = provenance(store, nm, iri)
-    extra_out, extra_in = _unlisted_facts(str(node), facts, out, incoming)
+    extra_out, extra_in = _unlisted_facts(str(node), facts, out, every_incoming)
+    if incoming_page > 1:
+        extra_in = []  # listed on the first page
     iris = {t.object.value for t in out if isinstance(t.object, ox.NamedNode)}
     iris |= {t.subject.value for t in incoming if isinstance(t.subject, ox.NamedNode)}
     iris |= set(graphs) | {iri}
     for s, _p, o in facts:
         iris |= {x[1:-1] for x in (s, o) if x.startswith("<")}
     labels = fetch_labels(store, iris, nm.base)
-    incoming_groups, summarised = _incoming(nm, node, incoming, extra_in, facts, labels)
+    incoming_groups, summarised = _incoming(nm, node, incoming, every_incoming, extra_in, facts,
+                                            labels)
 
     def objects(pred: str) -> list[AnyTerm]:
         return [t.object for t in out if t.predicate.value == pred]
@@ -84,6 +93,8 @@ def build_page(store: ox.Store, nm: Namer, iri: str) -> dict:
         ],
         "properties": _outgoing(nm, node, out, extra_out, facts, labels),
         "incoming": incoming_groups,
+        "incoming_total": len(listed),
+        "incoming_capped": len(every_incoming) >= MAX_INCOMING,
         "summarised": summarised,
         "mentions": mentions(store, nm, iri),
         "graphs": [nm.iri_view(g, labels.get(g)) for g in graphs],
@@ -132,12 +143,13 @@ def _outgoing(nm: Namer, node: ox.NamedNode, out: list[ox.Triple], extra_out: li
     return _grouped(nm, by_pred)
 
 
-def _incoming(nm: Namer, node: ox.NamedNode, incoming: list[ox.Triple], extra_in: list[tuple[str, str]],
-              facts: Facts, labels: dict[str, str]) -> tuple[list[dict], list[dict]]:
-    """Links to the resource grouped by predicate (the first few of each), and the counts of
-    those summarised instead (SUMMARISED_INCOMING)."""
+def _incoming(nm: Namer, node: ox.NamedNode, incoming: list[ox.Triple], every: list[ox.Triple],
+              extra_in: list[tuple[str, str]], facts: Facts, labels: dict[str, str],
+              ) -> tuple[list[dict], list[dict]]:
+    """This page's links to the resource grouped by predicate (each with its count over all
+    pages), and the counts of those summarised instead (SUMMARISED_INCOMING)."""
     in_counts: dict[str, int] = {}
-    for t in incoming:
+    for t in every:
         in_counts[t.predicate.value] = in_counts.get(t.predicate.value, 0) + 1
     in_by_pred: dict[str, list[dict]] = {}
     for t in incoming:
@@ -157,7 +169,6 @@ def _incoming(nm: Namer, node: ox.NamedNode, incoming: list[ox.Triple], extra_in
     groups = _grouped(nm, in_by_pred)
     for g in groups:
         g["count"] = max(in_counts.get(g["pred"].value, 0), len(g["values"]))
-        g["values"] = g["values"][:SHOWN_PER_PREDICATE]
     return groups, summarised
 
 
