@@ -129,3 +129,18 @@ def test_incoming_links_come_a_page_at_a_time(tmp_path):
         assert bad.status_code == 400 and "incoming must be a positive integer" in bad.text
     finally:
         server.stop()
+
+
+def test_article_text_highlights_each_mention_with_its_entity_label(server_url, built, store):
+    """As displaCy shows them: the mention linked to its entity, coloured by spaCy's label,
+    which CSS draws after the name (the sentence's text stays the article's)."""
+    found = rows(store, built, """
+        SELECT ?a ?e ?text { ?m itsrdf:taIdentRef ?e ; nif:referenceContext ?a ; nif:anchorOf ?text ;
+          kg:nerLabel "PERSON" } ORDER BY ?a ?text LIMIT 1""")
+    assert found
+    body = page(server_url, built, found[0]["a"].value).text
+    text = section(body, "text")
+    href = found[0]["e"].value.replace(built.base_uri, built.base_uri + "page/")
+    links = re.findall(rf'<a class="mention ent-PERSON" href="{re.escape(href)}"[^>]*'
+                       rf'data-label="PERSON">([^<]*)</a>', text)
+    assert html.unescape(found[0]["text"].value) in [html.unescape(x) for x in links]
