@@ -89,33 +89,7 @@ class Reader:
             result = store.query(job.query, **options)
         except SyntaxError as exc:
             return failure("syntax", str(exc))
-        if isinstance(result, ox.QueryBoolean):
-            if job.bindings_format is None:
-                return failure("not_acceptable", "ASK")
-            body = sparql_results.write_boolean(job.bindings_format, bool(result))
-            return Reply(kind="boolean", format=job.bindings_format, body=body, rows=1)
-        if isinstance(result, ox.QuerySolutions):
-            if job.bindings_format is None:
-                return failure("not_acceptable", "SELECT")
-            variables = [v.value for v in result.variables]
-            rows = _pull(map(list, result), job.max_rows + 1, max_bytes, _row_size)
-            truncated = len(rows) > job.max_rows
-            del rows[job.max_rows :]
-            body = sparql_results.write(job.bindings_format, variables, rows)
-            return Reply(
-                kind="bindings", format=job.bindings_format, body=body, rows=len(rows),
-                truncated=truncated,
-            )
-        if job.graph_format is None:
-            return failure("not_acceptable", "CONSTRUCT")
-        triples = _pull(result, job.max_rows + 1, max_bytes, _triple_size)
-        truncated = len(triples) > job.max_rows
-        del triples[job.max_rows :]
-        body = write_triples(triples, job.graph_format, job.prefixes)
-        return Reply(
-            kind="graph", format=job.graph_format, body=body, rows=len(triples),
-            truncated=truncated,
-        )
+        return respond(job, result, max_bytes)
 
     def graph(self, job: GraphJob) -> Reply:
         store = self.open(job.store)
@@ -128,6 +102,41 @@ class Reader:
         triples = [q.triple for q in store.quads_for_pattern(None, None, None, name)]
         body = write_triples(triples, job.format, job.prefixes)
         return Reply(kind="graph", format=job.format, body=body, rows=len(triples))
+
+
+def respond(
+    job: QueryJob, result: ox.QueryBoolean | ox.QuerySolutions | Iterator[ox.Triple],
+    max_bytes: int | None = None,
+) -> Reply:
+    """The reply for a query's result: the row cap, the byte budget and the writers, shared by
+    the embedded store and a remote one (``server.engine.remote``), so both send the same bytes."""
+    if isinstance(result, ox.QueryBoolean):
+        if job.bindings_format is None:
+            return failure("not_acceptable", "ASK")
+        body = sparql_results.write_boolean(job.bindings_format, bool(result))
+        return Reply(kind="boolean", format=job.bindings_format, body=body, rows=1)
+    if isinstance(result, ox.QuerySolutions):
+        if job.bindings_format is None:
+            return failure("not_acceptable", "SELECT")
+        variables = [v.value for v in result.variables]
+        rows = _pull(map(list, result), job.max_rows + 1, max_bytes, _row_size)
+        truncated = len(rows) > job.max_rows
+        del rows[job.max_rows :]
+        body = sparql_results.write(job.bindings_format, variables, rows)
+        return Reply(
+            kind="bindings", format=job.bindings_format, body=body, rows=len(rows),
+            truncated=truncated,
+        )
+    if job.graph_format is None:
+        return failure("not_acceptable", "CONSTRUCT")
+    triples = _pull(result, job.max_rows + 1, max_bytes, _triple_size)
+    truncated = len(triples) > job.max_rows
+    del triples[job.max_rows :]
+    body = write_triples(triples, job.graph_format, job.prefixes)
+    return Reply(
+        kind="graph", format=job.graph_format, body=body, rows=len(triples),
+        truncated=truncated,
+    )
 
 
 class AnswerTooLarge(Exception):
