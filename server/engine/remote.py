@@ -12,7 +12,7 @@ so a client gets the same formats, headers and bytes.
 
 The remote dataset's default graph holds the merge of all graphs (see ``kg.release.remote``),
 so a query with no dataset needs nothing added; the endpoint's declared prefixes and base IRI
-are put in front of the query text, where the query's own declarations still win.
+are put in front of the query text (on its first line), where its own declarations still win.
 """
 
 from __future__ import annotations
@@ -124,9 +124,10 @@ class RemoteQueries:
 
     @staticmethod
     def _params(job: QueryJob) -> list[tuple[str, str]]:
-        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in job.prefixes.items())
+        # on the query's first line, so the remote store's error messages keep its line numbers
+        prologue = "".join(f"PREFIX {p}: <{ns}> " for p, ns in job.prefixes.items())
         if job.base_iri:
-            prologue = f"BASE <{job.base_iri}>\n" + prologue
+            prologue = f"BASE <{job.base_iri}> " + prologue
         params = [("query", prologue + job.query)]
         params += [("default-graph-uri", g) for g in job.default_graphs or ()]
         params += [("named-graph-uri", g) for g in job.named_graphs or ()]
