@@ -41,7 +41,7 @@ class Oxigraph:
 
     location: Path
     port: int
-    timeout: int = 20  # seconds oxigraph itself lets a query run (a client may have gone)
+    timeout: int = 5  # seconds oxigraph itself lets a query run (a client may have gone)
     proc: subprocess.Popen | None = None
 
     @property
@@ -183,6 +183,12 @@ def test_sparql_answers_as_the_embedded_store_does(remote: Remote, server_url: s
     # the same limits: the row cap and its headers
     capped = _ask(remote.server.url, "SELECT * WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
     assert capped.header("X-KG-Truncated") == "true" and capped.header("X-KG-Rows") == "10000"
+    # and the time limit (here the client's shorter one): 503, the remote answer abandoned
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    started = time.monotonic()
+    slow = fetch(query_url(remote.server.url, heavy, timeout="1"), headers={"Accept": JSON})
+    assert slow.status == 503 and "time limit" in slow.text and slow.header("X-KG-Query-Timeout") == "1"
+    assert time.monotonic() - started < 4
     # a query the remote store refuses is still the client's 400
     bad = _ask(remote.server.url, "SELECT ?s\nWHERE { ?s ?p }")
     assert bad.status == 400 and "malformed query" in bad.text and "error at 2:" in bad.text
