@@ -180,6 +180,17 @@ def test_sparql_answers_as_the_embedded_store_does(remote: Remote, server_url: s
                 assert ours.body == theirs.body, query
             else:
                 assert sorted(ours.text.splitlines()) == sorted(theirs.text.splitlines()), query
+    # a dataset named by the protocol or by the query replaces the merged default graph
+    first = json.loads(_ask(server_url, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } "
+                                        "ORDER BY ?g LIMIT 1").body)
+    graph = first["results"]["bindings"][0]["g"]["value"]
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    ours, theirs = (fetch(query_url(base, count, default_graph_uri=graph), headers={"Accept": JSON})
+                    for base in (remote.server.url, server_url))
+    assert ours.status == 200 and ours.body == theirs.body and b'"0"' not in ours.body
+    for query in (f"SELECT * FROM <{graph}> WHERE {{ ?s ?p ?o }} ORDER BY ?s ?p ?o",
+                  f"SELECT ?s FROM NAMED <{graph}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} ORDER BY ?s"):
+        assert _ask(remote.server.url, query).body == _ask(server_url, query).body, query
     # the same limits: the row cap and its headers
     capped = _ask(remote.server.url, "SELECT * WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
     assert capped.header("X-KG-Truncated") == "true" and capped.header("X-KG-Rows") == "10000"
