@@ -42,6 +42,7 @@ class Oxigraph:
     location: Path
     port: int
     timeout: int = 5  # seconds oxigraph itself lets a query run (a client may have gone)
+    options: tuple[str, ...] = ()
     proc: subprocess.Popen | None = None
 
     @property
@@ -51,7 +52,7 @@ class Oxigraph:
     def start(self) -> None:
         self.proc = subprocess.Popen(
             [str(OXIGRAPH), "serve", "--location", str(self.location), "--bind",
-             f"127.0.0.1:{self.port}", "--timeout-s", str(self.timeout)],
+             f"127.0.0.1:{self.port}", "--timeout-s", str(self.timeout), *self.options],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -250,6 +251,25 @@ def test_a_failed_load_publishes_nothing_and_the_old_release_keeps_serving(remot
         assert lookup.status == 502 and "SPARQL store" in lookup.text
     finally:
         remote.green.start()
+
+
+def test_a_store_whose_default_graph_is_a_union_view_is_refused(built: Settings, tmp_path: Path):
+    """Such a store would count (and answer) every named triple twice: the check says why."""
+    union = Oxigraph(tmp_path / "union", free_port(), options=("--union-default-graph",))
+    union.start()
+    try:
+        corpus = tmp_path / "corpus"
+        corpus.mkdir()
+        for file in PROJECT_ROOT.joinpath("seeds").iterdir():
+            shutil.copy(file, corpus / file.name)
+        settings = built.replace(seeds_dir=corpus, dist_dir=tmp_path / "dist",
+                                 cache_dir=built.cache, workers=1,
+                                 remote_store=f"{union.url} http://127.0.0.1:{free_port()}/")
+        with pytest.raises(BuildError, match="default graph the union"):
+            build(settings, progress=lambda _m: None)
+        assert Publication.current(settings.dist_dir) is None
+    finally:
+        union.stop()
 
 
 # --- the engine's client alone, on a small dataset -------------------------------------------
