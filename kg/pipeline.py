@@ -26,6 +26,7 @@ from kg.rdf import article_unit, entity_layer, split_lines, to_rdf
 from kg.release.lock import Busy, build_lock
 from kg.release.publication import Publication
 from kg.release.publish import publish_parts, union_graph
+from kg.release.remote import RemoteStoreError, RemoteStores
 from kg.resolve import Resolution, resolve
 from kg.settings import PROJECT_ROOT, Settings
 from kg.uris import Kind, Minter
@@ -217,7 +218,7 @@ def build(settings: Settings, *, strict: bool = False, progress: Progress = prin
     try:
         with build_lock(settings.dist_dir):
             return _build(settings, strict, progress, workers, scheduler, runner)
-    except Busy as exc:
+    except (Busy, RemoteStoreError) as exc:
         raise BuildError(str(exc)) from None
 
 
@@ -276,6 +277,9 @@ def _build(settings: Settings, strict: bool, progress: Progress, workers: int | 
             "warnings": len(result.warnings),
         },
         progress=progress,
+        remote=RemoteStores(tuple(settings.remote_store.split()),
+                            tuple(settings.remote_services.split()))
+        if settings.remote_store else None,
     )
     report.quads = report.publication.manifest["quads"]
     return report

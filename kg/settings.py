@@ -71,6 +71,26 @@ def _text(raw: str) -> str:
     return raw
 
 
+def _remote_store(raw: str) -> str:
+    """Two dataset URLs (blue/green): a build loads the one not serving, then switches.
+    Read as the two URLs, each ending in ``/``, separated by one space."""
+    urls = tuple(raw.replace(",", " ").split())
+    if len(urls) != 2 or len(set(urls)) != 2:
+        raise ValueError(f"KG_REMOTE_STORE must name two different dataset URLs, got {raw!r}")
+    for url in urls:
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"KG_REMOTE_STORE: {url!r} is not an http(s) URL")
+    return " ".join(u if u.endswith("/") else u + "/" for u in urls)
+
+
+def _remote_services(raw: str) -> str:
+    names = raw.split()
+    if len(names) != 3:
+        raise ValueError(
+            f"KG_REMOTE_SERVICES must name three services (query, update, Graph Store), got {raw!r}")
+    return " ".join(names)
+
+
 @dataclass(frozen=True)
 class Setting:
     """One ``KG_*`` variable: the attribute it fills, its default, what it means, how to read it."""
@@ -109,6 +129,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("KG_SCHEDULER", "scheduler", None,
             "a Dask scheduler (`tcp://host:8786`) to build on instead of local processes",
             shown_default="unset"),
+    Setting("KG_REMOTE_STORE", "remote_store", "",
+            "two dataset URLs of a SPARQL 1.1 server with the Graph Store Protocol (blue/green): "
+            "a build also loads the release into the one not serving, and the server forwards "
+            "`/sparql` queries to it", _remote_store, "unset (the embedded store only)"),
+    Setting("KG_REMOTE_SERVICES", "remote_services", "query update store",
+            "the query, update and Graph Store services under each `KG_REMOTE_STORE` URL "
+            "(`query update data` for Fuseki)", _remote_services),
     # the server
     Setting("KG_SERVER", "server", "granian",
             "the HTTP server `kg serve` runs: `granian` or `gunicorn`", _choice("KG_SERVER", SERVERS)),
@@ -176,6 +203,8 @@ class Settings:
     cache_dir: Path | None = None
     workers: int | None = None
     scheduler: str | None = None
+    remote_store: str = ""  # two URLs, one space apart (kg.release.remote)
+    remote_services: str = "query update store"
     server: str = "granian"
     threads: int = 4
     query_executors: int | None = None

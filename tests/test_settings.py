@@ -24,6 +24,8 @@ SAMPLES: dict[str, tuple[str, object]] = {
     "KG_CACHE": ("/srv/cache", Path("/srv/cache")),
     "KG_WORKERS": ("3", 3),
     "KG_SCHEDULER": ("tcp://127.0.0.1:8786", "tcp://127.0.0.1:8786"),
+    "KG_REMOTE_STORE": ("http://db:7878, http://db:7879/kg", "http://db:7878/ http://db:7879/kg/"),
+    "KG_REMOTE_SERVICES": (" query  update data", "query update data"),
     "KG_SERVER": (" Gunicorn ", "gunicorn"),
     "KG_THREADS": ("2", 2),
     "KG_QUERY_EXECUTORS": ("3", 3),
@@ -48,6 +50,10 @@ SAMPLES: dict[str, tuple[str, object]] = {
 
 #: Values each checked variable must refuse.
 BAD: list[tuple[str, str]] = [
+    ("KG_REMOTE_STORE", "http://db:7878/"),
+    ("KG_REMOTE_STORE", "http://db:7878/ http://db:7878/"),
+    ("KG_REMOTE_STORE", "http://db:7878/ db:7879"),
+    ("KG_REMOTE_SERVICES", "query update"),
     ("KG_BASE_URI", "ftp://news.example/"),
     ("KG_BASE_URI", "news.example"),
     ("KG_MAX_DOC_BYTES", "lots"),

@@ -25,6 +25,7 @@ from kg.release.publication import (
     DUMP_FORMATS,
     MANIFEST_FILE,
     ONTOLOGY_FILE,
+    REMOTE_KEY,
     REPORT_FILE,
     SHAPES_FILE,
     STORE_DIR,
@@ -32,6 +33,7 @@ from kg.release.publication import (
     Publication,
     releases_dir,
 )
+from kg.release.remote import RemoteStores, load
 from kg.release.void import describe_statistics, statistics
 from kg.uris import Kind
 from kg.vocab import prefixes
@@ -83,6 +85,7 @@ def publish_parts(
     shapes: Graph,
     extra_manifest: dict | None = None,
     progress: Progress = lambda _msg: None,
+    remote: RemoteStores | None = None,
 ) -> Publication:
     """Write a complete release next to ``dist`` and point ``dist`` at it, atomically.
 
@@ -94,7 +97,9 @@ def publish_parts(
     written (Oxigraph's store turns derived integer types into xsd:integer) and the same
     data gives the same bytes however the release was reached. Triple formats are the union
     of all graphs, each triple once; dataset formats keep the graphs. The store is filled by
-    the bulk loader; without ``void``, VoID is counted from the same text."""
+    the bulk loader; without ``void``, VoID is counted from the same text. With ``remote``,
+    the finished store is also loaded into the remote dataset not serving now
+    (``kg.release.remote``), and the swap of ``dist`` switches to it."""
     with build_lock(dist):
         releases = releases_dir(dist)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
@@ -158,6 +163,9 @@ def publish_parts(
                                 to_graph=pyoxigraph.NamedNode(graph_name))
             store.flush()
             quads = len(store)
+            if remote is not None:  # before the swap: a failed load publishes nothing
+                extra_manifest = {**(extra_manifest or {}), REMOTE_KEY: load(
+                    remote, Publication.current(dist), store, staging, progress)}
             del store  # release the RocksDB lock before readers open it
             content_id = files["kg.nq"]["sha256"][:12]
             manifest = {

@@ -23,8 +23,10 @@ import threading
 import time
 
 from server import metrics
+from server.engine.executors import QueryTimeout
 from server.engine.jobs import QueryJob, Reply, failure
 from server.engine.lookup import is_lookup, stated_limit, uses_prefixed_names
+from server.engine.remote import RemoteQueries, is_remote
 from server.engine.syntax import shape
 from server.engine.worker import AnswerTooLarge, Reader, answer
 
@@ -48,6 +50,7 @@ class LookupRunner:
         self.limit = limit  # the server's time limit (KG_QUERY_TIMEOUT)
         self.max_bytes = max_bytes
         self._reader = Reader()
+        self._remote = RemoteQueries()
         self._denied: set[str] = set()
         self._lock = threading.Lock()
 
@@ -62,6 +65,11 @@ class LookupRunner:
 
     def run(self, job: QueryJob) -> Reply | None:
         """The reply, or None when the answer is too wide to build here (use an executor)."""
+        if is_remote(job.store):  # a release served from a remote store: forwarded, as Flask does
+            try:
+                return self._remote.run(job, job.budget)
+            except QueryTimeout:
+                return None  # Flask runs it again and answers with the time-out
         started = time.monotonic()
         prefixed = uses_prefixed_names(job.query, self.prefixes)
         reply = self._select_json(job, prefixed)

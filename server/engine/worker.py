@@ -81,33 +81,7 @@ class Reader:
             result = store.query(job.query, **_options(job, parse_prefixes))
         except SyntaxError as exc:
             return failure("syntax", str(exc))
-        if isinstance(result, ox.QueryBoolean):
-            if job.bindings_format is None:
-                return failure("not_acceptable", "ASK")
-            body = sparql_results.write_boolean(job.bindings_format, bool(result))
-            return Reply(kind="boolean", format=job.bindings_format, body=body, rows=1)
-        if isinstance(result, ox.QuerySolutions):
-            if job.bindings_format is None:
-                return failure("not_acceptable", "SELECT")
-            variables = [v.value for v in result.variables]
-            rows = _pull(map(list, result), job.max_rows + 1, max_bytes, _row_size)
-            truncated = len(rows) > job.max_rows
-            del rows[job.max_rows :]
-            body = sparql_results.write(job.bindings_format, variables, rows)
-            return Reply(
-                kind="bindings", format=job.bindings_format, body=body, rows=len(rows),
-                truncated=truncated,
-            )
-        if job.graph_format is None:
-            return failure("not_acceptable", "CONSTRUCT")
-        triples = _pull(result, job.max_rows + 1, max_bytes, _triple_size)
-        truncated = len(triples) > job.max_rows
-        del triples[job.max_rows :]
-        body = write_triples(triples, job.graph_format, job.prefixes)
-        return Reply(
-            kind="graph", format=job.graph_format, body=body, rows=len(triples),
-            truncated=truncated,
-        )
+        return respond(job, result, max_bytes)
 
     def select_json(
         self, job: QueryJob, text: str, max_bytes: int, parse_prefixes: bool = True
@@ -190,6 +164,41 @@ class _Capped:
 
     def flush(self) -> None:
         """pyoxigraph flushes its writer when done; everything is already in ``parts``."""
+
+
+def respond(
+    job: QueryJob, result: ox.QueryBoolean | ox.QuerySolutions | Iterator[ox.Triple],
+    max_bytes: int | None = None,
+) -> Reply:
+    """The reply for a query's result: the row cap, the byte budget and the writers, shared by
+    the embedded store and a remote one (``server.engine.remote``), so both send the same bytes."""
+    if isinstance(result, ox.QueryBoolean):
+        if job.bindings_format is None:
+            return failure("not_acceptable", "ASK")
+        body = sparql_results.write_boolean(job.bindings_format, bool(result))
+        return Reply(kind="boolean", format=job.bindings_format, body=body, rows=1)
+    if isinstance(result, ox.QuerySolutions):
+        if job.bindings_format is None:
+            return failure("not_acceptable", "SELECT")
+        variables = [v.value for v in result.variables]
+        rows = _pull(map(list, result), job.max_rows + 1, max_bytes, _row_size)
+        truncated = len(rows) > job.max_rows
+        del rows[job.max_rows :]
+        body = sparql_results.write(job.bindings_format, variables, rows)
+        return Reply(
+            kind="bindings", format=job.bindings_format, body=body, rows=len(rows),
+            truncated=truncated,
+        )
+    if job.graph_format is None:
+        return failure("not_acceptable", "CONSTRUCT")
+    triples = _pull(result, job.max_rows + 1, max_bytes, _triple_size)
+    truncated = len(triples) > job.max_rows
+    del triples[job.max_rows :]
+    body = write_triples(triples, job.graph_format, job.prefixes)
+    return Reply(
+        kind="graph", format=job.graph_format, body=body, rows=len(triples),
+        truncated=truncated,
+    )
 
 
 class AnswerTooLarge(Exception):

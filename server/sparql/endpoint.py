@@ -27,8 +27,9 @@ from kg.formats import GRAPHS, RESULTS, by_name
 from server import metrics
 from server.engine.cache import Answer, ResultCache
 from server.engine.executors import ExecutorCrashed, ExecutorPool, QueryTimeout
-from server.engine.jobs import QueryJob
+from server.engine.jobs import QueryJob, Reply
 from server.engine.lookup_runner import LookupRunner
+from server.engine.remote import RemoteQueries, is_remote
 from server.engine.syntax import Shape, shape
 from server.errors import ProtocolError, problem
 from server.limits import (
@@ -222,17 +223,23 @@ def _job(text: str, looks: Shape, params: MultiDict, limits: Limits) -> QueryJob
     bindings_format, graph_format = _formats(params, looks.form)
     holder = current_app.extensions["kg_store"]
     return make_job(
-        current_app.config, str(holder.store_path(holder.publication())), text,
+        current_app.config, holder.query_store(holder.publication()), text,
         (bindings_format, graph_format), _timeout(params, limits), defaults, named,
     )
 
 
 def _execute(job: QueryJob, timeout: float) -> Answer | Response:
-    """Run the job in this worker (a lookup) or in an executor: its answer, or the error to send."""
+    """Run the job in this worker (a lookup, or any query of a release served from a remote
+    store) or in an executor: its answer, or the error to send."""
     lookups: LookupRunner = current_app.extensions["kg_lookups"]
     pool: ExecutorPool = current_app.extensions["kg_executors"]
+    remote: RemoteQueries = current_app.extensions["kg_remote"]
     try:
-        reply = lookups.run(job) if lookups.accepts(job) else None
+        reply: Reply | None
+        if is_remote(job.store):
+            reply = remote.run(job, timeout)
+        else:
+            reply = lookups.run(job) if lookups.accepts(job) else None
         if reply is None:
             reply = pool.run(job, timeout)
     except QueryTimeout as exc:
@@ -273,6 +280,8 @@ def _failed(code: str, message: str) -> Response:
         return problem(406, message)
     if code == "memory":
         return problem(503, f"query stopped: {message}", {"Retry-After": "1"})
+    if code == "remote":  # the store this release is served from, not the query
+        return problem(502, message, {"Retry-After": "1"})
     if code == "sandbox":  # the server's set-up, not the query: say so, keep the 5xx
         return problem(503, f"no query can run on this server: {message}")
     return problem(500, f"the query failed: {message}")
