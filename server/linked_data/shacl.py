@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 from rdflib import Graph
 from rdflib.namespace import SH
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from kg.formats import SHACL_INPUTS, Format
 from kg.release.publication import ONTOLOGY_FILE, SHAPES_FILE
@@ -76,16 +77,19 @@ def validate() -> Response:
         return _fail(413, _too_large(request.content_length, limits), html)
     inference = request.args.get("inference", "none")
     request.max_content_length = limits.shacl_max_bytes  # this service's own limit, not the app's
-    if is_form:
-        request.max_form_memory_size = limits.shacl_max_bytes
-        inference = request.form.get("inference", inference)
-        data, media_type = _form_data()
-    else:
-        media_type = request.mimetype
-        if media_type not in INPUT_FORMATS:
-            return _fail(415, f"unsupported media type {media_type or '(none)'!r}: post "
-                              f"{', '.join(INPUT_FORMATS)}", html)
-        data = request.stream.read(limits.shacl_max_bytes + 1)
+    try:  # a chunked body has no Content-Length: it is refused once it passes the limit
+        if is_form:
+            request.max_form_memory_size = limits.shacl_max_bytes
+            inference = request.form.get("inference", inference)
+            data, media_type = _form_data()
+        else:
+            media_type = request.mimetype
+            if media_type not in INPUT_FORMATS:
+                return _fail(415, f"unsupported media type {media_type or '(none)'!r}: post "
+                                  f"{', '.join(INPUT_FORMATS)}", html)
+            data = request.stream.read()
+    except RequestEntityTooLarge:
+        return _fail(413, _too_large(None, limits), html)
     if len(data) > limits.shacl_max_bytes:
         return _fail(413, _too_large(len(data), limits), html)
     if media_type not in INPUT_FORMATS:
@@ -126,8 +130,9 @@ def _form_data() -> tuple[bytes, str]:
     return data, request.form.get("format", "text/turtle")
 
 
-def _too_large(size: int, limits: Settings) -> str:
-    return (f"request too large: {size} bytes; the limit is {limits.shacl_max_bytes} bytes "
+def _too_large(size: int | None, limits: Settings) -> str:
+    told = "more than the limit" if size is None else f"{size} bytes"
+    return (f"request too large: {told}; the limit is {limits.shacl_max_bytes} bytes "
             f"(KG_SHACL_MAX_BYTES)")
 
 
