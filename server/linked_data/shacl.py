@@ -25,6 +25,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from kg.formats import SHACL_INPUTS, Format
 from kg.release.publication import ONTOLOGY_FILE, SHAPES_FILE
 from kg.settings import Settings
+from server.engine import nesting
+from server.limits import too_deep
 from server.linked_data.http import add_page_hooks, rdf_response
 from server.linked_data.release import current, namer, settings
 from server.linked_data.report import report_view
@@ -95,6 +97,9 @@ def validate() -> Response:
     if media_type not in INPUT_FORMATS:
         return _fail(415, f"unsupported format {media_type!r}: choose one of "
                           f"{', '.join(INPUT_FORMATS)}", html)
+    canonical = INPUT_FORMATS[media_type].media_type  # the type Oxigraph will parse it as
+    if nesting.depth(data, canonical, limits.max_nesting) > limits.max_nesting:
+        return _fail(400, too_deep(f"the posted {media_type}", limits.max_nesting), html)
     if inference not in INFERENCE:
         return _fail(400, f"inference must be one of {', '.join(INFERENCE)}, got {inference!r}",
                      html)
