@@ -16,6 +16,7 @@ misread can only count too deep (refuse), never skip a bracket the parser would 
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 
 import pyoxigraph as ox
 
@@ -27,8 +28,9 @@ _LONG = {
                   re.DOTALL)
     for q in (b'"', b"'")
 }
-_TURTLE_MARKS = re.compile(rb"[\[\](){}\"'<#\\]")
-_JSON_MARKS = re.compile(rb'[\[\]{}"]')
+_TURTLE_MARKS = re.compile(rb"[\[\](){}]+|[\"'<#\\]")  # a run of brackets is one mark
+_JSON_MARKS = re.compile(rb'[\[\]{}]+|"')
+_STEP = [1 if c in b"[({" else -1 if c in b"])}" else 0 for c in range(256)]
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _XML_TAG = re.compile(rb"<[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*>")
 _XML_SKIPS = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"))
@@ -60,13 +62,11 @@ def _turtle(data: bytes, bound: int) -> int:
     while (mark := _TURTLE_MARKS.search(data, pos)) is not None:
         start, char = mark.start(), data[mark.start():mark.start() + 1]
         pos = start + 1
-        if char in b"[({":
-            level += 1
-            deepest = max(deepest, level)
+        if char in b"[](){}":
+            level, deepest = _brackets(mark.group(), level, deepest)
+            pos = mark.end()
             if deepest > bound:
                 break
-        elif char in b"])}":
-            level = max(level - 1, 0)
         elif char == b"\\":
             pos = start + 2  # an escaped character in a name
         elif char == b"#":
@@ -93,19 +93,27 @@ def _json(data: bytes, bound: int) -> int:
     while (mark := _JSON_MARKS.search(data, pos)) is not None:
         start, char = mark.start(), data[mark.start():mark.start() + 1]
         pos = start + 1
-        if char in b"[{":
-            level += 1
-            deepest = max(deepest, level)
+        if char != b'"':
+            level, deepest = _brackets(mark.group(), level, deepest)
+            pos = mark.end()
             if deepest > bound:
                 break
-        elif char in b"]}":
-            level = max(level - 1, 0)
         else:
             found = _JSON_STRING.match(data, start)
             if found is None:
                 break
             pos = found.end()
     return deepest
+
+
+def _brackets(run: bytes, level: int, deepest: int) -> tuple[int, int]:
+    """A run of brackets at once (the level after it, the deepest so far): the running level,
+    where a stray closer stops at 0 so it never hides the nesting after it. Comprehensions
+    instead of a loop per byte, so a megabyte of ``]`` costs tens of milliseconds, not seconds."""
+    levels = list(accumulate([_STEP[c] for c in run], initial=level))
+    lows = accumulate(levels, min)
+    clamped = [value - low if low < 0 else value for value, low in zip(levels, lows, strict=True)]
+    return clamped[-1], max(deepest, max(clamped))
 
 
 def _xml(data: bytes, bound: int) -> int:

@@ -6,6 +6,7 @@ validation process. Through real HTTP on loopback, under the default server (Gra
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -71,6 +72,8 @@ def test_the_query_scan_counts_braces_parentheses_and_brackets_together():
      b"<!-- <x><x> --><rdf:Description><e:p rdf:resource='x'/><e:q><![CDATA[<a><a>]]></e:q>"
      b"</rdf:Description></rdf:RDF>", 3),
     ("application/n-triples", b'<a> <p> "[[[" .', 0),
+    ("text/turtle", b"]]]] ][[[[[ ]", 5),  # a stray closer never hides the nesting after it
+    ("application/ld+json", b"[[]]]]]}}{{[", 3),
 ])
 def test_the_document_scan_reads_brackets_as_the_format_does(media, text, expected):
     assert nesting.depth(text, media, BOUND) == expected
@@ -80,6 +83,30 @@ def test_the_document_scan_stops_past_the_bound():
     assert nesting.depth(json_ld(5000), "application/ld+json", BOUND) == BOUND + 1
     deep_turtle = b"<a> <p> " + b"[ <p> " * 5000 + b"1" + b" ]" * 5000 + b" ."
     assert nesting.depth(deep_turtle, "text/turtle", BOUND) == BOUND + 1
+
+
+def _cost(text: bytes, media: str) -> float:
+    best = float("inf")
+    for _ in range(2):
+        started = time.perf_counter()
+        nesting.depth(text, media, BOUND)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@pytest.mark.parametrize(("unit", "media"), [
+    ("]]][[[", "text/turtle"), ("<", "text/turtle"), ('"a', "text/turtle"),
+    ("'''a", "text/turtle"), ('"\\', "application/ld+json"), ("][", "application/ld+json"),
+    ("</a>", "application/rdf+xml"), ("<a/>", "application/rdf+xml"),
+])
+def test_the_document_scan_is_linear_in_the_text(unit, media):
+    """It runs in a web thread before the size of the work is known: 8 times the text may
+    cost at most 24 times as much (a quadratic scan costs 64x), unless under 0.2 s."""
+    raw = unit.encode()
+    small, large = raw * ((64 << 10) // len(raw)), raw * ((512 << 10) // len(raw))
+    cost = _cost(large, media)
+    ratio = cost / max(_cost(small, media), 1e-4)
+    assert ratio < 24 or cost < 0.2, f"{unit!r}: {ratio:.0f}x for 8x the text ({cost:.2f} s)"
 
 
 # -- through HTTP --------------------------------------------------------------------------
