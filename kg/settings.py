@@ -42,6 +42,19 @@ def _whole(name: str, allow_zero: bool = False) -> Callable[[str], int]:
     return parse
 
 
+#: The deepest ``KG_MAX_NESTING`` allowed: pyoxigraph's parsers recurse, and a SPARQL query
+#: nested ~3,000 deep (JSON-LD ~5,000) overflows their stack and kills the process.
+MAX_NESTING_CEILING = 1000
+
+
+def _nesting(raw: str) -> int:
+    value = _whole("KG_MAX_NESTING")(raw)
+    if value > MAX_NESTING_CEILING:
+        raise ValueError(f"KG_MAX_NESTING must be at most {MAX_NESTING_CEILING} (deeper input "
+                         f"crashes pyoxigraph's parsers), got {raw!r}")
+    return value
+
+
 def _seconds(name: str) -> Callable[[str], float]:
     def parse(raw: str) -> float:
         try:
@@ -155,6 +168,10 @@ SETTINGS: tuple[Setting, ...] = (
             "larger request bodies get 413", _whole("KG_MAX_REQUEST_BYTES"), "1 MiB"),
     Setting("KG_MAX_UPLOAD_BYTES", "max_upload_bytes", 64 << 20,
             "larger Graph Store uploads (admin only) get 413", _whole("KG_MAX_UPLOAD_BYTES"), "64 MiB"),
+    Setting("KG_MAX_NESTING", "max_nesting", 128,
+            "deepest nesting of brackets in a SPARQL request (`{}`, `()`, `[]`) or a posted RDF "
+            "document (Turtle `[]`/`()`/`{}`, JSON-LD arrays and objects, RDF/XML elements); "
+            f"deeper gets 400 before any parser reads it (at most {MAX_NESTING_CEILING})", _nesting),
     Setting("KG_QUERY_MEMORY_MB", "query_memory_mb", 4096,
             "address space of one query executor; a query using more is stopped with 503",
             _whole("KG_QUERY_MEMORY_MB")),
@@ -213,6 +230,7 @@ class Settings:
     max_rows: int = 10_000
     max_request_bytes: int = 1 << 20
     max_upload_bytes: int = 64 << 20
+    max_nesting: int = 128
     query_memory_mb: int = 4096
     query_cache_mb: int = 64
     inline_lookups: bool = True

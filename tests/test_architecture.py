@@ -34,7 +34,7 @@ KG_SHARED = ("kg", "kg.settings", "kg.vocab", "kg.formats", "kg.uris", "kg.relea
 KG_FOUNDATION = (*KG_SHARED, "kg.model", "kg.gazetteer")
 #: The server's shared modules, below both protocol packages.
 SERVER_SHARED = ("server.state", "server.errors", "server.metrics", "server.ops", "server.web",
-                 "server.limits", "server.serving")
+                 "server.limits", "server.serving", "server.bodies")
 SERVER_PARTS = ("server.engine", "server.sparql", "server.linked_data")
 
 
@@ -149,7 +149,7 @@ RULES = (
          lambda m: within(m, "server.sparql"), lambda m, t: within(t, "server.linked_data")),
     Rule("server.linked_data does not import server.sparql",
          lambda m: within(m, "server.linked_data"), lambda m, t: within(t, "server.sparql")),
-    Rule("server's shared modules (state, errors, metrics, ops, web, limits, serving) import "
+    Rule("server's shared modules (state, errors, metrics, ops, web, limits, serving, bodies) import "
          "none of engine, sparql, linked_data",
          lambda m: exactly(m, *SERVER_SHARED), lambda m, t: within(t, *SERVER_PARTS)),
 )

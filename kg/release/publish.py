@@ -20,6 +20,7 @@ import pyoxigraph
 from rdflib import Dataset, Graph
 
 from kg.rdf import graph_triple, split_lines
+from kg.release.durable import sync_dir, sync_tree
 from kg.release.lock import build_lock
 from kg.release.publication import (
     DUMP_FORMATS,
@@ -178,8 +179,10 @@ def publish_parts(
                 **(extra_manifest or {}),
             }
             (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+            sync_tree(staging)  # on disk before it is named (kg.release.durable)
             final = releases / manifest["release"]
             os.rename(staging, final)
+            sync_dir(releases)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -237,14 +240,17 @@ def _strip_graphs(graphs: Path, target: Path) -> None:
 
 
 def swap_link(dist: Path, target: Path) -> None:
-    """Point ``dist`` at ``target`` with one atomic rename of a fresh symbolic link."""
+    """Point ``dist`` at ``target`` with one atomic rename of a fresh symbolic link, each step
+    made durable (``kg.release.durable``)."""
     if dist.exists() and not dist.is_symlink():
         raise FileExistsError(f"{dist} is a real folder, not a publication link; move it away first")
     tmp = dist.with_name(f".{dist.name}.{os.getpid()}.link")
     if tmp.is_symlink() or tmp.exists():
         tmp.unlink()
     tmp.symlink_to(os.path.relpath(target, dist.parent))
+    sync_dir(dist.parent)  # the new link is on disk before it replaces the old one
     os.replace(tmp, dist)
+    sync_dir(dist.parent)
 
 
 def prune(releases: Path, keep: Path, count: int = KEEP_RELEASES) -> None:

@@ -31,6 +31,7 @@ class Shape:
     keywords: frozenset[str]
     form: str | None  # SELECT, ASK, CONSTRUCT, DESCRIBE, or None when it cannot be told
     glued: frozenset[str] = frozenset()  # SERVICE anywhere, others outside braces (see below)
+    depth: int = 0  # deepest nesting of { }, ( ), [ ]: too deep is refused before Oxigraph
 
     @property
     def calls_service(self) -> bool:
@@ -71,4 +72,4 @@ def _scan(text: str) -> Shape:
     # them, where a prefixed name such as ``payload:`` or ``fromage:`` is far rarer.
     glued = (found.glued & {"SERVICE"}) | (found.glued_top - {"SERVICE"})
     form = next((f for w in found.top for f in FORMS if w.startswith(f)), None)
-    return Shape(frozenset(found.exact), form, glued)
+    return Shape(frozenset(found.exact), form, glued, found.depth)

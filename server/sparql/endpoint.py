@@ -39,6 +39,7 @@ from server.limits import (
     TIMEOUT_HEADER,
     TRUNCATED_HEADER,
     Limits,
+    too_deep,
 )
 from server.negotiation import NotAcceptable
 from server.sparql import description, update
@@ -184,6 +185,9 @@ def run_query(queries: list[str], params: MultiDict) -> Response:
     if not text.strip():
         raise ProtocolError(400, "the query is empty")
     looks = shape(text)
+    limits: Limits = current_app.config["KG_LIMITS"]
+    if looks.depth > limits.max_nesting:
+        raise ProtocolError(400, too_deep("the query", limits.max_nesting, looks.depth))
     if looks.calls_service:
         metrics.count_error("service_refused")
         raise ProtocolError(
@@ -196,7 +200,6 @@ def run_query(queries: list[str], params: MultiDict) -> Response:
             f"may be read as the keyword {looks.unclear_dataset}; write keywords apart from "
             "names (e.g. `FROM :g`) or use another prefix"
         )
-    limits: Limits = current_app.config["KG_LIMITS"]
     job = _job(text, looks, params, limits)
     cache: ResultCache = current_app.extensions["kg_query_cache"]
     key = answer_key(job)

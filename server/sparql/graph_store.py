@@ -18,10 +18,11 @@ from flask import Blueprint, Response, current_app, request
 from kg.formats import GRAPHS, by_name
 from kg.uris import Kind
 from server import metrics
+from server.engine import nesting
 from server.engine.executors import ExecutorError
 from server.engine.jobs import GraphJob, Reply
 from server.errors import ProtocolError, problem
-from server.limits import Limits
+from server.limits import Limits, too_deep
 from server.negotiation import NotAcceptable, UnknownFormat, choose
 from server.sparql.admin import Admin, unauthorised
 
@@ -61,6 +62,10 @@ def graph_store() -> Response:
         parts = _parts()
     else:
         parts = (("", media, request.get_data(cache=False)),)
+    for label, part_media, data in parts:  # before the writer's parser reads any of them
+        if nesting.depth(data, part_media, limits.max_nesting) > limits.max_nesting:
+            what = f"the posted {part_media}" + (f" ({label})" if label else "")
+            raise ProtocolError(400, too_deep(what, limits.max_nesting))
     reply = _write(admin, publication, op, graph, parts=parts)
     response = _answer(reply, op)
     if not named and reply.ok:

@@ -22,6 +22,7 @@ from server.engine.update_dataset import (
     with_dataset,
 )
 from server.errors import problem
+from server.limits import Limits, too_deep
 from server.sparql.admin import Admin, unauthorised
 
 
@@ -34,6 +35,10 @@ def run_update(updates: list[str], params: MultiDict) -> Response:
     text = updates[0]
     if not text.strip():
         return problem(400, "the update is empty")
+    limits: Limits = current_app.config["KG_LIMITS"]
+    depth = shape(text).depth
+    if depth > limits.max_nesting:  # before the dataset rewrite and Oxigraph read it
+        return problem(400, too_deep("the update", limits.max_nesting, depth))
     try:  # the protocol's dataset (section 2.2.3), written into the text as USING clauses
         text = with_dataset(
             text, params.getlist(USING_PARAM), params.getlist(USING_NAMED_PARAM)
