@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg import curation
 from server.engine.jobs import Reply, WriteJob, failure
 
 KEEP_SNAPSHOTS = 3
@@ -68,6 +69,10 @@ class Writer:
         self.ensure(job)
         assert self.store is not None
         extra: dict = {}
+        if job.op == "open":
+            extra["snapshot"] = str(self.snapshot)
+            return Reply(extra=extra)
+        before = self.contents(job)
         if job.op == "update":
             try:
                 self.store.update(job.text, base_iri=job.base_iri)
@@ -85,12 +90,48 @@ class Writer:
                 if not self.store.contains_named_graph(name):
                     return failure("not_found", f"no graph <{job.graph}> in the store")
                 self.store.update(f"DROP GRAPH {name}")
-        elif job.op != "open":
+        else:
             return failure("internal", f"unknown write operation {job.op!r}")
-        if job.op != "open":
-            self.take_snapshot()
+        reply = self.record(job, before)
+        if reply is not None:
+            return reply
+        self.take_snapshot()
         extra["snapshot"] = str(self.snapshot)
         return Reply(extra=extra)
+
+    def contents(self, job: WriteJob) -> set[ox.Quad]:
+        """What the change may touch: the one graph a Graph Store request names, or for an
+        update the whole store (an update may touch any graph)."""
+        assert self.store is not None
+        if not job.curation_dir:
+            return set()
+        if job.op == "update":
+            return set(self.store.quads_for_pattern(None, None, None, None))
+        graph = ox.DefaultGraph() if job.graph is None else ox.NamedNode(job.graph)
+        return set(self.store.quads_for_pattern(None, None, None, graph))
+
+    def record(self, job: WriteJob, before: set[ox.Quad]) -> Reply | None:
+        """Keep what the change did as a curation patch (``kg.curation``), so the next build
+        re-applies it; if the patch cannot be written, undo the change: no write is kept in
+        the working copy that a rebuild would lose."""
+        assert self.store is not None
+        if not job.curation_dir:
+            return None
+        after = self.contents(job)
+        removed, added = sorted(before - after, key=str), sorted(after - before, key=str)
+        if not removed and not added:
+            return None
+        try:
+            curation.append(Path(job.curation_dir),
+                            curation.new_patch(job.agent, job.request, removed, added))
+        except OSError as exc:
+            for quad in added:
+                self.store.remove(quad)
+            for quad in removed:
+                self.store.add(quad)
+            return failure("not_recorded", f"the change could not be recorded in the curation "
+                           f"log ({exc}); nothing was changed")
+        return None
 
     def load(self, job: WriteJob, extra: dict) -> Reply | None:
         """PUT replaces a graph, POST adds to it; both in one transaction, all or nothing.
