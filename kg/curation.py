@@ -11,7 +11,7 @@ to the extracted data (``kg.curate``), so a rebuild keeps every write.
 A patch is an RDF Patch document (https://afs.github.io/rdf-patch/): ``H`` header rows (id,
 agent, time, what request made it), then ``TX``, ``D``/``A`` rows of N-Quads, ``TC``. This
 module is shared by the server (which writes) and the build (which reads), so it needs only
-pyoxigraph and the standard library.
+pyoxigraph and the standard library: executor processes import it and must start fast.
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.uris import Kind
-
 PATCH_SUFFIX = ".rdfp"
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 #: The agent recorded when the client does not name itself (``From`` header): the token bearer.
@@ -34,7 +32,10 @@ DEFAULT_AGENT = "admin token"
 
 
 def curation_graph(base_uri: str) -> str:
-    """The named graph of a release that holds curated additions and the curation's provenance."""
+    """The named graph of a release that holds curated additions and the curation's provenance.
+    (``kg.uris`` loads rdflib, which the admin writer's process never needs: imported here.)"""
+    from kg.uris import Kind
+
     return Kind.GRAPH.iri(base_uri, "curation")
 
 

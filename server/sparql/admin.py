@@ -12,8 +12,10 @@ write and a write never exposes half a change.
 
 Because the working copy belongs to one process, an admin server runs one web worker (threads
 give it concurrency); ``kg serve`` enforces that. The public servers keep serving the release
-as built; a new ``kg build`` starts a fresh working copy from the new release (the old one stays
-on disk, and its edits can be exported with Graph Store GETs before rebuilding).
+as built. Writes are curation: before it answers, the writer appends what each write changed
+to the curation log (``kg.curation``, ``KG_CURATION_DIR``), with who (``From``) and when, and
+every ``kg build`` re-applies the log, so a new release, and the fresh working copy made
+from it, keeps every accepted write.
 """
 
 from __future__ import annotations
