@@ -43,10 +43,12 @@ class Curated:
     retracted: int = 0
     stale: list[tuple[ox.Quad, Patch]] = field(default_factory=list)
 
-    def summary(self) -> dict[str, int]:
-        """For the manifest and the build's progress line."""
+    def summary(self) -> dict[str, int | str]:
+        """For the manifest and the build's progress line; ``last`` names the newest patch
+        applied, so an admin server knows which later ones its new working copy lacks."""
         return {"patches": len(self.patches), "added": len(self.net.add),
-                "retracted": self.retracted, "unmatched_retractions": len(self.stale)}
+                "retracted": self.retracted, "unmatched_retractions": len(self.stale),
+                "last": self.patches[-1].name if self.patches else ""}
 
     def touching(self, node: str) -> list[Patch]:
         """The patches (oldest first) whose net additions or retractions mention ``node``."""

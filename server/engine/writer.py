@@ -6,6 +6,7 @@ process started with role ``writer``.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import curation
+from kg.release.publication import MANIFEST_FILE
 from server.engine.jobs import Reply, WriteJob, failure
 
 KEEP_SNAPSHOTS = 3
@@ -43,6 +45,8 @@ class Writer:
             shutil.rmtree(staging, ignore_errors=True)
             work.mkdir(parents=True, exist_ok=True)
             shutil.copytree(job.release_store, staging)
+            if job.curation_dir:
+                _catch_up(staging, Path(job.release_store), Path(job.curation_dir))
             os.rename(staging, live)  # a half-made copy never looks like a working copy
         self.store = ox.Store(str(live))
         self.work_dir = work
@@ -164,6 +168,25 @@ class Writer:
         self.store.update(f"{clear} {target}")
         extra["triples"] = len(triples)
         return None
+
+
+def _catch_up(copy: Path, release_store: Path, log: Path) -> None:
+    """Replay onto a fresh working copy the patches its release does not hold: writes accepted
+    while that release was being built, after its build had read the log. Without this they
+    would be out of sight on the admin server until the next build re-applied them."""
+    manifest = json.loads((release_store.parent / MANIFEST_FILE).read_text(encoding="utf-8"))
+    applied = manifest.get("curation", {}).get("last", "")
+    newer = [patch for patch in curation.read_log(log) if patch.name > applied]
+    if not newer:
+        return
+    store = ox.Store(str(copy))
+    for patch in newer:  # as the writer applied them: removals, then additions
+        for quad in patch.removed:
+            store.remove(quad)
+        for quad in patch.added:
+            store.add(quad)
+    store.flush()
+    del store
 
 
 def _read(label: str, media_type: str, data: bytes, base_iri: str | None) -> list[ox.Triple] | Reply:

@@ -112,7 +112,7 @@ def test_writes_survive_a_rebuild_as_curation_with_who_and_when(curated):
     assert new is not None and new.release_id != old.release_id
     retractions = sum(len(x.removed) for x in log)
     assert new.manifest["curation"] == {"patches": 3, "added": 1, "retracted": retractions,
-                                        "unmatched_retractions": 0}
+                                        "unmatched_retractions": 0, "last": log[-1].name}
 
     # the server, refreshed onto the new release, reads the writes back
     graph = curation_graph(base)
@@ -183,3 +183,27 @@ def test_a_curation_that_breaks_the_shapes_fails_the_build_and_keeps_the_release
     assert not list(store.quads_for_pattern(ox.NamedNode(entity), ox.NamedNode(LABEL),
                                             ox.Literal("no language tag")))
 
+
+
+def test_a_write_accepted_while_a_build_runs_is_not_lost(curated):
+    """The build read the log before this write; its release lacks it, so the admin server's
+    new working copy replays it, and the next build has it too."""
+    settings, server = curated
+    (row,) = _select(server, f"""SELECT ?s WHERE {{ ?s <{LABEL}> ?l
+        FILTER STRSTARTS(STR(?s), "{settings.base_uri}resource/") }} ORDER BY DESC(?s) LIMIT 1""")
+    added = f"<{row['s']['value']}> <{SEE_ALSO}> <https://example.net/during-the-build>"
+    answers = []
+
+    def write_while_publishing(message: str) -> None:
+        if message.startswith("publishing") and not answers:
+            answers.append(fetch(server.url + "data?default", "POST",
+                                 {"Content-Type": "application/n-triples", **AUTH}, added + " .\n"))
+
+    build(settings, progress=write_while_publishing)
+    assert answers and answers[0].status in (201, 204), answers
+    release = Publication.current(settings.dist_dir)
+    assert release is not None
+    assert "during-the-build" not in (release.root / "kg.nt").read_text()
+    assert _ask(server, f"ASK {{ {added} }}"), "the admin server lost sight of the write"
+    build(settings, progress=lambda _m: None)
+    assert _ask(server, f"ASK {{ GRAPH <{curation_graph(settings.base_uri)}> {{ {added} }} }}")
