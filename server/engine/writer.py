@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from kg import curation
 from kg.release.publication import MANIFEST_FILE
 from server.engine.jobs import Reply, WriteJob, failure
+from server.engine.update_scope import graphs_named
 
 KEEP_SNAPSHOTS = 3
 
@@ -33,6 +34,7 @@ class Writer:
         self.work_dir: Path | None = None
         self.store: ox.Store | None = None
         self.snapshot: Path | None = None
+        self._names: set[str] = set()  # the named graphs before the update being run
 
     def ensure(self, job: WriteJob) -> None:
         work = Path(job.work_dir)
@@ -76,7 +78,8 @@ class Writer:
         if job.op == "open":
             extra["snapshot"] = str(self.snapshot)
             return Reply(extra=extra)
-        before = self.contents(job)
+        scope = self.scope(job)
+        before = self.contents(job, scope)
         if job.op == "update":
             try:
                 self.store.update(job.text, base_iri=job.base_iri)
@@ -96,32 +99,49 @@ class Writer:
                 self.store.update(f"DROP GRAPH {name}")
         else:
             return failure("internal", f"unknown write operation {job.op!r}")
-        reply = self.record(job, before)
+        if scope is not None and job.op == "update":  # and the graphs it made
+            scope = scope | {g.value for g in self.store.named_graphs()} - self._names
+        reply = self.record(job, before, scope)
         if reply is not None:
             return reply
         self.take_snapshot()
         extra["snapshot"] = str(self.snapshot)
         return Reply(extra=extra)
 
-    def contents(self, job: WriteJob) -> set[ox.Quad]:
-        """What the change may touch: the one graph a Graph Store request names, or for an
-        update the whole store (an update may touch any graph)."""
+    def scope(self, job: WriteJob) -> set[str] | None:
+        """The named graphs the change may touch (the default graph is always diffed), or
+        None for any: a Graph Store request names its graph, an update is read for the graphs
+        it can name (``server.engine.update_scope``)."""
         assert self.store is not None
         if not job.curation_dir:
             return set()
-        if job.op == "update":
-            return set(self.store.quads_for_pattern(None, None, None, None))
-        graph = ox.DefaultGraph() if job.graph is None else ox.NamedNode(job.graph)
-        return set(self.store.quads_for_pattern(None, None, None, graph))
+        if job.op != "update":
+            return set() if job.graph is None else {job.graph}
+        self._names = {g.value for g in self.store.named_graphs()}
+        return graphs_named(job.text, job.base_iri, self._names)
 
-    def record(self, job: WriteJob, before: set[ox.Quad]) -> Reply | None:
+    def contents(self, job: WriteJob, scope: set[str] | None) -> set[ox.Quad]:
+        """The quads of the graphs in ``scope`` (and of the default graph; all if None)."""
+        assert self.store is not None
+        if not job.curation_dir:
+            return set()
+        if scope is None:
+            return set(self.store.quads_for_pattern(None, None, None, None))
+        found: set[ox.Quad] = set()
+        if job.op == "update" or job.graph is None:
+            found.update(self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        for name in scope:
+            found.update(self.store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+        return found
+
+    def record(self, job: WriteJob, before: set[ox.Quad], scope: set[str] | None) -> Reply | None:
         """Keep what the change did as a curation patch (``kg.curation``), so the next build
         re-applies it; if the patch cannot be written, undo the change: no write is kept in
         the working copy that a rebuild would lose."""
         assert self.store is not None
         if not job.curation_dir:
             return None
-        after = self.contents(job)
+        after = self.contents(job, scope)
         removed, added = sorted(before - after, key=str), sorted(after - before, key=str)
         if not removed and not added:
             return None
