@@ -4,8 +4,10 @@ The admin writer (``server.engine.writer.Writer``, run here in process) applies 
 its working copy and takes a checkpoint; with a curation log it also diffs the store before
 and after and appends the difference as a patch file, fsynced. A Graph Store write diffs the
 one graph it names; a SPARQL Update may touch any graph, so it diffs the whole store, which
-grows with the store. This measures one-triple writes of both kinds with and without the log,
-on the seeds release and on the same quads repeated in extra named graphs (a bigger store of
+grows with the store. This measures one-triple writes of both kinds with and without the log
+(the update is an ``INSERT DATA``, so only the default graph is diffed: see
+``server.engine.update_scope``), plus a ``DELETE WHERE`` with a graph variable (the whole
+store is diffed), on the seeds release and on the same quads repeated in extra named graphs (a bigger store of
 the same shape), and reports the medians and their ratio (with / without) from the same run.
 
     .venv/bin/python bench/curation.py              # seeds, x10, x50
@@ -15,6 +17,7 @@ the same shape), and reports the medians and their ratio (with / without) from t
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import statistics
 import tempfile
@@ -47,7 +50,10 @@ def seeds_release() -> Publication:
 
 
 def grown_store(release: Publication, copies: int, target: Path) -> int:
-    """The release's quads, plus ``copies - 1`` copies of them in other named graphs."""
+    """The release's quads, plus ``copies - 1`` copies of them in other named graphs, in a
+    folder laid out like a release (the writer reads the manifest beside the store)."""
+    target.parent.mkdir(parents=True)
+    (target.parent / "manifest.json").write_text(json.dumps({"curation": {"last": ""}}))
     source = ox.Store.read_only(str(release.store_path))
     quads = list(source)
     del source
@@ -68,9 +74,13 @@ def timed(store: Path, work: Path, curation: Path | None, op: str, writes: int) 
     times = []
     for i in range(writes + 1):
         triple = f"<{BASE}resource/Bench> <http://www.w3.org/2000/01/rdf-schema#comment> \"{op} {i}\""
-        fields: dict = {"text": f"INSERT DATA {{ {triple} }}"} if op == "update" else \
+        texts = {"update": f"INSERT DATA {{ {triple} }}",
+                 "update-any": f"INSERT DATA {{ {triple} }} ; "
+                               f"DELETE WHERE {{ GRAPH ?g {{ <{BASE}resource/Nothing> ?p ?o }} }}"}
+        fields: dict = {"text": texts[op]} if op in texts else \
             {"parts": (("", "application/n-triples", f"{triple} .\n".encode()),)}
-        job = WriteJob(release_store=str(store), work_dir=str(work), op=op if op == "update" else "post",
+        job = WriteJob(release_store=str(store), work_dir=str(work),
+                       op="update" if op in texts else "post",
                        budget=60, curation_dir=str(curation) if curation else "", agent="bench",
                        request=op, **fields)
         started = time.perf_counter()
@@ -94,10 +104,11 @@ def main(argv: list[str] | None = None) -> int:
     for copies in args.copies:
         with tempfile.TemporaryDirectory(dir=WORK) as tmp:
             root = Path(tmp)
-            quads = grown_store(release, copies, root / "store")
-            for op in ("post", "update"):
-                plain = timed(root / "store", root / f"plain-{op}", None, op, args.writes)
-                kept = timed(root / "store", root / f"kept-{op}", root / f"log-{op}", op, args.writes)
+            store = root / "release" / "store"
+            quads = grown_store(release, copies, store)
+            for op in ("post", "update", "update-any"):
+                plain = timed(store, root / f"plain-{op}", None, op, args.writes)
+                kept = timed(store, root / f"kept-{op}", root / f"log-{op}", op, args.writes)
                 patches = len(list((root / f"log-{op}").glob("*.rdfp")))
                 assert patches == args.writes + 1, patches
                 rows.append((quads, op, plain, kept))
@@ -111,7 +122,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. Median of {args.writes} one-triple "
         "writes through the admin writer (apply, checkpoint; with the log also diff and an "
         "fsynced patch file). `post` is a Graph Store POST to `?default` (diffs that graph), "
-        "`update` a SPARQL `INSERT DATA` (diffs the whole store).",
+        "`update` a SPARQL `INSERT DATA` (diffs the default graph and the graphs its text "
+        "names), `update-any` the same plus a `DELETE WHERE` with a graph variable (diffs the "
+        "whole store).",
         "",
         "| store quads | write | without log (ms) | with log (ms) | ratio |",
         "| ---: | --- | ---: | ---: | ---: |",
