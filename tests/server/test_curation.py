@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Iterator
+from datetime import datetime
 
 import pyoxigraph as ox
 import pytest
@@ -135,7 +137,8 @@ def test_writes_survive_a_rebuild_as_curation_with_who_and_when(curated):
           ?patch a <{PROV}Activity> ; <{PROV}endedAtTime> ?time ;
                  <{PROV}wasAssociatedWith>/<http://www.w3.org/2000/01/rdf-schema#label> ?agent }} }}
         """)]  # type: ignore[union-attr]
-    assert who["agent"].value == EDITOR and who["time"].value == log[0].created
+    assert who["agent"].value == EDITOR  # the store writes the time in canonical form
+    assert datetime.fromisoformat(who["time"].value) == datetime.fromisoformat(log[0].created)
     retracted = store.query(f"""SELECT ?st WHERE {{ GRAPH <{graph}> {{
         ?st <{RDF}subject> <{s}> ; <{RDF}predicate> <{p}> ; <{RDF}object> <{o}> ;
             <{PROV}wasInvalidatedBy> ?patch }} }}""")
@@ -151,6 +154,11 @@ def test_writes_survive_a_rebuild_as_curation_with_who_and_when(curated):
     assert page.status == 200
     assert f'href="{link}"' in page.text and f"curated by {EDITOR}" in page.text
     assert "Retracted by curation" in page.text and f"retracted by {EDITOR}" in page.text
+    patch_link = re.search(r'class="curated"[^>]*>[^<]*<a href="([^"]+)">patch', page.text)
+    assert patch_link is not None
+    described = fetch(patch_link.group(1).split("#")[0], headers={"Accept": "text/html"})
+    assert described.status == 200 and "<title>Curation" in described.text
+    assert described.text.count("#patch-") >= len(log)  # the graph lists the patches
 
 
 def test_a_curation_that_breaks_the_shapes_fails_the_build_and_keeps_the_release(curated):
