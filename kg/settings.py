@@ -204,6 +204,9 @@ SETTINGS: tuple[Setting, ...] = (
             "(at least 16 characters)", shown_default="unset"),
     Setting("KG_ADMIN_DIR", "admin_dir", None,
             "where an admin server keeps its working copies", Path, "`.kg-admin` beside `dist`"),
+    Setting("KG_CURATION_DIR", "curation_dir", None,
+            "the curation log: every admin write as a patch, re-applied by each `kg build`",
+            Path, "`curation` beside `dist`"),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -243,6 +246,7 @@ class Settings:
     access_log: str = "-"
     admin_token: str = ""
     admin_dir: Path | None = None
+    curation_dir: Path | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -260,6 +264,12 @@ class Settings:
     def cache(self) -> Path:
         """The build cache: ``KG_CACHE``, else ``.kg-cache`` beside the publication link."""
         return self.cache_dir or self.dist_dir.parent / ".kg-cache"
+
+    @property
+    def curation(self) -> Path:
+        """The curation log (``kg.curation``): ``KG_CURATION_DIR``, else ``curation`` beside
+        the publication link. The admin server appends to it; every build re-applies it."""
+        return self.curation_dir or self.dist_dir.parent / "curation"
 
     @property
     def executors(self) -> int:

@@ -47,6 +47,7 @@ SAMPLES: dict[str, tuple[str, object]] = {
     "KG_ACCESS_LOG": ("off", "off"),
     "KG_ADMIN_TOKEN": ("0123456789abcdef", "0123456789abcdef"),
     "KG_ADMIN_DIR": ("/srv/admin", Path("/srv/admin")),
+    "KG_CURATION_DIR": ("/srv/curation", Path("/srv/curation")),
 }
 
 #: Values each checked variable must refuse.

@@ -51,6 +51,10 @@ class WriteJob:
     #: put/post: (name for messages, empty for a lone payload; media type; data) of each
     #: document; a multipart POST has several, added as their RDF merge
     parts: tuple[tuple[str, str, bytes], ...] = ()
+    #: where the change is recorded as a curation patch (``kg.curation``); empty: not recorded
+    curation_dir: str = ""
+    agent: str = ""  # who asked (the ``From`` header, else the token bearer)
+    request: str = ""  # what asked, for the patch's header
 
 
 @dataclass

@@ -24,7 +24,7 @@ from server.engine.jobs import GraphJob, Reply
 from server.errors import ProtocolError, problem
 from server.limits import Limits, too_deep
 from server.negotiation import NotAcceptable, UnknownFormat, choose
-from server.sparql.admin import Admin, unauthorised
+from server.sparql.admin import Admin, curator, unauthorised
 
 bp = Blueprint("gsp", __name__)
 
@@ -145,8 +145,10 @@ def _read(graph: str | None, limits: Limits, publication) -> Response:
 
 
 def _write(admin: Admin, publication, op: str, graph: str | None, **fields: object) -> Reply:
+    target = "?default" if graph is None else f"?graph=<{graph}>"
     try:
-        return admin.write(publication, op, graph=graph, **fields)
+        return admin.write(publication, op, graph=graph, agent=curator(),
+                           request=f"Graph Store {request.method} {target}", **fields)
     except ExecutorError as exc:
         return Reply(ok=False, code="stopped", message=f"{exc}; nothing was changed")
 
@@ -155,7 +157,8 @@ def _answer(reply: Reply, op: str) -> Response:
     """201 for a graph that did not exist before, 204 otherwise (GSP sections 5.3-5.6)."""
     if not reply.ok:
         metrics.count_error(f"gsp_{reply.code}")
-        status = {"not_found": 404, "media_type": 415, "bad_data": 400, "stopped": 503, "sandbox": 503}
+        status = {"not_found": 404, "media_type": 415, "bad_data": 400, "stopped": 503, "sandbox": 503,
+                  "not_recorded": 503}
         return problem(status.get(reply.code, 500), reply.message)
     metrics.count_update(f"gsp_{op}")
     return Response(status=201 if reply.extra.get("created") else 204)
