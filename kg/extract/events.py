@@ -1,0 +1,479 @@
+"""Events: every body clause in which a named entity is the agent, patient or recipient of an
+event verb or noun ("X signed Y with Z", "the arrest of X", "X was deported to Y").
+
+The trigger lexicon (kg/data/event_triggers.tsv) maps lemmas to CAMEO-like classes and says
+which grammatical function fills which role; the roles themselves are read from spaCy's
+dependency parse. Modality comes from the clause: a negation ("did not"), a modal or future
+("will", "could", "is expected to", an infinitive), or reported speech ("X said ...",
+"according to X"). Events quoted verbatim are left to the quotations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Span, Token
+
+from kg.extract.relations.context import Context, date_at
+from kg.model import Event, Mention, Quantity, Sentence
+
+LEXICON_FILE = Path(__file__).resolve().parents[1] / "data" / "event_triggers.tsv"
+VERSION = "0.1"
+
+#: Speech verbs: their complement clause is what the speaker reports.
+SPEECH = frozenset({"say", "tell", "write", "note", "add", "warn", "report", "announce",
+                    "state", "claim", "confirm", "indicate", "estimate", "allege", "insist",
+                    "argue", "explain", "deny"})
+MODALS = frozenset({"will", "would", "could", "might", "may", "shall", "should", "can", "'ll"})
+#: Verbs whose infinitive complement has not happened yet ("is expected to open").
+PROSPECTIVE = frozenset({"expect", "set", "plan", "due", "seek", "intend", "aim", "want", "hope",
+                         "propose", "threaten", "vow", "promise", "prepare", "agree", "decide",
+                         "try", "await", "consider", "urge", "ask", "call", "force", "likely"})
+COURT_WORDS = re.compile(r"\b(court|tribunal|judge|justice|magistrate|bench)\b", re.I)
+MONEY_UNITS = frozenset({"USD", "EUR", "GBP", "INR", "KES", "NGN", "ETB", "BRL", "PHP", "MXN",
+                         "CLP", "COP", "GHS", "UGX", "AUD", "JPY", "CNY", "ZAR", "XAF", "CHF"})
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’\n]{12,}’")
+ROLE_NAMES = ("agent", "patient", "recipient")
+
+
+@dataclass(frozen=True)
+class Sense:
+    """One lexicon row: the class a trigger names and how its functions map to roles."""
+
+    event_class: str
+    roles: tuple[tuple[str, str], ...]  # (function, role) overrides
+    needs: frozenset[str]
+
+    def role(self, function: str, default: str | None) -> str | None:
+        return dict(self.roles).get(function, default)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[tuple[str, str], tuple[Sense, ...]]:
+    """(lemma, V|N) -> its senses in order; read on first use."""
+    table: dict[tuple[str, str], list[Sense]] = {}
+    for line in LEXICON_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("lemma\t"):
+            continue
+        lemma, pos, event_class, frame = (line.split("\t") + [""])[:4]
+        roles, needs = [], set()
+        for item in filter(None, (f.strip() for f in frame.split(","))):
+            if "=" in item:
+                function, role = item.split("=")
+                roles.append((function, role))
+            else:
+                needs.add(item)
+        table.setdefault((lemma, pos), []).append(
+            Sense(event_class, tuple(roles), frozenset(needs)))
+    return {key: tuple(senses) for key, senses in table.items()}
+
+
+class EventReader:
+    """Reads the events of one article's body sentences."""
+
+    def __init__(self, ctx: Context, mention_of: dict[tuple[int, int], Mention],
+                 sentence_of: dict[int, Sentence]) -> None:
+        self.ctx = ctx
+        self.doc = ctx.doc
+        self.mention_of = mention_of
+        self.sentence_of = sentence_of
+        self.lex = lexicon()
+        self.quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(self.doc.text)]
+        self.money = [q for q, _ in ctx.quantities if (q.unit or "") in MONEY_UNITS]
+
+    # ------------------------------------------------------------ entry point
+
+    def read(self, sentences: list[Span]) -> list[Event]:
+        events: list[Event] = []
+        for sent in sentences:
+            sentence = self.sentence_of.get(sent.start)
+            if sentence is None:
+                continue
+            events.extend(self._sentence(sent, sentence))
+        seen: set[tuple] = set()
+        unique = []
+        for event in events:
+            key = (event.event_class, event.start, _key(event.agent), _key(event.patient),
+                   _key(event.recipient))
+            if key not in seen:
+                seen.add(key)
+                unique.append(event)
+        return unique
+
+    def _sentence(self, sent: Span, sentence: Sentence) -> Iterator[Event]:
+        for token in sent:
+            if self._inside_quote(token):
+                continue
+            found = self._trigger(token)
+            if found is None:
+                continue
+            sense, trigger_end = found
+            if token.pos_ == "NOUN" or token.pos_ == "PROPN":
+                yield from self._noun_event(token, sense, trigger_end, sentence)
+            else:
+                yield from self._verb_event(token, sense, trigger_end, sentence)
+
+    # ------------------------------------------------------------ triggers
+
+    def _trigger(self, token: Token) -> tuple[Sense, int] | None:
+        """The sense of a trigger token, and where the trigger text ends (after a particle)."""
+        if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and token.tag_ == "VBN"):
+            pos = "V"
+        elif token.pos_ in ("NOUN", "PROPN") and token.i not in self.ctx.by_token:
+            pos = "N"
+        else:
+            return None
+        lemma = token.lemma_.lower()
+        candidates: list[tuple[tuple[str, str], int]] = []
+        for child in token.children:
+            if child.dep_ in ("prt", "prep") and child.i > token.i:
+                candidates.append(((f"{lemma} {child.lower_}", pos), child.idx + len(child)))
+        candidates.append(((lemma, pos), token.idx + len(token)))
+        if pos == "N":
+            candidates.append(((token.lower_, pos), token.idx + len(token)))
+        for key, end in candidates:
+            for sense in self.lex.get(key, ()):
+                if sense.event_class == "statement" or self._fits(token, sense):
+                    return sense, end
+        return None
+
+    def _fits(self, token: Token, sense: Sense) -> bool:
+        if "money" in sense.needs and not self._money_in(token):
+            return False
+        if "person" in sense.needs:
+            patient = self._argument(token, "patient")
+            if not patient or not any(m.label == "PERSON" for m in patient):
+                return False
+        if "court" in sense.needs or "nocourt" in sense.needs:
+            agent = self._argument(token, "agent")
+            to = self._prep_objects(token, "to")
+            court = any(self._is_court(m) for m in agent) or any(self._is_court(m) for m in to)
+            if ("court" in sense.needs) != court:
+                return False
+        return True
+
+    def _is_court(self, mention: Mention) -> bool:
+        return bool(COURT_WORDS.search(mention.text) or COURT_WORDS.search(mention.role or ""))
+
+    def _money_in(self, token: Token) -> bool:
+        lo, hi = _clause_bounds(token)
+        return any(lo <= q.start < hi for q in self.money)
+
+    def _inside_quote(self, token: Token) -> bool:
+        return any(a < token.idx < b for a, b in self.quoted)
+
+    # ------------------------------------------------------------ verbs
+
+    def _verb_event(self, verb: Token, sense: Sense, trigger_end: int,
+                    sentence: Sentence) -> Iterator[Event]:
+        if self._support_verb(verb):
+            return  # "opened an investigation": the noun is the event, the verb its support
+        if sense.event_class == "statement" and self._statement_covered(verb):
+            return
+        roles = {name: self._argument(verb, name, sense) for name in ROLE_NAMES}
+        yield from self._emit(verb, sense, trigger_end, sentence, roles)
+
+    def _support_verb(self, verb: Token) -> bool:
+        for child in verb.children:
+            if child.dep_ in ("dobj", "nsubjpass") and self._trigger(child) is not None \
+                    and child.pos_ == "NOUN":
+                return True
+        return False
+
+    def _statement_covered(self, verb: Token) -> bool:
+        """A speech clause that quotes its content, or whose content is itself an event,
+        is left to the quotation or that event."""
+        lo, hi = verb.sent.start_char, verb.sent.end_char
+        if any(lo <= a < hi for a, _ in self.quoted) or "“" in verb.sent.text:
+            return True
+        for child in verb.children:
+            if child.dep_ in ("ccomp", "xcomp", "advcl", "parataxis") or child.dep_ == "dobj":
+                for sub in child.subtree:
+                    if sub is not verb and self._trigger(sub) is not None and \
+                            self._trigger(sub)[0].event_class != "statement":  # type: ignore[index]
+                        return True
+        if verb.dep_ in ("parataxis",) or (verb.dep_ == "ROOT" and any(
+                c.dep_ == "ccomp" and c.i < verb.i for c in verb.children)):
+            # "..., the agency said": the event before it carries the report
+            return any(self._trigger(t) is not None and t.i < verb.i for t in verb.sent
+                       if t is not verb)
+        return False
+
+    def _argument(self, verb: Token, role: str, sense: Sense | None = None) -> list[Mention]:
+        """The named entities filling ``role`` of a verb, by the sense's frame."""
+        found: list[Mention] = []
+        for function, token in self._functions(verb):
+            default = {"subj": "agent", "obj": "patient", "dative": "recipient",
+                       "to": "recipient", "by": "agent", "passive": "patient"}.get(function)
+            mapped = sense.role(function, default) if sense is not None else default
+            if mapped == role:
+                found.extend(self._entities(token))
+        return found
+
+    def _functions(self, verb: Token) -> Iterator[tuple[str, Token]]:
+        """(function, token) pairs: subj, obj, passive, by, dative and prepositions."""
+        found = _subject(verb)
+        if found is not None:
+            subject, passive = found
+            yield ("passive" if passive else "subj"), subject
+        for child in verb.children:
+            if child.dep_ == "dobj":
+                yield "obj", child
+            elif child.dep_ == "dative":
+                yield "dative", child
+            elif child.dep_ == "agent":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        yield "by", pobj
+            elif child.dep_ == "prep" and child.lower_ in ("to", "with", "against", "from", "of",
+                                                          "for", "into"):
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        yield child.lower_, pobj
+                    elif pobj.dep_ == "prep":  # "pulled out of"
+                        for inner in pobj.children:
+                            if inner.dep_ == "pobj":
+                                yield pobj.lower_, inner
+
+    def _prep_objects(self, head: Token, prep: str) -> list[Mention]:
+        return [m for function, token in self._functions(head) if function == prep
+                for m in self._entities(token)]
+
+    # ------------------------------------------------------------ nouns
+
+    def _noun_event(self, noun: Token, sense: Sense, trigger_end: int,
+                    sentence: Sentence) -> Iterator[Event]:
+        roles: dict[str, list[Mention]] = {name: [] for name in ROLE_NAMES}
+        for child in noun.children:
+            if child.dep_ == "poss":
+                target = "patient" if sense.event_class in (
+                    "arrest", "detention", "deportation", "release", "trial", "death",
+                    "appointment", "dismissal", "resignation") and child.lower_ not in (
+                    "its", "their", "his", "her") else "agent"
+                if sense.event_class == "resignation":
+                    target = "agent"
+                roles[target].extend(self._entities(child))
+            elif child.dep_ == "prep":
+                for pobj in (c for c in child.children if c.dep_ == "pobj"):
+                    function = "by" if child.lower_ == "by" else child.lower_
+                    default = {"by": "agent", "of": "patient", "to": "recipient",
+                               "against": "patient", "with": "recipient"}.get(function)
+                    role = sense.role(function, default)
+                    if role in roles:
+                        roles[role].extend(self._entities(pobj))
+            elif child.dep_ == "acl":  # "a strike called by Verdi"
+                for sub in child.children:
+                    if sub.dep_ == "agent":
+                        for pobj in (c for c in sub.children if c.dep_ == "pobj"):
+                            roles["agent"].extend(self._entities(pobj))
+        head = noun.head
+        if noun.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
+            # the support verb's subject (or "by" agent) acts; its "to"/"with" party receives
+            for function, token in self._functions(head):
+                if function in ("subj", "by") and not roles["agent"]:
+                    roles["agent"].extend(self._entities(token))
+                elif function in ("to", "with") and not roles["recipient"]:
+                    roles["recipient"].extend(self._entities(token))
+                elif function == "against" and not roles["patient"]:
+                    roles["patient"].extend(self._entities(token))
+        yield from self._emit(noun, sense, trigger_end, sentence, roles)
+
+    # ------------------------------------------------------------ entities in an argument
+
+    def _entities(self, token: Token) -> list[Mention]:
+        """The named things an argument token stands for: itself (or its antecedent), the
+        names in apposition to it, and their conjuncts ("X and Y")."""
+        out: list[Mention] = []
+        heads = [token]
+        if token.lower_ in ("which", "who", "that") and token.head.dep_ == "relcl":
+            heads = [token.head.head]
+        for head in heads:
+            for member in [head, *head.conjuncts]:
+                mention = self._mention(member)
+                if mention is None:
+                    for child in member.children:
+                        if child.dep_ == "appos":
+                            mention = self._mention(child)
+                            if mention is not None:
+                                out.extend(self._with_conjuncts(child, mention))
+                                break
+                    if mention is None:  # "two of X's coordinators, A and B"
+                        for child in member.children:
+                            if child.dep_ == "prep" and child.lower_ == "of":
+                                for pobj in (c for c in child.children if c.dep_ == "pobj"):
+                                    for app in (c for c in pobj.children if c.dep_ == "appos"):
+                                        found = self._mention(app)
+                                        if found is not None:
+                                            out.extend(self._with_conjuncts(app, found))
+                    continue
+                if mention not in out:
+                    out.append(mention)
+        return out
+
+    def _with_conjuncts(self, token: Token, first: Mention) -> list[Mention]:
+        out = [first]
+        for conj in token.conjuncts:
+            found = self._mention(conj)
+            if found is not None and found not in out:
+                out.append(found)
+        return out
+
+    def _mention(self, token: Token) -> Mention | None:
+        span = self.ctx.entity(token)
+        if span is None:
+            return None
+        return self.mention_of.get((span.start_char, span.end_char))
+
+    # ------------------------------------------------------------ events
+
+    def _emit(self, trigger: Token, sense: Sense, trigger_end: int, sentence: Sentence,
+              roles: dict[str, list[Mention]]) -> Iterator[Event]:
+        if not any(roles.values()):
+            return
+        modality, source = self._modality(trigger)
+        place, when, amount = self._circumstances(trigger)
+        agents = roles["agent"] or [None]
+        patients = roles["patient"] or [None]
+        recipient = roles["recipient"][0] if roles["recipient"] else None
+        event_class = sense.event_class
+        base = Event(
+            event_class=event_class, trigger=self.doc.text[trigger.idx:trigger_end],
+            start=trigger.idx, end=trigger_end, sentence=sentence, recipient=recipient,
+            place=place, when=when, amount=None if event_class == "statement" else amount,
+            modality=modality, attributed_to=source, extractor=f"events@{VERSION}",
+            confidence=0.7 if modality == "asserted" else 0.6,
+        )
+        for agent in agents:
+            for patient in patients:
+                if agent is not None and patient is not None and agent == patient:
+                    continue
+                if agent is None and patient is None and recipient is None:
+                    continue
+                yield replace(base, agent=agent, patient=patient)
+
+    def _modality(self, trigger: Token) -> tuple[str, Mention | None]:
+        """asserted, negated, possible or reported, and who reported it."""
+        verb = trigger
+        if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.pos_ in ("VERB", "AUX"):
+            verb = trigger.head  # a noun takes the modality of its support verb
+        negated = any(c.dep_ == "neg" for c in verb.children)
+        possible = any(c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS for c in verb.children)
+        if any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children):
+            possible = True
+        node = verb
+        source: Mention | None = None
+        reported = False
+        for _ in range(4):
+            head = node.head
+            if head is node:
+                break
+            lemma = head.lemma_.lower()
+            if node.dep_ == "xcomp" and lemma in PROSPECTIVE:
+                possible = True
+            if node.dep_ in ("ccomp", "xcomp", "advcl") and lemma in PROSPECTIVE and \
+                    node.i > head.i:
+                possible = possible or node.dep_ == "xcomp"
+            if node.dep_ in ("ccomp", "parataxis") or (head.dep_ == "parataxis"):
+                if lemma in SPEECH or lemma in ("deny",):
+                    reported = True
+                    speakers = [m for f, t in self._functions(head) if f == "subj"
+                                for m in self._entities(t)]
+                    source = speakers[0] if speakers else None
+                    if lemma == "deny":
+                        negated = True
+                    break
+            node = head
+        if source is None:
+            source = self._according_to(trigger.sent)
+            reported = reported or source is not None
+        if any(c.dep_ == "parataxis" and c.lemma_.lower() in SPEECH for c in verb.children):
+            reported = True
+            speakers = [m for c in verb.children if c.dep_ == "parataxis"
+                        for f, t in self._functions(c) if f == "subj" for m in self._entities(t)]
+            source = source or (speakers[0] if speakers else None)
+        if negated:
+            return "negated", source
+        if possible:
+            return "possible", source
+        if reported:
+            return "reported", source
+        return "asserted", None
+
+    def _according_to(self, sent: Span) -> Mention | None:
+        for token in sent:
+            if token.lower_ == "according" and token.i + 1 < sent.end and \
+                    self.doc[token.i + 1].lower_ == "to":
+                for pobj in self.doc[token.i + 1].children:
+                    if pobj.dep_ == "pobj":
+                        found = self._entities(pobj)
+                        if found:
+                            return found[0]
+        return None
+
+    def _circumstances(self, trigger: Token) -> tuple[Mention | None, object, Quantity | None]:
+        """Place ('in Abuja'), date ('on 4 March 2025') and amount of money of the clause."""
+        place: Mention | None = None
+        when = None
+        heads = [trigger]
+        if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.pos_ in ("VERB", "AUX"):
+            heads.append(trigger.head)
+        for head in heads:
+            for child in head.children:
+                if child.dep_ == "npadvmod" and when is None:
+                    when = date_at(self.ctx, child)
+                if child.dep_ != "prep" or child.lower_ not in ("in", "on", "at", "during"):
+                    continue
+                for pobj in (c for c in child.children if c.dep_ == "pobj"):
+                    when = when or date_at(self.ctx, pobj)
+                    found = self._mention(pobj)
+                    if place is None and found is not None and found.label in ("GPE", "LOC",
+                                                                                "FAC"):
+                        place = found
+        lo, hi = _clause_bounds(trigger)
+        amount = next((q for q in self.money if lo <= q.start < hi), None)
+        return place, when, amount
+
+
+def _subject(verb: Token) -> tuple[Token, bool] | None:
+    """The verb's subject and whether it is a passive one. A participle modifying a noun
+    ('the bridge, built by') has that noun as passive subject; a verb coordinated with another
+    ('resigned and left') shares its subject; an infinitive ('expected to open', 'asked the
+    court to suspend') takes its governor's object, else its governor's subject."""
+    node = verb
+    for _ in range(3):
+        for child in node.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                passive = child.dep_ == "nsubjpass" and node is verb
+                return child, passive
+        if node.dep_ == "acl" and node.tag_ == "VBN" and node is verb:
+            return node.head, True
+        if node.dep_ == "xcomp" and node.head is not node:
+            obj = next((c for c in node.head.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                return obj, False
+            node = node.head
+            continue
+        if node.dep_ == "conj" and node.head is not node:
+            node = node.head
+            continue
+        break
+    return None
+
+
+def _clause_bounds(token: Token) -> tuple[int, int]:
+    tokens = list(token.subtree)
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+
+
+def _key(mention: Mention | None) -> tuple[int, int] | None:
+    return (mention.start, mention.end) if mention is not None else None
+
+
+def find_events(ctx: Context, sentences: list[Span], mention_of: dict[tuple[int, int], Mention],
+                sentence_of: dict[int, Sentence]) -> list[Event]:
+    """The events of an article's body sentences."""
+    return EventReader(ctx, mention_of, sentence_of).read(sentences)
