@@ -34,8 +34,17 @@ PROSPECTIVE = frozenset({"expect", "set", "plan", "due", "seek", "intend", "aim"
                          "propose", "threaten", "vow", "promise", "prepare", "agree", "decide",
                          "try", "await", "consider", "urge", "ask", "call", "force", "likely"})
 COURT_WORDS = re.compile(r"\b(court|tribunal|judge|justice|magistrate|bench)\b", re.I)
-MONEY_UNITS = frozenset({"USD", "EUR", "GBP", "INR", "KES", "NGN", "ETB", "BRL", "PHP", "MXN",
-                         "CLP", "COP", "GHS", "UGX", "AUD", "JPY", "CNY", "ZAR", "XAF", "CHF"})
+#: Money in a clause: currency signs, codes and names (word classes, not amounts).
+MONEY = re.compile(r"[$€£₹¥]|\b(?:US\$|R\$|Sh|Rs\.?|N|P)\s?\d|\b(?:dollars?|euros?|pounds?|"
+                   r"reais|pesos|rupees|shillings|naira|birr|yen|francs|cedis|USD|EUR|GBP|INR|"
+                   r"KES|NGN|ETB|BRL|PHP|MXN|UGX|GHS)\b")
+#: Light verbs whose object noun is the event ("launched an appeal", "filed a lawsuit").
+SUPPORT = frozenset({"launch", "open", "file", "bring", "lodge", "announce", "hold", "conduct",
+                     "carry", "stage", "call", "make", "issue", "begin", "start", "mount",
+                     "face", "await", "undergo", "give", "take", "order", "go", "secure",
+                     "win", "award", "sign", "approve", "receive", "provide", "stage"})
+#: Symmetric events: of several subjects the first acts, the others take part.
+SYMMETRIC = frozenset({"agreement", "meeting"})
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’\n]{12,}’")
 ROLE_NAMES = ("agent", "patient", "recipient")
 
@@ -83,7 +92,7 @@ class EventReader:
         self.sentence_of = sentence_of
         self.lex = lexicon()
         self.quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(self.doc.text)]
-        self.money = [q for q, _ in ctx.quantities if (q.unit or "") in MONEY_UNITS]
+        self.money = [q for q, _ in ctx.quantities if MONEY.search(q.text)]
 
     # ------------------------------------------------------------ entry point
 
@@ -144,6 +153,8 @@ class EventReader:
     def _fits(self, token: Token, sense: Sense) -> bool:
         if "money" in sense.needs and not self._money_in(token):
             return False
+        if "patient" in sense.needs and not self._argument(token, "patient", sense):
+            return False
         if "person" in sense.needs:
             patient = self._argument(token, "patient")
             if not patient or not any(m.label == "PERSON" for m in patient):
@@ -161,7 +172,7 @@ class EventReader:
 
     def _money_in(self, token: Token) -> bool:
         lo, hi = _clause_bounds(token)
-        return any(lo <= q.start < hi for q in self.money)
+        return bool(MONEY.search(self.doc.text[lo:hi]))
 
     def _inside_quote(self, token: Token) -> bool:
         return any(a < token.idx < b for a, b in self.quoted)
@@ -178,29 +189,32 @@ class EventReader:
         yield from self._emit(verb, sense, trigger_end, sentence, roles)
 
     def _support_verb(self, verb: Token) -> bool:
+        if verb.lemma_.lower() not in SUPPORT:
+            return False
         for child in verb.children:
-            if child.dep_ in ("dobj", "nsubjpass") and self._trigger(child) is not None \
-                    and child.pos_ == "NOUN":
+            if child.dep_ in ("dobj", "nsubjpass") and child.pos_ == "NOUN" and \
+                    self._trigger(child) is not None and not _anaphoric(child):
                 return True
         return False
 
     def _statement_covered(self, verb: Token) -> bool:
         """A speech clause that quotes its content, or whose content is itself an event,
         is left to the quotation or that event."""
-        lo, hi = verb.sent.start_char, verb.sent.end_char
-        if any(lo <= a < hi for a, _ in self.quoted) or "“" in verb.sent.text:
-            return True
+        text = self.doc.text
+        lo = text.rfind("\n", 0, verb.idx) + 1
+        hi = text.find("\n", verb.idx)
+        line = text[lo : hi if hi >= 0 else len(text)].strip()
+        if any(mark in line for mark in "“”\"") or line.endswith(":") or line.startswith(("'", "‘")):
+            return True  # the words are quoted: the quotation covers them
+        if not any(c.dep_ in ("ccomp", "xcomp") and c.i > verb.i for c in verb.children):
+            return True  # "..., the agency said": the attribution of what comes before, or
+            # of nothing the sentence states ("told reporters:")
         for child in verb.children:
             if child.dep_ in ("ccomp", "xcomp", "advcl", "parataxis") or child.dep_ == "dobj":
                 for sub in child.subtree:
                     if sub is not verb and self._trigger(sub) is not None and \
                             self._trigger(sub)[0].event_class != "statement":  # type: ignore[index]
                         return True
-        if verb.dep_ in ("parataxis",) or (verb.dep_ == "ROOT" and any(
-                c.dep_ == "ccomp" and c.i < verb.i for c in verb.children)):
-            # "..., the agency said": the event before it carries the report
-            return any(self._trigger(t) is not None and t.i < verb.i for t in verb.sent
-                       if t is not verb)
         return False
 
     def _argument(self, verb: Token, role: str, sense: Sense | None = None) -> list[Mention]:
@@ -208,7 +222,8 @@ class EventReader:
         found: list[Mention] = []
         for function, token in self._functions(verb):
             default = {"subj": "agent", "obj": "patient", "dative": "recipient",
-                       "to": "recipient", "by": "agent", "passive": "patient"}.get(function)
+                       "to": "recipient", "by": "agent", "passive": "patient",
+                       "against": "patient"}.get(function)
             mapped = sense.role(function, default) if sense is not None else default
             if mapped == role:
                 found.extend(self._entities(token))
@@ -247,6 +262,8 @@ class EventReader:
 
     def _noun_event(self, noun: Token, sense: Sense, trigger_end: int,
                     sentence: Sentence) -> Iterator[Event]:
+        if _anaphoric(noun):
+            return  # "welcomed the announcement": an event already told, not a new one
         roles: dict[str, list[Mention]] = {name: [] for name in ROLE_NAMES}
         for child in noun.children:
             if child.dep_ == "poss":
@@ -271,7 +288,8 @@ class EventReader:
                         for pobj in (c for c in sub.children if c.dep_ == "pobj"):
                             roles["agent"].extend(self._entities(pobj))
         head = noun.head
-        if noun.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
+        if noun.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX") and \
+                head.lemma_.lower() in SUPPORT:
             # the support verb's subject (or "by" agent) acts; its "to"/"with" party receives
             for function, token in self._functions(head):
                 if function in ("subj", "by") and not roles["agent"]:
@@ -286,33 +304,84 @@ class EventReader:
 
     def _entities(self, token: Token) -> list[Mention]:
         """The named things an argument token stands for: itself (or its antecedent), the
-        names in apposition to it, and their conjuncts ("X and Y")."""
+        name in apposition to it ("the prosecutor, Camille Arnaud"), a thing named before
+        that a definite noun takes up ("the bridge"), the owner of an unnamed group ("the
+        Senate's committee"), and the conjuncts of each ("X and Y")."""
         out: list[Mention] = []
-        heads = [token]
+        head = token
         if token.lower_ in ("which", "who", "that") and token.head.dep_ == "relcl":
-            heads = [token.head.head]
-        for head in heads:
-            for member in [head, *head.conjuncts]:
-                mention = self._mention(member)
-                if mention is None:
-                    for child in member.children:
-                        if child.dep_ == "appos":
-                            mention = self._mention(child)
-                            if mention is not None:
-                                out.extend(self._with_conjuncts(child, mention))
-                                break
-                    if mention is None:  # "two of X's coordinators, A and B"
-                        for child in member.children:
-                            if child.dep_ == "prep" and child.lower_ == "of":
-                                for pobj in (c for c in child.children if c.dep_ == "pobj"):
-                                    for app in (c for c in pobj.children if c.dep_ == "appos"):
-                                        found = self._mention(app)
-                                        if found is not None:
-                                            out.extend(self._with_conjuncts(app, found))
-                    continue
-                if mention not in out:
-                    out.append(mention)
+            head = token.head.head
+        for member in [head, *head.conjuncts]:
+            for found in self._stands_for(member):
+                if found not in out:
+                    out.append(found)
         return out
+
+    def _stands_for(self, token: Token) -> list[Mention]:
+        if token.i in self.ctx.by_token or token.i in self.ctx.coref:
+            found = self._mention(token)
+            return [found] if found is not None else []
+        for child in token.children:
+            if child.dep_ == "appos" and not _parenthesised(child):
+                found = self._mention(child)
+                if found is not None:
+                    return self._with_conjuncts(child, found)
+        for child in token.children:  # "two of X's coordinators, A and B"
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for pobj in (c for c in child.children if c.dep_ == "pobj"):
+                    for app in (c for c in pobj.children if c.dep_ == "appos"):
+                        found = self._mention(app)
+                        if found is not None:
+                            return self._with_conjuncts(app, found)
+        found = self._mention(token)  # "the CECOT facility"
+        if found is not None:
+            return [found]
+        if token.pos_ == "PRON" and token.lower_ in ("it", "they") and token.dep_ == "nsubj":
+            speaker = self._speaker_of_clause(token.head)
+            return [speaker] if speaker is not None else []
+        if token.pos_ == "NOUN":
+            earlier = self._taken_up(token)
+            if earlier is not None:
+                return [earlier]
+            for child in token.children:
+                if child.dep_ == "poss" and child.i in self.ctx.by_token:
+                    owner = self._mention(child)
+                    if owner is not None and owner.label in ("ORG", "GPE", "NORP", "FAC"):
+                        return [owner]
+        return []
+
+    def _speaker_of_clause(self, verb: Token) -> Mention | None:
+        """'X said it had withdrawn': "it" is X when X says it of itself."""
+        node = verb
+        while node.dep_ in ("conj", "xcomp", "aux") and node.head is not node:
+            node = node.head
+        if node.dep_ != "ccomp" or node.head.lemma_.lower() not in SPEECH:
+            return None
+        for child in node.head.children:
+            if child.dep_ == "nsubj" and child.i in self.ctx.by_token:
+                found = self._mention(child)
+                if found is not None and found.label in ("ORG", "GPE", "NORP", "FAC"):
+                    return found
+        return None
+
+    def _taken_up(self, noun: Token) -> Mention | None:
+        """'the bridge', 'the court': the latest thing named before whose name has that word
+        ('Bicentennial Bridge'), or a person whose title it is ('the minister')."""
+        if not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in noun.children):
+            return None
+        word = noun.lower_
+        phrase = [c.lower_ for c in noun.children if c.dep_ in ("compound", "amod")
+                  and c.i < noun.i] + [word]
+        best: Mention | None = None
+        for mention in self.mention_of.values():
+            if mention.start >= noun.idx or mention.source == "name-part":
+                continue
+            words = mention.text.lower().split()
+            role = (mention.role or "").lower().split()
+            if (len(words) > 1 and word in words[1:]) or role[-len(phrase):] == phrase:
+                if best is None or mention.start > best.start:
+                    best = mention
+        return best
 
     def _with_conjuncts(self, token: Token, first: Mention) -> list[Mention]:
         out = [first]
@@ -324,7 +393,7 @@ class EventReader:
 
     def _mention(self, token: Token) -> Mention | None:
         span = self.ctx.entity(token)
-        if span is None:
+        if span is None or _dateline(span):
             return None
         return self.mention_of.get((span.start_char, span.end_char))
 
@@ -336,10 +405,13 @@ class EventReader:
             return
         modality, source = self._modality(trigger)
         place, when, amount = self._circumstances(trigger)
+        event_class = sense.event_class
+        if event_class in SYMMETRIC and len(roles["agent"]) > 1 and not roles["recipient"]:
+            roles["recipient"] = roles["agent"][1:]
+            roles["agent"] = roles["agent"][:1]
         agents = roles["agent"] or [None]
         patients = roles["patient"] or [None]
         recipient = roles["recipient"][0] if roles["recipient"] else None
-        event_class = sense.event_class
         base = Event(
             event_class=event_class, trigger=self.doc.text[trigger.idx:trigger_end],
             start=trigger.idx, end=trigger_end, sentence=sentence, recipient=recipient,
@@ -447,7 +519,8 @@ def _subject(verb: Token) -> tuple[Token, bool] | None:
     for _ in range(3):
         for child in node.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
-                passive = child.dep_ == "nsubjpass" and node is verb
+                own = any(c.dep_ == "auxpass" for c in verb.children)
+                passive = own or (child.dep_ == "nsubjpass" and node is verb)
                 return child, passive
         if node.dep_ == "acl" and node.tag_ == "VBN" and node is verb:
             return node.head, True
@@ -462,6 +535,29 @@ def _subject(verb: Token) -> tuple[Token, bool] | None:
             continue
         break
     return None
+
+
+def _anaphoric(noun: Token) -> bool:
+    """'the arrests', 'the ruling': a definite event noun that takes up an event told before."""
+    return any(c.dep_ == "det" and c.lower_ in ("the", "this", "these", "that") for c in
+               noun.children) and not any(c.dep_ == "prep" and c.lower_ == "of" for c in
+                                          noun.children)
+
+
+def _dateline(span: Span) -> bool:
+    """'WASHINGTON, May 20 —', 'BOGOTÁ (EFE) —': the place and agency of a dateline are
+    where and by whom the story was filed, not participants."""
+    text = span.doc.text
+    line_start = text.rfind("\n", 0, span.start_char) + 1
+    before = text[line_start : span.start_char]
+    return len(before) < 20 and (span.text.isupper() or before.rstrip().endswith("(")) and \
+        bool(re.search(r"[—–:-]|--", text[span.end_char : span.end_char + 30]))
+
+
+def _parenthesised(token: Token) -> bool:
+    doc = token.doc
+    return token.i > 0 and doc[token.i - 1].text == "(" or \
+        token.i + 1 < len(doc) and doc[token.i + 1].text == ")"
 
 
 def _clause_bounds(token: Token) -> tuple[int, int]:
