@@ -206,9 +206,14 @@ class EventReader:
         line = text[lo : hi if hi >= 0 else len(text)].strip()
         if any(mark in line for mark in "“”\"") or line.endswith(":") or line.startswith(("'", "‘")):
             return True  # the words are quoted: the quotation covers them
-        if not any(c.dep_ in ("ccomp", "xcomp") and c.i > verb.i for c in verb.children):
-            return True  # "..., the agency said": the attribution of what comes before, or
-            # of nothing the sentence states ("told reporters:")
+        if any(c.dep_ in ("ccomp", "parataxis") and c.i < verb.i for c in verb.children) or \
+                verb.dep_ == "parataxis":
+            return True
+        if not any(c.dep_ in ("ccomp", "xcomp") and c.i > verb.i for c in verb.children) and \
+                not any(c.dep_ == "neg" for c in verb.children):
+            # "..., the agency said": the attribution of what comes before, or of nothing
+            # the sentence states ("told reporters:"); but "did not respond" is news
+            return True
         for child in verb.children:
             if child.dep_ in ("ccomp", "xcomp", "advcl", "parataxis") or child.dep_ == "dobj":
                 for sub in child.subtree:
