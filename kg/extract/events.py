@@ -19,7 +19,7 @@ from pathlib import Path
 from spacy.tokens import Span, Token
 
 from kg.extract.relations.context import Context, date_at
-from kg.model import Event, Mention, Quantity, Sentence
+from kg.model import DateValue, Event, Mention, Quantity, Sentence
 
 LEXICON_FILE = Path(__file__).resolve().parents[1] / "data" / "event_triggers.tsv"
 VERSION = "0.1"
@@ -42,7 +42,7 @@ MONEY = re.compile(r"[$€£₹¥]|\b(?:US\$|R\$|Sh|Rs\.?|N|P)\s?\d|\b(?:dollars
 SUPPORT = frozenset({"launch", "open", "file", "bring", "lodge", "announce", "hold", "conduct",
                      "carry", "stage", "call", "make", "issue", "begin", "start", "mount",
                      "face", "await", "undergo", "give", "take", "order", "go", "secure",
-                     "win", "award", "sign", "approve", "receive", "provide", "stage"})
+                     "win", "award", "sign", "approve", "receive", "provide"})
 #: Symmetric events: of several subjects the first acts, the others take part.
 SYMMETRIC = frozenset({"agreement", "meeting"})
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’\n]{12,}’")
@@ -383,9 +383,9 @@ class EventReader:
                 continue
             words = mention.text.lower().split()
             role = (mention.role or "").lower().split()
-            if (len(words) > 1 and word in words[1:]) or role[-len(phrase):] == phrase:
-                if best is None or mention.start > best.start:
-                    best = mention
+            fits = (len(words) > 1 and word in words[1:]) or role[-len(phrase):] == phrase
+            if fits and (best is None or mention.start > best.start):
+                best = mention
         return best
 
     def _with_conjuncts(self, token: Token, first: Mention) -> list[Mention]:
@@ -414,8 +414,8 @@ class EventReader:
         if event_class in SYMMETRIC and len(roles["agent"]) > 1 and not roles["recipient"]:
             roles["recipient"] = roles["agent"][1:]
             roles["agent"] = roles["agent"][:1]
-        agents = roles["agent"] or [None]
-        patients = roles["patient"] or [None]
+        agents: list[Mention | None] = [*roles["agent"]] or [None]
+        patients: list[Mention | None] = [*roles["patient"]] or [None]
         recipient = roles["recipient"][0] if roles["recipient"] else None
         base = Event(
             event_class=event_class, trigger=self.doc.text[trigger.idx:trigger_end],
@@ -451,18 +451,14 @@ class EventReader:
             lemma = head.lemma_.lower()
             if node.dep_ == "xcomp" and lemma in PROSPECTIVE:
                 possible = True
-            if node.dep_ in ("ccomp", "xcomp", "advcl") and lemma in PROSPECTIVE and \
-                    node.i > head.i:
-                possible = possible or node.dep_ == "xcomp"
-            if node.dep_ in ("ccomp", "parataxis") or (head.dep_ == "parataxis"):
-                if lemma in SPEECH or lemma in ("deny",):
-                    reported = True
-                    speakers = [m for f, t in self._functions(head) if f == "subj"
-                                for m in self._entities(t)]
-                    source = speakers[0] if speakers else None
-                    if lemma == "deny":
-                        negated = True
-                    break
+            if (node.dep_ in ("ccomp", "parataxis") or head.dep_ == "parataxis") and \
+                    lemma in SPEECH:
+                reported = True
+                speakers = [m for f, t in self._functions(head) if f == "subj"
+                            for m in self._entities(t)]
+                source = speakers[0] if speakers else None
+                negated = negated or lemma == "deny"
+                break
             node = head
         if source is None:
             source = self._according_to(trigger.sent)
@@ -491,10 +487,11 @@ class EventReader:
                             return found[0]
         return None
 
-    def _circumstances(self, trigger: Token) -> tuple[Mention | None, object, Quantity | None]:
+    def _circumstances(self, trigger: Token
+                       ) -> tuple[Mention | None, DateValue | None, Quantity | None]:
         """Place ('in Abuja'), date ('on 4 March 2025') and amount of money of the clause."""
         place: Mention | None = None
-        when = None
+        when: DateValue | None = None
         heads = [trigger]
         if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.pos_ in ("VERB", "AUX"):
             heads.append(trigger.head)
