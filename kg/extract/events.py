@@ -114,17 +114,28 @@ class EventReader:
         return unique
 
     def _sentence(self, sent: Span, sentence: Sentence) -> Iterator[Event]:
+        """Events of one sentence; speech verbs last, since a speech clause whose content
+        is itself an event read here is left to that event."""
+        found: list[Event] = []
+        speech: list[tuple[Token, Sense, int]] = []
         for token in sent:
             if self._inside_quote(token):
                 continue
-            found = self._trigger(token)
-            if found is None:
+            trigger = self._trigger(token)
+            if trigger is None:
                 continue
-            sense, trigger_end = found
-            if token.pos_ == "NOUN" or token.pos_ == "PROPN":
-                yield from self._noun_event(token, sense, trigger_end, sentence)
+            sense, trigger_end = trigger
+            if token.pos_ in ("NOUN", "PROPN"):
+                found.extend(self._noun_event(token, sense, trigger_end, sentence))
+            elif sense.event_class == "statement":
+                speech.append((token, sense, trigger_end))
             else:
-                yield from self._verb_event(token, sense, trigger_end, sentence)
+                found.extend(self._verb_event(token, sense, trigger_end, sentence))
+        told = {event.start for event in found}
+        for verb, sense, trigger_end in speech:
+            if not self._statement_covered(verb, told):
+                found.extend(self._verb_event(verb, sense, trigger_end, sentence))
+        yield from sorted(found, key=lambda event: event.start)
 
     # ------------------------------------------------------------ triggers
 
@@ -159,11 +170,15 @@ class EventReader:
             patient = self._argument(token, "patient")
             if not patient or not any(m.label == "PERSON" for m in patient):
                 return False
-        if "court" in sense.needs or "nocourt" in sense.needs:
+        if "legal" in sense.needs:  # 'will appeal', 'appealed to the Supreme Court'
+            to = self._prep_objects(token, "to")
+            if any(not self._is_court(m) for m in to) or (not to and any(
+                    c.dep_ == "prep" and c.lower_ == "to" for c in token.children)):
+                return False
+        if "court" in sense.needs:
             agent = self._argument(token, "agent")
             to = self._prep_objects(token, "to")
-            court = any(self._is_court(m) for m in agent) or any(self._is_court(m) for m in to)
-            if ("court" in sense.needs) != court:
+            if not any(self._is_court(m) for m in agent + to):
                 return False
         return True
 
@@ -183,8 +198,6 @@ class EventReader:
                     sentence: Sentence) -> Iterator[Event]:
         if self._support_verb(verb):
             return  # "opened an investigation": the noun is the event, the verb its support
-        if sense.event_class == "statement" and self._statement_covered(verb):
-            return
         roles = {name: self._argument(verb, name, sense) for name in ROLE_NAMES}
         yield from self._emit(verb, sense, trigger_end, sentence, roles)
 
@@ -197,30 +210,30 @@ class EventReader:
                 return True
         return False
 
-    def _statement_covered(self, verb: Token) -> bool:
-        """A speech clause that quotes its content, or whose content is itself an event,
-        is left to the quotation or that event."""
-        text = self.doc.text
-        lo = text.rfind("\n", 0, verb.idx) + 1
-        hi = text.find("\n", verb.idx)
-        line = text[lo : hi if hi >= 0 else len(text)].strip()
-        if any(mark in line for mark in "“”\"") or line.endswith(":") or line.startswith(("'", "‘")):
-            return True  # the words are quoted: the quotation covers them
+    def _statement_covered(self, verb: Token, told: set[int]) -> bool:
+        """A speech clause is left to the quotation when it quotes its words or introduces
+        them (":"), to the statement it attributes when its content comes first ("...,
+        the agency said"), and to the event it reports when that event was read (``told``
+        holds the offsets of the sentence's event triggers)."""
+        text = verb.sent.text.strip()
+        if any(mark in text for mark in "“”\"") or text.endswith(":") or \
+                text.startswith(("'", "‘")):
+            return True
         if any(c.dep_ in ("ccomp", "parataxis") and c.i < verb.i for c in verb.children) or \
                 verb.dep_ == "parataxis":
             return True
-        if not any(c.dep_ in ("ccomp", "xcomp") and c.i > verb.i for c in verb.children) and \
-                not any(c.dep_ == "neg" for c in verb.children):
-            # "..., the agency said": the attribution of what comes before, or of nothing
-            # the sentence states ("told reporters:"); but "did not respond" is news
-            return True
         for child in verb.children:
-            if child.dep_ in ("ccomp", "xcomp", "advcl", "parataxis") or child.dep_ == "dobj":
-                for sub in child.subtree:
-                    if sub is not verb and self._trigger(sub) is not None and \
-                            self._trigger(sub)[0].event_class != "statement":  # type: ignore[index]
-                        return True
+            if child.dep_ in ("ccomp", "xcomp", "advcl", "dobj") and child.i > verb.i and \
+                    any(sub.idx in told or self._reports_event(sub) for sub in child.subtree):
+                return True
         return False
+
+    def _reports_event(self, token: Token) -> bool:
+        """An event verb of a class in the reported content ('said officers were injured'):
+        that event is the news, even where it names no one, so the speech is no statement
+        of its own. Precision first: a content event is enough to leave the speech out."""
+        found = self._trigger(token) if token.pos_ in ("VERB", "AUX") else None
+        return found is not None and found[0].event_class != "statement"
 
     def _argument(self, verb: Token, role: str, sense: Sense | None = None) -> list[Mention]:
         """The named entities filling ``role`` of a verb, by the sense's frame."""
@@ -383,7 +396,7 @@ class EventReader:
                 continue
             words = mention.text.lower().split()
             role = (mention.role or "").lower().split()
-            fits = (len(words) > 1 and word in words[1:]) or role[-len(phrase):] == phrase
+            fits = (len(words) > 1 and word in words[1:]) or _heads(role, phrase)
             if fits and (best is None or mention.start > best.start):
                 best = mention
         return best
@@ -537,6 +550,14 @@ def _subject(verb: Token) -> tuple[Token, bool] | None:
             continue
         break
     return None
+
+
+def _heads(words: list[str], phrase: list[str]) -> bool:
+    """Whether ``phrase`` heads the title ``words``: it ends it or comes before its "of" or
+    "for" ('minister' in 'minister of health', not 'council' in 'city council mayor')."""
+    n = len(phrase)
+    return any(words[i : i + n] == phrase and (i + n == len(words) or words[i + n] in ("of", "for"))
+               for i in range(len(words) - n + 1))
 
 
 def _anaphoric(noun: Token) -> bool:
