@@ -198,8 +198,25 @@ class EventReader:
                     sentence: Sentence) -> Iterator[Event]:
         if self._support_verb(verb):
             return  # "opened an investigation": the noun is the event, the verb its support
+        if self._unnamed_patient(verb, sense):
+            return
         roles = {name: self._argument(verb, name, sense) for name in ROLE_NAMES}
         yield from self._emit(verb, sense, trigger_end, sentence, roles)
+
+    def _unnamed_patient(self, verb: Token, sense: Sense) -> bool:
+        """'criticised the deal', 'welcomed the project': the patient is a thing the article
+        named before but we cannot tell which; an event without it would be wrong, not
+        just incomplete. (An event noun there, 'condemned the arrests', is no participant.)"""
+        for function, token in self._functions(verb):
+            if function not in ("obj", "passive") or sense.role(function, "patient") != "patient":
+                continue
+            definite = any(c.dep_ in ("det", "poss") and c.lower_ in (
+                "the", "this", "that", "these", "those", "its", "their", "his", "her")
+                for c in token.children)
+            if definite and token.pos_ == "NOUN" and not self._entities(token) and \
+                    self._trigger(token) is None:
+                return True
+        return False
 
     def _support_verb(self, verb: Token) -> bool:
         if verb.lemma_.lower() not in SUPPORT:
