@@ -164,6 +164,8 @@ class EventReader:
     def _fits(self, token: Token, sense: Sense) -> bool:
         if "money" in sense.needs and not self._money_in(token):
             return False
+        if "noccomp" in sense.needs and any(c.dep_ == "ccomp" for c in token.children):
+            return False  # 'promised that ...' reports; 'promised to ...' proposes
         if "patient" in sense.needs and not self._argument(token, "patient", sense):
             return False
         if "person" in sense.needs:
@@ -237,8 +239,10 @@ class EventReader:
                 text.startswith(("'", "‘")):
             return True
         if any(c.dep_ in ("ccomp", "parataxis") and c.i < verb.i for c in verb.children) or \
-                verb.dep_ == "parataxis":
-            return True
+                verb.dep_ in ("parataxis", "relcl") or (
+                verb.dep_ == "ccomp" and verb.head.i < verb.i and
+                not any(c.dep_ in ("ccomp", "xcomp") for c in verb.children)):
+            return True  # "..., the prosecutor told reporters", "which she said"
         for child in verb.children:
             if child.dep_ in ("ccomp", "xcomp", "advcl", "dobj") and child.i > verb.i and \
                     any(sub.idx in told or self._reports_event(sub) for sub in child.subtree):
@@ -273,6 +277,10 @@ class EventReader:
         for child in verb.children:
             if child.dep_ == "dobj":
                 yield "obj", child
+                for prep in child.children:  # 'granted an injunction against X'
+                    if prep.dep_ == "prep" and prep.lower_ == "against":
+                        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                            yield "against", pobj
             elif child.dep_ == "dative":
                 yield "dative", child
             elif child.dep_ == "agent":
