@@ -121,6 +121,9 @@ class EventReader:
         for token in sent:
             if self._inside_quote(token):
                 continue
+            if token.lower_ == "among" and token.head.lemma_ == "be":
+                found.extend(self._among(token, sentence))
+                continue
             trigger = self._trigger(token)
             if trigger is None:
                 continue
@@ -136,6 +139,28 @@ class EventReader:
             if not self._statement_covered(verb, told):
                 found.extend(self._verb_event(verb, sense, trigger_end, sentence))
         yield from sorted(found, key=lambda event: event.start)
+
+    def _among(self, among: Token, sentence: Sentence) -> Iterator[Event]:
+        """'Among the dead were X and Y', 'Among those arrested was X': the names that
+        make up the group are the event's patients."""
+        for pobj in (c for c in among.children if c.dep_ == "pobj"):
+            candidates = [pobj] if pobj.pos_ == "ADJ" else [
+                c for c in pobj.children if c.dep_ == "acl" and c.tag_ == "VBN"]
+            for word in candidates:
+                found = self._trigger(word) if word.pos_ != "ADJ" else \
+                    self._adjective(word)
+                if found is None:
+                    continue
+                sense, trigger_end = found
+                subject = next((c for c in among.head.children if c.dep_ == "nsubj"), None)
+                if subject is None:
+                    continue
+                roles = {"agent": [], "patient": self._entities(subject), "recipient": []}
+                yield from self._emit(word, sense, trigger_end, sentence, roles)
+
+    def _adjective(self, token: Token) -> tuple[Sense, int] | None:
+        senses = self.lex.get((token.lemma_.lower(), "A"), ())
+        return (senses[0], token.idx + len(token)) if senses else None
 
     # ------------------------------------------------------------ triggers
 
