@@ -265,21 +265,23 @@ class EventReader:
             return True
         if any(c.dep_ in ("ccomp", "parataxis") and c.i < verb.i for c in verb.children) or \
                 verb.dep_ in ("parataxis", "relcl") or (
-                verb.dep_ == "ccomp" and verb.head.i < verb.i and
+                verb.dep_ in ("ccomp", "conj") and verb.head.i < verb.i and
                 not any(c.dep_ in ("ccomp", "xcomp") for c in verb.children)):
             return True  # "..., the prosecutor told reporters", "which she said"
-        for child in verb.children:
-            if child.dep_ in ("ccomp", "xcomp", "advcl", "dobj") and child.i > verb.i and \
-                    any(sub.idx in told or self._reports_event(sub) for sub in child.subtree):
-                return True
-        return False
+        subject = _subject(verb)
+        own = set(subject[0].subtree) if subject is not None else set()
+        return any(sub.idx in told or self._reports_event(sub) for sub in verb.subtree
+                   if sub.i > verb.i and sub not in own)
 
     def _reports_event(self, token: Token) -> bool:
-        """An event verb of a class in the reported content ('said officers were injured'):
-        that event is the news, even where it names no one, so the speech is no statement
-        of its own. Precision first: a content event is enough to leave the speech out."""
-        found = self._trigger(token) if token.pos_ in ("VERB", "AUX") else None
-        return found is not None and found[0].event_class != "statement"
+        """An event verb of a class in the reported content ('said officers were injured',
+        'said the hospital could open'): that event is the news, even where it names no one,
+        so the speech is no statement of its own. Precision first: any event verb of the
+        lexicon in the content is enough to leave the speech out."""
+        if token.pos_ not in ("VERB", "AUX"):
+            return False
+        senses = self.lex.get((token.lemma_.lower(), "V"), ())
+        return any(sense.event_class != "statement" for sense in senses)
 
     def _argument(self, verb: Token, role: str, sense: Sense | None = None) -> list[Mention]:
         """The named entities filling ``role`` of a verb, by the sense's frame."""
