@@ -193,6 +193,10 @@ class EventReader:
             return False  # 'promised that ...' reports; 'promised to ...' proposes
         if "patient" in sense.needs and not self._argument(token, "patient", sense):
             return False
+        if "facility" in sense.needs and not any(
+                m.label not in ("GPE", "LOC", "NORP", "PERSON")
+                for m in self._argument(token, "patient", sense)):
+            return False
         if "person" in sense.needs:
             patient = self._argument(token, "patient")
             if not patient or not any(m.label == "PERSON" for m in patient):
@@ -227,6 +231,9 @@ class EventReader:
             return  # "opened an investigation": the noun is the event, the verb its support
         if self._unnamed_patient(verb, sense):
             return
+        if verb.dep_ == "xcomp" and any(s.event_class in ("appeal", "demand") for s in
+                                        self.lex.get((verb.head.lemma_.lower(), "V"), ())):
+            return  # 'asked the court to suspend ...': what is asked for has not happened
         roles = {name: self._argument(verb, name, sense) for name in ROLE_NAMES}
         yield from self._emit(verb, sense, trigger_end, sentence, roles)
 
@@ -583,7 +590,10 @@ def _subject(verb: Token) -> tuple[Token, bool] | None:
     ('resigned and left') shares its subject; an infinitive ('expected to open', 'asked the
     court to suspend') takes its governor's object, else its governor's subject."""
     node = verb
-    for _ in range(3):
+    if verb.tag_ == "VBN" and verb.dep_ in ("conj", "advcl") and not any(
+            c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return None  # 'the ward, closed in 2023': a participle, not the subject's act
+    for _ in range(4):
         for child in node.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
                 own = any(c.dep_ == "auxpass" for c in verb.children)
@@ -591,6 +601,17 @@ def _subject(verb: Token) -> tuple[Token, bool] | None:
                 return child, passive
         if node.dep_ == "acl" and node.tag_ == "VBN" and node is verb:
             return node.head, True
+        if node.dep_ == "acl" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in node.children):
+            # 'entered into an agreement to acquire X': who entered acquires
+            governor = node.head
+            while governor.dep_ in ("pobj", "prep", "dobj") and governor.head is not governor:
+                governor = governor.head
+                if governor.pos_ in ("VERB", "AUX"):
+                    break
+            if governor.pos_ not in ("VERB", "AUX"):
+                break
+            node = governor
+            continue
         if node.dep_ == "xcomp" and node.head is not node:
             obj = next((c for c in node.head.children if c.dep_ == "dobj"), None)
             if obj is not None:
