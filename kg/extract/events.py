@@ -43,6 +43,8 @@ SUPPORT = frozenset({"launch", "open", "file", "bring", "lodge", "announce", "ho
                      "carry", "stage", "call", "make", "issue", "begin", "start", "mount",
                      "face", "await", "undergo", "give", "take", "order", "go", "secure",
                      "win", "award", "sign", "approve", "receive", "provide"})
+#: Who speaks for an organisation: the organisation is the agent of what they say.
+SPOKESPEOPLE = frozenset({"spokesperson", "spokesman", "spokeswoman", "representative"})
 #: Symmetric events: of several subjects the first acts, the others take part.
 SYMMETRIC = frozenset({"agreement", "meeting"})
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’\n]{12,}’")
@@ -416,6 +418,12 @@ class EventReader:
         if token.pos_ == "PRON" and token.lower_ in ("it", "they") and token.dep_ == "nsubj":
             speaker = self._speaker_of_clause(token.head)
             return [speaker] if speaker is not None else []
+        if token.lemma_.lower() in SPOKESPEOPLE:  # 'a spokesperson for X denied': X speaks
+            for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("for", "of")):
+                for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                    owner = self._mention(pobj)
+                    if owner is not None and owner.label not in ("PERSON", "GPE"):
+                        return [owner]
         if token.pos_ == "NOUN":
             earlier = self._taken_up(token)
             if earlier is not None:
@@ -594,11 +602,14 @@ def _subject(verb: Token) -> tuple[Token, bool] | None:
             c.dep_ in ("aux", "auxpass") for c in verb.children):
         return None  # 'the ward, closed in 2023': a participle, not the subject's act
     for _ in range(4):
-        for child in node.children:
-            if child.dep_ in ("nsubj", "nsubjpass"):
-                own = any(c.dep_ == "auxpass" for c in verb.children)
-                passive = own or (child.dep_ == "nsubjpass" and node is verb)
-                return child, passive
+        subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            # two subjects are a dateline read as one ('UDAIPUR: X inaugurated'): the
+            # nearer one acts
+            child = min(subjects, key=lambda c: abs(node.i - c.i))
+            own = any(c.dep_ == "auxpass" for c in verb.children)
+            passive = own or (child.dep_ == "nsubjpass" and node is verb)
+            return child, passive
         if node.dep_ == "acl" and node.tag_ == "VBN" and node is verb:
             return node.head, True
         if node.dep_ == "acl" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in node.children):
