@@ -216,7 +216,11 @@ class EventReader:
         return True
 
     def _is_court(self, mention: Mention) -> bool:
-        return bool(COURT_WORDS.search(mention.text) or COURT_WORDS.search(mention.role or ""))
+        """A court or a judge: by its name, its title, or the name its acronym stands for."""
+        names = [mention.text, mention.role or ""] + [
+            self.doc.text[start:end] for start, end, acronym in self.ctx.acronyms
+            if acronym == mention.text]
+        return any(COURT_WORDS.search(name) for name in names)
 
     def _money_in(self, token: Token) -> bool:
         lo, hi = _clause_bounds(token)
@@ -399,6 +403,11 @@ class EventReader:
     def _stands_for(self, token: Token) -> list[Mention]:
         if token.i in self.ctx.by_token or token.i in self.ctx.coref:
             found = self._mention(token)
+            if found is not None and found.label != "PERSON":  # 'the BJP MLA, Shyam Lal Kol,'
+                for child in token.children:
+                    person = self._mention(child) if child.dep_ == "appos" else None
+                    if person is not None and person.label == "PERSON":
+                        return self._with_conjuncts(child, person)
             return [found] if found is not None else []
         for child in token.children:
             if child.dep_ == "appos" and not _parenthesised(child):
