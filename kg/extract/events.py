@@ -43,6 +43,8 @@ SUPPORT = frozenset({"launch", "open", "file", "bring", "lodge", "announce", "ho
                      "carry", "stage", "call", "make", "issue", "begin", "start", "mount",
                      "face", "await", "undergo", "give", "take", "order", "go", "secure",
                      "win", "award", "sign", "approve", "receive", "provide"})
+#: Verbs of being in a state: 'remains in custody', 'is in hiding'.
+STATES = frozenset({"be", "remain", "stay"})
 #: Who speaks for an organisation: the organisation is the agent of what they say.
 SPOKESPEOPLE = frozenset({"spokesperson", "spokesman", "spokeswoman", "representative"})
 #: Symmetric events: of several subjects the first acts, the others take part.
@@ -371,6 +373,11 @@ class EventReader:
                         for pobj in (c for c in sub.children if c.dep_ == "pobj"):
                             roles["agent"].extend(self._entities(pobj))
         head = noun.head
+        if noun.dep_ == "pobj" and head.lower_ == "in" and head.head.lemma_ in STATES and \
+                not roles["patient"]:  # 'X remains in detention': X is held
+            found = _subject(head.head)
+            if found is not None:
+                roles["patient"].extend(self._entities(found[0]))
         if noun.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX") and \
                 head.lemma_.lower() in SUPPORT:
             # the support verb's subject (or "by" agent) acts; its "to"/"with" party receives
