@@ -125,6 +125,34 @@ class Quote:
     confidence: float
 
 
+#: How an article puts an event: as fact, as someone's report, as possible, or as not so.
+MODALITIES = ("asserted", "reported", "possible", "negated")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One clause that names an event (CAMEO-like class) with its named participants.
+
+    ``start``/``end`` are the trigger word's offsets; ``modality`` is one of MODALITIES and
+    ``attributed_to`` is who reported it, or said it might happen, when the text says."""
+
+    event_class: str
+    trigger: str
+    start: int
+    end: int
+    sentence: Sentence
+    agent: Mention | None = None
+    patient: Mention | None = None
+    recipient: Mention | None = None
+    place: Mention | None = None
+    when: DateValue | None = None
+    amount: Quantity | None = None
+    modality: str = "asserted"
+    attributed_to: Mention | None = None
+    extractor: str = ""
+    confidence: float = 0.7
+
+
 @dataclass
 class Extraction:
     """Everything read from one article."""
@@ -136,6 +164,7 @@ class Extraction:
     quotes: list[Quote] = field(default_factory=list)
     acronyms: list[tuple[str, str]] = field(default_factory=list)  # (expansion, acronym)
     quantities: list[tuple[Quantity, Sentence]] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span
 
 from kg.extract import dates as date_norm
+from kg.extract.events import find_events
 from kg.extract.relations import AgreementRef, Context, RawRelation, find_relations
 from kg.gazetteer import load_gazetteer
 from kg.model import Article, Extraction, Mention, Quote, Relation, Sentence
@@ -110,6 +111,8 @@ def extract(article: Article, doc: Doc) -> Extraction:
         relation = _to_relation(raw, mention_of, sentences, sentence_of)
         if relation is not None:
             result.relations.append(relation)
+
+    result.events = find_events(ctx, body_sents, mention_of, sentences)
 
     for quote in doc._.quotes or []:
         speaker_span = ctx.coref.get(quote.speaker.start, quote.speaker)
