@@ -265,6 +265,11 @@ def _mark_page_furniture(text: str, spans: list[tuple[int, int]], kinds: list[st
     previous/next story, comment forms, contacts, company boilerplate). Only the story is
     left as title, heading or body."""
     header_end = _header_end(text, spans)
+    grouped = [  # lines with a neighbour and no blank line between: a page's stacked chrome
+        (i > 0 and "\n\n" not in text[spans[i - 1][1] : start + 1])
+        or (i + 1 < len(spans) and "\n\n" not in text[end : spans[i + 1][0] + 1])
+        for i, (start, end) in enumerate(spans)
+    ]
     footer = teasers = listing = False
     previous_end = 0
     for i, (start, end) in enumerate(spans):
@@ -291,7 +296,8 @@ def _mark_page_furniture(text: str, spans: list[tuple[int, int]], kinds: list[st
             kinds[i] = "byline"
         elif words <= 16 and _PHOTO_CREDIT.match(line):
             kinds[i] = "image-credit"
-        elif i < header_end and not listing and kinds[i] == "heading" and words <= 9:
+        elif i < header_end and grouped[i] and not listing and kinds[i] == "heading" \
+                and words <= 9:
             kinds[i] = "navigation"  # masthead, section names, byline and reporter's title
         listing = listing or (kinds[i] in ("heading", "body") and line.endswith(":"))  # 'Key points:' bullets are story
 
