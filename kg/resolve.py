@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 
 from kg.gazetteer import GazetteerEntry
 from kg.model import Entity, Extraction, Mention
+from kg.nlp.wordclass import PEERAGE, fold, strip_honorific
 
 FUZZY_THRESHOLD = 93
 GAZETTEER_FUZZY = 90
@@ -76,8 +77,7 @@ def resolve(extractions: list[Extraction], gazetteer: tuple[GazetteerEntry, ...]
     surnames = _corpus_surnames(named)
     gazetteer_names = {normalise(n): e.slug for e in gazetteer for n in e.names}
     for ex in extractions:
-        full_names = {m.text.split()[-1]: normalise(m.text) for m in ex.mentions
-                      if m.label == "PERSON" and len(m.text.split()) > 1 and not m.gazetteer_id}
+        full_names = _full_names(ex.mentions)
         full_names.update(_short_forms(ex.mentions))
         for mention in ex.mentions:
             key = _key(mention, acronyms, full_names, surnames, gazetteer_names)
@@ -121,10 +121,37 @@ def _key(mention: Mention, acronyms: dict[str, str], full_names: dict[str, str],
     name = acronyms.get(name, name)
     if mention.text in full_names and len(mention.text.split()) > 1:
         return f"n:{full_names[mention.text]}"
-    if len(mention.text.split()) == 1 and (mention.label == "PERSON" or mention.text in full_names):
+    text = _name(mention)
+    if text != mention.text:  # 'Ms Whitfield', 'Eng Joseph Kiarie': the name after the honorific
+        name = normalise(text)
+    if len(text.split()) == 1 and (mention.label == "PERSON" or text in full_names):
         # 'Kamau' after 'Wanjiru Kamau' is her, even where NER called it an organisation
-        name = full_names.get(mention.text, surnames.get(mention.text, name))
+        name = full_names.get(text, surnames.get(text, name))
+        if name == normalise(text) and text != mention.text and \
+                fold(mention.text.split()[0]).rstrip(".") in PEERAGE:
+            name = normalise(mention.text)  # 'Baroness Okafor', known by her title only
     return f"n:{name}"
+
+
+def _name(mention: Mention) -> str:
+    """A person's name without 'Mr', 'Dr', 'Eng' ...: the form resolution compares."""
+    return strip_honorific(mention.text) if mention.label == "PERSON" else mention.text
+
+
+def _full_names(mentions: list[Mention]) -> dict[str, str]:
+    """Short forms of the article's full personal names: the surname ('Whitfield', also after
+    'Ms'), and a given name that starts exactly one full name and ends none ('Dr. Selamawit'
+    for Selamawit Bekele, as Ethiopian and some other styles refer to people)."""
+    full = {_name(m) for m in mentions
+            if m.label == "PERSON" and len(_name(m).split()) > 1 and not m.gazetteer_id}
+    found = {name.split()[-1]: normalise(name) for name in full}
+    firsts: dict[str, set[str]] = defaultdict(set)
+    for name in full:
+        firsts[name.split()[0]].add(normalise(name))
+    for first, owners in firsts.items():
+        if len(owners) == 1 and first not in found:
+            found[first] = next(iter(owners))
+    return found
 
 
 def _short_forms(mentions: list[Mention]) -> dict[str, str]:
@@ -233,6 +260,8 @@ def _entity(key: str, group: list[Mention], entry: GazetteerEntry | None) -> Ent
             votes["PERSON"] += len(group)  # a full personal name outweighs stray labels
         best = max(votes, key=votes.__getitem__)  # the first of equals, as most_common(1)
         types = [LABEL_TYPES.get(best, LABEL_TYPES["ORG"])]
+        if best == "PERSON":
+            texts = _without_honorifics(texts)
         label = max(texts, key=lambda t: (len(t.split()) if best == "PERSON" else 0,
                                           not _is_acronym(t), texts[t], len(t), t)) \
             if texts else key[2:]
@@ -242,6 +271,18 @@ def _entity(key: str, group: list[Mention], entry: GazetteerEntry | None) -> Ent
     aliases = {t for t in texts if t != label}
     return Entity(key=key, label=label, types=sorted(types), aliases=aliases,
                   same_as=same_as, mentions=list(group))
+
+
+def _without_honorifics(texts: Counter[str]) -> Counter[str]:
+    """Label candidates without 'Mr'/'Dr'/...: 'Mrs Funke Adeyemi-Bello' is labelled 'Funke
+    Adeyemi-Bello'. A peer known only by title ('Baroness Okafor') keeps it."""
+    stripped: Counter[str] = Counter()
+    for text, n in texts.items():
+        bare = strip_honorific(text)
+        keep = bare != text and len(bare.split()) == 1 and \
+            fold(text.split()[0]).rstrip(".") in PEERAGE
+        stripped[text if keep else bare] += n
+    return stripped
 
 
 def _is_acronym(text: str) -> bool:

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.gazetteer import GAZETTEER_FILE, load_gazetteer
-from kg.nlp import coref, mentions, quantities, quotes
+from kg.nlp import coref, mentions, quantities, quotes, wordclass
 
 for _name, _default in (
     ("roles", None),
@@ -128,6 +128,7 @@ def entity_cleanup(doc: Doc) -> Doc:
         first.append(ent)
     doc.ents = filter_spans(first)
 
+    given_names = {t.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
     roles: dict[tuple[int, int], str] = {}
     kept: list[Span] = []
     titles: list[tuple[int, int]] = []
@@ -140,6 +141,9 @@ def entity_cleanup(doc: Doc) -> Doc:
         if span is None or mentions.attributive_acronym(span):
             continue
         span = mentions.relabel_by_head(span)
+        span = mentions.relabel_by_word_class(span, given_names) if not role else span
+        if span is None:
+            continue
         if role:
             start = doc.text.rfind(role, max(0, span.start_char - 80), span.start_char)
             if start >= 0:

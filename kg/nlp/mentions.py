@@ -7,6 +7,8 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
+from kg.nlp import wordclass
+
 #: Labels whose spans name real-world things we make resources for.
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "LAW", "EVENT", "NORP"})
 RESOURCE_LABELS = ENTITY_LABELS - {"NORP"}
@@ -249,6 +251,35 @@ def relabel_by_head(span: Span) -> Span:
     if label == span.label_:
         return span
     return Span(span.doc, span.start, span.end, label=label, kb_id=span.kb_id_, span_id=span.id_)
+
+
+def relabel_by_word_class(span: Span, given_names: set[str]) -> Span | None:
+    """What the word classes say a name is, over the statistical model's guess: currencies,
+    platforms, units and amounts are dropped ('Birr', 'Twitter'); a name after Mr, Ms, Dr ... is
+    a person; natural features ('the Channel') and known place names are places, unless the
+    article uses the word inside a person's full name ('Marcus Bell' keeps 'Bell' a person).
+    A capitalised common noun opening a sentence ('Turnout was 71%') is no name at all."""
+    label = span.label_
+    if span.ent_id_ or label not in ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"):
+        return span
+    text = span.text
+    if wordclass.not_a_name(text):
+        return None
+    if len(span) == 1 and span[0].is_sent_start and span[0].pos_ in ("NOUN", "VERB", "ADJ") \
+            and not text.isupper() and label in ("PERSON", "ORG"):
+        return None
+    new = label
+    if wordclass.is_honorific(span[0].text) and len(span) > 1 and span[1].text[:1].isupper():
+        new = "PERSON"
+    elif label in ("PERSON", "ORG", "FAC") and wordclass.is_feature(text) and \
+            span[-1].lower_ not in FACILITY_HEADS:
+        new = "LOC"
+    elif label in ("PERSON", "ORG") and wordclass.is_place_name(text) and \
+            not any(t.text in given_names for t in span):
+        new = "GPE"
+    if new == label:
+        return span
+    return Span(span.doc, span.start, span.end, label=new, kb_id=span.kb_id_, span_id=span.id_)
 
 
 def titled_names(doc: Doc, taken: set[int]) -> list[Span]:
