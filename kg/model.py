@@ -123,6 +123,9 @@ class Quote:
     sentence: Sentence
     extractor: str
     confidence: float
+    form: str = "marked"  # marked (between quotation marks), block (unmarked lines), tweet
+    handle: str | None = None  # an embedded post's '@handle'
+    date: str | None = None  # an embedded post's date as the page gives it
 
 
 @dataclass

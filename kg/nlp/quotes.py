@@ -20,7 +20,16 @@ _RANK = {verb: n for n, verb in enumerate(SAY_VERBS + OTHER_VERBS)}
 #: Verbs that may introduce a short fragment ('called El Salvador an "example"') as a quote.
 FRAGMENT_VERBS = frozenset({"call", "describe", "frame", "characterise", "characterize",
                             "announce", "suggest", "say", "pledge"})
-_PAIRS = re.compile(r"“(?P<a>[^”“\n]+)”|\"(?P<b>[^\"\n]+)\"")
+_PAIRS = re.compile(r"“(?P<a>[^”“\n]+)”|\"(?P<b>[^\"\n]+)\"|"
+                    r"(?<![\w’])‘(?P<c>(?:[^‘’\n]|’(?=\w))+)’(?!\w)")
+_OPENING = "“\"‘"
+#: The line under an embedded post: '— Name (@handle) March 10, 2025'.
+_SIGNATURE = re.compile(r"^[ \t]*[—–-]{1,2}\s*(?P<name>[^(\n@]+?)\s*\((?P<handle>@\w+)\)\s*"
+                        r"(?P<date>[A-Z][a-z]+\.? \d{1,2},? \d{4})[ \t]*$", re.M)
+#: Nouns that speak for an organisation named beside them ('a Home Office spokesperson').
+_VOICE_NOUNS = frozenset({"spokesperson", "spokesman", "spokeswoman", "statement", "spokespeople",
+                          "representative", "official", "officials", "document", "ruling",
+                          "letter", "release", "notice"})
 MIN_WORDS = 4  # shorter quoted phrases count only when a speech verb governs them
 
 
@@ -31,17 +40,110 @@ class QuoteSpan:
     speaker: Span  # an entity span or a pronoun token span
     verb: Token | None
     confidence: float
+    form: str = "marked"  # marked, block or tweet
+    handle: str | None = None
+    date: str | None = None
 
 
 def quoted_stretches(text: str) -> list[tuple[int, int]]:
-    """Inner offsets of each quoted stretch (one entry per contiguous quote)."""
-    spans = []
+    """Inner offsets of each quoted stretch (one entry per contiguous quote). A paragraph that
+    opens a quotation mark and never closes it continues into the next paragraph that opens
+    one (the style of multi-paragraph quotes): that is one stretch."""
+    spans = _multi_paragraph(text)
     for match in _PAIRS.finditer(text):
-        group = "a" if match.group("a") is not None else "b"
+        group = next(g for g in ("a", "b", "c") if match.group(g) is not None)
         start, end = match.start(group), match.end(group)
-        if text[start:end].strip():
+        if text[start:end].strip() and not any(a <= start < b for a, b in spans):
             spans.append((start, end))
+    return sorted(spans)
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+
+
+def _unclosed(line: str) -> int | None:
+    """Offset of the mark that opens a quote left open at the end of the line, or None."""
+    depth, opened = 0, None
+    for i, ch in enumerate(line):
+        if ch == "“":
+            depth, opened = depth + 1, (i if depth == 0 else opened)
+        elif ch == "”":
+            depth = max(0, depth - 1)
+    return opened if depth else None
+
+
+def _multi_paragraph(text: str) -> list[tuple[int, int]]:
+    spans = []
+    lines = _paragraphs(text)
+    i = 0
+    while i < len(lines):
+        start, end = lines[i]
+        opened = _unclosed(text[start:end])
+        j = i + 1
+        if opened is not None:
+            while j < len(lines) and text[lines[j][0]:lines[j][1]].lstrip()[:1] == "“":
+                line = text[lines[j][0] : lines[j][1]]
+                if _unclosed(line) is None:
+                    close = lines[j][0] + line.rfind("”")
+                    if close > lines[j][0]:
+                        spans.append((start + opened + 1, close))
+                    break
+                j += 1
+        i = j if opened is not None and j > i + 1 else i + 1
     return spans
+
+
+@dataclass(frozen=True)
+class Block:
+    """Unmarked quoted lines: after an attribution line ending in a colon ('Ms Marsh said on
+    Twitter:'), or above an embedded post's signature line (then with handle and date)."""
+
+    start: int
+    end: int
+    intro: tuple[int, int] | None  # the attribution line
+    signature: tuple[int, int] | None  # the '— Name (@handle) date' line
+    handle: str | None = None
+    date: str | None = None
+
+
+def block_stretches(text: str) -> list[Block]:
+    lines = _paragraphs(text)
+    signatures = {m.start(): m for m in _SIGNATURE.finditer(text)}
+    blocks: list[Block] = []
+    used: set[int] = set()
+    for n, (start, end) in enumerate(lines):
+        line = text[start:end].strip()
+        if not line.endswith(":") or n + 1 >= len(lines):
+            continue
+        first = n + 1
+        if text[lines[first][0] : lines[first][1]].lstrip()[:1] in _OPENING:
+            continue  # a marked quote follows: the marks delimit it
+        last = first
+        while last + 1 < len(lines) and "\n\n" not in text[lines[last][1] : lines[last + 1][0] + 1] \
+                and lines[last + 1][0] not in signatures:
+            last += 1
+        sig = signatures.get(lines[last + 1][0]) if last + 1 < len(lines) else None
+        used.update(range(first, last + 1))
+        blocks.append(_block(text, lines[first][0], lines[last][1], (start, end), sig))
+    for n, (start, end) in enumerate(lines):
+        sig = signatures.get(start)
+        if sig is None or n == 0 or n - 1 in used:
+            continue
+        first = n - 1
+        while first > 0 and "\n\n" not in text[lines[first - 1][1] : lines[first][0] + 1]:
+            first -= 1
+        blocks.append(_block(text, lines[first][0], lines[n - 1][1], None, sig))
+    return blocks
+
+
+def _block(text: str, start: int, end: int, intro: tuple[int, int] | None, sig) -> Block:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if sig is None:
+        return Block(start, end, intro, None)
+    return Block(start, end, intro, (sig.start(), sig.end()), sig.group("handle"),
+                 sig.group("date"))
 
 
 def find_quotes(doc: Doc, speakers: list[Span]) -> list[QuoteSpan]:
@@ -55,7 +157,36 @@ def find_quotes(doc: Doc, speakers: list[Span]) -> list[QuoteSpan]:
         if attribution is not None:
             speaker, verb, confidence = attribution
             found.append(QuoteSpan(start, end, speaker, verb, confidence))
-    return found
+    for block in block_stretches(doc.text):
+        quote = _block_quote(doc, block, speakers)
+        if quote is not None:
+            found.append(quote)
+    return sorted(found, key=lambda q: q.start)
+
+
+def _block_quote(doc: Doc, block: Block, speakers: list[Span]) -> QuoteSpan | None:
+    """The speaker of an unmarked block: the signature's name, else the subject of the
+    attribution line's speech verb."""
+    form = "tweet" if block.signature else "block"
+    if block.signature is not None:
+        a, b = block.signature
+        named = [s for s in speakers if a <= s.start_char and s.end_char <= b and len(s) > 0
+                 and s[0].pos_ != "PRON"]
+        if named:
+            return QuoteSpan(block.start, block.end, named[0], None, 0.9, form, block.handle,
+                             block.date)
+    if block.intro is None:
+        return None
+    intro = doc.char_span(block.intro[0], block.intro[1], alignment_mode="expand")
+    if intro is None:
+        return None
+    for sent in reversed(list(intro.sents)):
+        hit = _speech_verb_speaker(doc[sent.start : sent.end], block.start, block.end, speakers,
+                                   governed=False)
+        if hit:
+            return QuoteSpan(block.start, block.end, hit[0], hit[1], 0.85, form, block.handle,
+                             block.date)
+    return None
 
 
 def _outside(token: Token, start: int, end: int) -> bool:
@@ -126,10 +257,28 @@ def _speaker_for(token: Token, speakers: list[Span]) -> Span | None:
         if span.start <= token.i < span.end:
             return span
     for child in token.children:  # 'reads the State Department's travel advisory'
-        if child.dep_ == "poss":
-            for span in speakers:
+        if child.dep_ == "poss" or (child.dep_ == "compound" and token.lower_ in _VOICE_NOUNS):
+            for span in speakers:  # 'a Home Office spokesperson'
                 if span.start <= child.i < span.end:
                     return span
+        if child.dep_ == "prep" and child.lower_ in ("for", "of") and \
+                token.lower_ in _VOICE_NOUNS:  # 'a spokesperson for ECHO'
+            for obj in child.children:
+                for span in speakers:
+                    if obj.dep_ == "pobj" and span.start <= obj.i < span.end:
+                        return span
+    return _definite_description(token, speakers)
+
+
+def _definite_description(token: Token, speakers: list[Span]) -> Span | None:
+    """'the court', 'the commission': the nearest organisation before it whose name has that
+    head noun ('the Regional Electoral Court of Paraná ... the court wrote')."""
+    if token.pos_ != "NOUN" or not any(c.lower_ == "the" for c in token.children):
+        return None
+    for span in reversed(speakers):
+        if span.end <= token.i and span.label_ == "ORG" and \
+                any(t.lower_ == token.lower_ for t in span):
+            return span
     return None
 
 
