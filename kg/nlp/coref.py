@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from kg.nlp.quotes import quoted_stretches
+
 PERSONAL = frozenset({"he", "him", "his", "she", "her", "hers"})
 
 
@@ -28,6 +30,9 @@ def resolve_pronouns(doc: Doc, persons: list[Span]) -> list[tuple[Span, Span]]:
     """(pronoun, antecedent) pairs. The window is the pronoun's sentence up to the pronoun plus
     the sentence before; two different people in it means we do not guess."""
     pairs: list[tuple[Span, Span]] = []
+    quoted = quoted_stretches(doc.text)  # a name inside someone's words is not in play
+    persons = [p for p in persons
+               if not any(a <= p.start_char and p.end_char <= b for a, b in quoted)]
     sents = list(doc.sents)
     index = {tok.i: n for n, sent in enumerate(sents) for tok in sent}
     for token in doc:

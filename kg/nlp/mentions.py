@@ -286,14 +286,21 @@ def titled_names(doc: Doc, taken: set[int]) -> list[Span]:
     """People NER missed but the text introduces with a title: 'Justice Renata Albuquerque'."""
     found = []
     for tok in doc:
-        if not (tok.text[:1].isupper() and tok.lower_ in HEAD_WORDS) or tok.i in taken:
+        honorific = wordclass.is_honorific(tok.text) and tok.text[:1].isupper()
+        if not (tok.text[:1].isupper() and tok.lower_ in HEAD_WORDS or honorific) \
+                or tok.i in taken:
             continue
-        end = tok.i + 1
-        while end < len(doc) and end - tok.i <= 3 and doc[end].pos_ == "PROPN" and \
-                doc[end].text[:1].isupper() and end not in taken:
+        first = tok.i + 1
+        if first < len(doc) and doc[first].text == ".":
+            first += 1  # 'Dr. Selamawit'
+        end = first
+        while end < len(doc) and end - first < 3 and doc[end].pos_ == "PROPN" and \
+                doc[end].text[:1].isupper() and end not in taken and \
+                not doc[end].text.isupper():
             end += 1
-        if end - (tok.i + 1) >= 2:  # a first and a last name, at least
-            found.append(Span(doc, tok.i + 1, end, label="PERSON"))
+        # a first and a last name at least; after Mr, Dr ... a surname alone ('Dr Oyelaran')
+        if end - first >= (1 if honorific else 2):
+            found.append(Span(doc, tok.i if honorific else first, end, label="PERSON"))
     return found
 
 

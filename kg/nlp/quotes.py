@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.nlp.mentions import HEAD_WORDS
+
 #: Verbs that report speech or writing, strongest first: a 'said' outranks a 'pledged'.
 SAY_VERBS = ("say", "tell", "add", "write", "post", "tweet", "remark", "reply", "respond",
              "state", "declare", "explain", "read", "report", "ask", "conclude")
@@ -256,6 +258,16 @@ def _speaker_for(token: Token, speakers: list[Span]) -> Span | None:
     for span in speakers:
         if span.start <= token.i < span.end:
             return span
+    for child in token.children:  # 'The Congress's state unit chief, Virendra Pal, called'
+        if child.dep_ == "appos":
+            for span in speakers:
+                if span.start <= child.i < span.end and span.label_ == "PERSON":
+                    return span
+    if token.lower_ in HEAD_WORDS:  # 'said Under Secretary for ... Daniel R. Whitcomb'
+        inside = [s for s in speakers if s.label_ == "PERSON" and token.i < s.start
+                  and s.start <= token.right_edge.i]
+        if inside:
+            return inside[-1]
     for child in token.children:  # 'reads the State Department's travel advisory'
         if child.dep_ == "poss" or (child.dep_ == "compound" and token.lower_ in _VOICE_NOUNS):
             for span in speakers:  # 'a Home Office spokesperson'
