@@ -128,7 +128,8 @@ def entity_cleanup(doc: Doc) -> Doc:
         first.append(ent)
     doc.ents = filter_spans(first)
 
-    given_names = {t.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
+    given_names = {t.text for e in doc.ents if len(e) > 1 and
+                   mentions.person_by_context(doc, e).label_ == "PERSON" for t in e}
     roles: dict[tuple[int, int], str] = {}
     kept: list[Span] = []
     titles: list[tuple[int, int]] = []
@@ -137,7 +138,7 @@ def entity_cleanup(doc: Doc) -> Doc:
         if ent.label_ not in mentions.ENTITY_LABELS | {"AGREEMENT"}:
             kept.append(ent)
             continue
-        span, role = mentions.clean_span(doc, ent)
+        span, role = mentions.clean_span(doc, mentions.person_by_context(doc, ent))
         if span is None or mentions.attributive_acronym(span):
             continue
         span = mentions.relabel_by_head(span)

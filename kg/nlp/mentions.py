@@ -25,7 +25,8 @@ HEAD_WORDS = frozenset({
     "princess", "general", "gen.", "colonel", "col.", "ceo", "executive", "professor", "prof.",
     "dr.", "leader", "speaker", "commander", "superintendent", "inspector", "sheriff",
     "councillor", "councilor", "officer", "manager", "head", "prosecutor", "attorney",
-    "lawmaker", "mp", "president-elect",
+    "lawmaker", "mp", "president-elect", "assemblywoman", "assemblyman", "congressman",
+    "congresswoman", "councilwoman", "councilman", "magistrate",
 })
 #: Words that may stand inside a title before its head ('Prime', 'Deputy', 'Health').
 PART_WORDS = frozenset({
@@ -253,6 +254,24 @@ def relabel_by_head(span: Span) -> Span:
     return Span(span.doc, span.start, span.end, label=label, kb_id=span.kb_id_, span_id=span.id_)
 
 
+def person_by_context(doc: Doc, span: Span) -> Span:
+    """A short proper name that a title introduces ('Governor Adesanya', 'opposition candidate
+    ... ') or that stands in apposition to a title ('Its chief executive, Marcus Bell,') is a
+    person, though NER read it as an organisation, a place or a nationality."""
+    if span.ent_id_ or span.label_ not in ("ORG", "GPE", "NORP") or len(span) > 3 or \
+            not all(t.pos_ == "PROPN" and t.text[:1].isupper() and not t.text.isupper()
+                    for t in span) or any(t.lower_ in ORG_HEADS | FACILITY_HEADS for t in span):
+        return span
+    sent_start = span.sent.start if doc.has_annotation("SENT_START") else 0
+    titled = span.start > 0 and doc[span.start - 1].lower_ in HEAD_WORDS and \
+        title_before(doc, span.start, sent_start) is not None
+    root = span.root
+    appositive = root.dep_ == "appos" and root.head.lower_ in HEAD_WORDS
+    if titled or appositive:
+        return Span(doc, span.start, span.end, label="PERSON", kb_id=span.kb_id_, span_id=span.id_)
+    return span
+
+
 def relabel_by_word_class(span: Span, given_names: set[str]) -> Span | None:
     """What the word classes say a name is, over the statistical model's guess: currencies,
     platforms, units and amounts are dropped ('Birr', 'Twitter'); a name after Mr, Ms, Dr ... is
@@ -269,8 +288,11 @@ def relabel_by_word_class(span: Span, given_names: set[str]) -> Span | None:
             and not text.isupper() and label in ("PERSON", "ORG"):
         return None
     new = label
-    if wordclass.is_honorific(span[0].text) and len(span) > 1 and span[1].text[:1].isupper():
-        new = "PERSON"
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    if (wordclass.is_honorific(span[0].text) and len(span) > 1 and span[1].text[:1].isupper()) \
+            or (before is not None and before.text[:1].isupper()
+                and wordclass.is_honorific(before.text)):
+        new = "PERSON"  # 'Mrs Bisola Ogundipe', 'Dr Oyelaran' (which NER read as a nationality)
     elif label in ("PERSON", "ORG", "FAC") and wordclass.is_feature(text) and \
             span[-1].lower_ not in FACILITY_HEADS:
         new = "LOC"
