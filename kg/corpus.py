@@ -165,6 +165,7 @@ _CHROME = re.compile(
     re.I)
 _COOKIES = re.compile(r"\b(we|this (web)?site) uses? cookies\b|\bagree to (all of )?(these|our) cookies",
                       re.I)
+_POST_SIGNATURE = re.compile(r"^\s*[—–-]{1,2}\s*[^(@]+\(@\w+\)")
 _BYLINE = re.compile(r"^\s*(by|written by|edited by:?|reporting by)\s+[A-Z]", re.I)
 _DATE_LINE = re.compile(
     r"^\s*((posted|published|updated|first published)( on)?\b.*|.*\b\d{1,2}[:.]\d{2}\s*"
@@ -256,7 +257,9 @@ def _header_end(text: str, spans: list[tuple[int, int]]) -> int:
         alone = i + 1 == len(spans) or "\n\n" in text[end : spans[i + 1][0] + 1]
         if _words(text[start:end]) >= 25 and alone:
             return i
-    return len(spans)
+    return next((i for i, (start, end) in enumerate(spans)  # a short story: its first sentence
+                 if i and _SENTENCE_END.search(text[start:end]) and _words(text[start:end]) >= 6),
+                len(spans))
 
 
 def _mark_page_furniture(text: str, spans: list[tuple[int, int]], kinds: list[str]) -> None:
@@ -285,6 +288,8 @@ def _mark_page_furniture(text: str, spans: list[tuple[int, int]], kinds: list[st
         if kinds[i] not in ("heading", "body"):
             continue
         words = _words(line)
+        if _POST_SIGNATURE.match(line):
+            continue  # '— Name (@handle) date' under an embedded post: the post's attribution
         if footer or (i > header_end and _FOOTER.match(line)):
             footer = True
             kinds[i] = "footer"
@@ -299,7 +304,8 @@ def _mark_page_furniture(text: str, spans: list[tuple[int, int]], kinds: list[st
         elif i < header_end and grouped[i] and not listing and kinds[i] == "heading" \
                 and words <= 9:
             kinds[i] = "navigation"  # masthead, section names, byline and reporter's title
-        listing = listing or (kinds[i] in ("heading", "body") and line.endswith(":"))  # 'Key points:' bullets are story
+        # after 'Key points:' the short lines are the story's bullets
+        listing = listing or (kinds[i] in ("heading", "body") and line.endswith(":"))
 
 
 def _mark_promo_runs(kinds: list[str]) -> None:

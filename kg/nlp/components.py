@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.gazetteer import GAZETTEER_FILE, load_gazetteer
-from kg.nlp import coref, mentions, quantities, quotes, wordclass
+from kg.nlp import coref, mentions, quantities, quotes
 
 for _name, _default in (
     ("roles", None),

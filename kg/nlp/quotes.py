@@ -128,7 +128,7 @@ def block_stretches(text: str) -> list[Block]:
         sig = signatures.get(lines[last + 1][0]) if last + 1 < len(lines) else None
         used.update(range(first, last + 1))
         blocks.append(_block(text, lines[first][0], lines[last][1], (start, end), sig))
-    for n, (start, end) in enumerate(lines):
+    for n, (start, _end) in enumerate(lines):
         sig = signatures.get(start)
         if sig is None or n == 0 or n - 1 in used:
             continue
@@ -182,9 +182,8 @@ def _block_quote(doc: Doc, block: Block, speakers: list[Span]) -> QuoteSpan | No
     intro = doc.char_span(block.intro[0], block.intro[1], alignment_mode="expand")
     if intro is None:
         return None
-    for sent in reversed(list(intro.sents)):
-        hit = _speech_verb_speaker(doc[sent.start : sent.end], block.start, block.end, speakers,
-                                   governed=False)
+    for sent in reversed([s for s in doc.sents if s.start < intro.end and s.end > intro.start]):
+        hit = _speech_verb_speaker(sent, block.start, block.end, speakers, governed=False)
         if hit:
             return QuoteSpan(block.start, block.end, hit[0], hit[1], 0.85, form, block.handle,
                              block.date)
