@@ -175,6 +175,14 @@ _DATE_LINE = re.compile(
 _PHOTO_CREDIT = re.compile(r"^\s*\(?\s*([\w ]{0,20}photo( credit)?( by)?|image source|picture|"
                            r"supplied|credit)\s*[:,]?\s", re.I)
 _FOOTNOTE = re.compile(r"\[(?:[ivxlcdm]+|\d{1,3})\]")
+#: Credits inside a caption line: '(AP Photo/Luis Ortega)', '(Photo: Invías)', 'REUTERS/Paulo
+#: Santos/File Photo ...', 'Photograph: Tom Ashby/PA', and gallery counters '[1/2]'.
+_INLINE_CREDIT = re.compile(
+    r"\((?:[A-Z]{2,6} )?(?:[Pp]hoto|[Pp]hotograph|[Ii]mage|[Pp]icture)s?\s*[:/][^)\n]*\)|"
+    r"\b(?:REUTERS|AFP|EPA)/[^\n]*$|\bPhotograph: [^\n]*/[^\n]*$|^\[\d+/\d+\]", re.M)
+#: The wire agency after a dateline: 'MEXICO CITY (AP) —', 'Aug 4 (PTI)', 'May 14/2025 (ENA)'.
+_WIRE_TAG = re.compile(r"^(?:[A-ZÀ-Þ][A-ZÀ-Þ .,'’-]*[A-ZÀ-Þ]|[^\n]{0,45}?\d)\s*"
+                       r"(\((?:[A-Z]{2,5}|Reuters)\))", re.M)
 
 
 def _lines(text: str) -> Iterable[tuple[int, int]]:
@@ -374,9 +382,12 @@ def nlp_text(article: Article) -> str:
             for i in range(block.start, block.end):
                 if chars[i] != "\n":
                     chars[i] = " "
-    for match in _FOOTNOTE.finditer(article.text):
-        for i in range(match.start(), match.end()):
-            chars[i] = " "
+    for pattern in (_FOOTNOTE, _INLINE_CREDIT, _WIRE_TAG):
+        for match in pattern.finditer(article.text):
+            start, end = match.span(match.lastindex or 0)
+            for i in range(start, end):
+                if chars[i] != "\n":
+                    chars[i] = " "
     return "".join(chars).replace("\f", " ").replace("\t", " ")
 
 

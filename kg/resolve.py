@@ -145,6 +145,12 @@ def _full_names(mentions: list[Mention]) -> dict[str, str]:
     full = {_name(m) for m in mentions
             if m.label == "PERSON" and len(_name(m).split()) > 1 and not m.gazetteer_id}
     found = {name.split()[-1]: normalise(name) for name in full}
+    suffixes: dict[str, set[str]] = defaultdict(set)  # 'Ibarra Loaiza' of a four-part name
+    for name in full:
+        words = name.split()
+        for n in range(1, len(words) - 1):
+            suffixes[" ".join(words[n:])].add(normalise(name))
+    found.update({k: next(iter(v)) for k, v in suffixes.items() if len(v) == 1})
     firsts: dict[str, set[str]] = defaultdict(set)
     for name in full:
         firsts[name.split()[0]].add(normalise(name))

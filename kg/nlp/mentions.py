@@ -37,6 +37,11 @@ PART_WORDS = frozenset({
     "press", "cabinet", "general", "senior", "attorney", "district", "supreme", "court",
 })
 _DETERMINERS = {"the", "The", "a", "an"}
+#: Lowercase words that belong inside names ('Santa Rita do Ivaí', 'Ruta del Sol').
+_PARTICLES = frozenset({"de", "da", "do", "das", "dos", "del", "della", "di", "la", "le", "el",
+                        "van", "von", "der", "den", "bin", "al", "ibn", "y", "e"})
+_DATE_LIKE = re.compile(r"^(on |in )?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? "
+                        r"\d{1,2}(st|nd|rd|th)?$", re.I)
 _POSSESSIVE = {"'s", "’s", "'", "’"}
 _STOP_INITIALS = {"of", "de", "del", "la", "the", "and", "for", "on", "in", "y", "el"}
 _BLOCKING = {"GPE", "NORP", "DATE", "PERSON", "LOC", "FAC", "TIME", "CARDINAL", "ORDINAL"}
@@ -118,7 +123,13 @@ def clean_span(doc: Doc, ent: Span) -> tuple[Span | None, str | None]:
     while end > start and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct
                            and doc[end - 1].text not in (".",) or doc[end - 1].is_space):
         end -= 1
-    if start >= end:
+    while end - start > 1 and doc[end - 1].text[:1].islower() and \
+            doc[end - 1].pos_ in ("ADP", "CCONJ", "DET", "ADV", "PART", "SCONJ"):
+        end -= 1  # 'Terminal 2 of', 'Channel as': NER ran on into the sentence
+    while end - start > 1 and doc[start].text[:1].islower() and \
+            doc[start].lower_ not in _PARTICLES and not ent.ent_id_:
+        start += 1  # 'city council on March 20'
+    if start >= end or _DATE_LIKE.match(doc[start:end].text):
         return None, None
     span = Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_)
     if "(" in span.text:  # 'Canada Energy Regulator (CER': the acronym is its own mention
@@ -240,18 +251,36 @@ FACILITY_HEADS = frozenset({
 def relabel_by_head(span: Span) -> Span:
     """'Kilifi Bay Container Terminal' is a facility and 'Kenya Shippers Council' an
     organisation, whatever the statistical model guessed; gazetteer names keep their label."""
-    if span.ent_id_ or span.label_ not in ("ORG", "PERSON", "GPE", "LOC", "FAC") or len(span) < 2:
+    if span.ent_id_ or span.label_ not in ("ORG", "PERSON", "GPE", "LOC", "FAC", "LAW", "EVENT",
+                                           "NORP", "PRODUCT", "WORK_OF_ART") or len(span) < 2:
         return span
     head = span[-1].lower_
     label = span.label_
+    by_word = wordclass.name_class(span.text)
     if head in FACILITY_HEADS:
         label = "FAC"
     elif head in ORG_HEADS or any(t.lower_ in ORG_HEADS for t in span[:-1]) and \
             span.label_ == "PERSON":
         label = "ORG"
+    elif by_word is not None and not (by_word == "LOC" and label in ("GPE", "LOC")):
+        label = by_word
     if label == span.label_:
         return span
     return Span(span.doc, span.start, span.end, label=label, kb_id=span.kb_id_, span_id=span.id_)
+
+
+def split_coordination(doc: Doc, span: Span) -> list[Span]:
+    """'Calais and Dunkirk', 'Bremerhaven and Wilhelmshaven': two places NER read as one name.
+    Split only when both sides are known place names."""
+    conj = [t.i for t in span if t.lower_ == "and"]
+    if len(conj) != 1 or span.ent_id_ or span.label_ not in ("ORG", "GPE", "LOC", "PERSON"):
+        return [span]
+    left, right = doc[span.start : conj[0]], doc[conj[0] + 1 : span.end]
+    if len(left) and len(right) and wordclass.is_place_name(left.text) and \
+            wordclass.is_place_name(right.text):
+        return [Span(doc, left.start, left.end, label="GPE"),
+                Span(doc, right.start, right.end, label="GPE")]
+    return [span]
 
 
 def person_by_context(doc: Doc, span: Span) -> Span:

@@ -116,3 +116,36 @@ def place_names() -> frozenset[str]:
 
 def is_place_name(text: str) -> bool:
     return fold(text) in place_names()
+
+
+#: Last words that make a multi-word name a place, a law, an event, a facility or an
+#: organisation ('Kimathi Street', 'Procurement Act', 'Ranji Trophy', 'Government House').
+_LAST_WORD_CLASS = {
+    **dict.fromkeys(("street", "road", "avenue", "boulevard", "lane", "square", "plaza",
+                     "district", "county", "province", "region", "municipality", "constituency",
+                     "neighbourhood", "suburb", "village", "city", "north", "south", "east",
+                     "west", "central", "beach", "coast", "responsibility"), "LOC"),
+    **dict.fromkeys(("act", "bill", "code", "decree", "ordinance", "constitution", "strategy",
+                     "regulations"), "LAW"),
+    **dict.fromkeys(("trophy", "cup", "games", "championship", "championships", "olympics",
+                     "festival", "summit"), "EVENT"),
+    **dict.fromkeys(("chambers", "buildings", "archives", "house", "palace"), "FAC"),
+    **dict.fromkeys(("police", "capital", "partners", "holdings", "systems", "analytics",
+                     "constructions", "industries", "dal", "society", "alliance", "club"), "ORG"),
+}
+#: First words with the same effect ('Barangay San Roque', 'Typhoon Dindo', 'Executive Order').
+_FIRST_WORD_CLASS = {
+    **dict.fromkeys(("barangay", "praca", "rua", "avenida", "mount", "lake"), "LOC"),
+    **dict.fromkeys(("typhoon", "hurricane", "cyclone", "storm", "operation", "operacao"),
+                    "EVENT"),
+}
+
+
+def name_class(text: str) -> str | None:
+    """The class a multi-word name's first or last word gives it, or None."""
+    words = fold(text).replace("-", " ").split()
+    if len(words) < 2:
+        return None
+    if " ".join(words[:2]) == "executive order":
+        return "LAW"
+    return _FIRST_WORD_CLASS.get(words[0]) or _LAST_WORD_CLASS.get(words[-1])
