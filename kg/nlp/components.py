@@ -125,7 +125,8 @@ def entity_cleanup(doc: Doc) -> Doc:
                 *mentions.named_agreements(doc, taken)]:
         if ent.label_ in mentions.ENTITY_LABELS | {"AGREEMENT"}:
             ent = mentions.demonym_before_title(doc, ent, demonyms) or ent
-        first.extend(mentions.split_coordination(doc, ent))
+        for part in mentions.split_possessive(doc, ent):
+            first.extend(mentions.split_coordination(doc, part))
     doc.ents = filter_spans(first)
 
     given_names = {t.text for e in doc.ents if len(e) > 1 and

@@ -283,6 +283,24 @@ def split_coordination(doc: Doc, span: Span) -> list[Span]:
     return [span]
 
 
+def split_possessive(doc: Doc, span: Span) -> list[Span]:
+    """'Mexico’s National Migration Institute', 'Parliament’s Public Investments Committee':
+    an owner and the thing it owns, two names, when the owner is a place or an organisation
+    by its head word ('Attorney General's Office' stays whole)."""
+    cut = [t.i for t in span if t.text in ("’s", "'s") and span.start < t.i < span.end - 1]
+    if len(cut) != 1 or span.ent_id_:
+        return [span]
+    left, right = doc[span.start : cut[0]], doc[cut[0] + 1 : span.end]
+    if not right[0].text[:1].isupper():
+        return [span]
+    owner_place = wordclass.is_place_name(left.text) or wordclass.is_place_name(left[-1].text)
+    if not owner_place and left[-1].lower_ not in ORG_HEADS:
+        return [span]
+    return [Span(doc, left.start, left.end,
+                 label="GPE" if wordclass.is_place_name(left.text) else "ORG"),
+            Span(doc, right.start, right.end, label=span.label_)]
+
+
 def person_by_context(doc: Doc, span: Span) -> Span:
     """A short proper name that a title introduces ('Governor Adesanya', 'opposition candidate
     ... ') or that stands in apposition to a title ('Its chief executive, Marcus Bell,') is a
@@ -315,6 +333,8 @@ def relabel_by_word_class(span: Span, given_names: set[str]) -> Span | None:
         return None
     if len(span) == 1 and span[0].is_sent_start and span[0].pos_ in ("NOUN", "VERB", "ADJ") \
             and not text.isupper() and label in ("PERSON", "ORG"):
+        return None
+    if label in ("PERSON", "ORG") and wordclass.generic(text):
         return None
     new = label
     before = span.doc[span.start - 1] if span.start > 0 else None

@@ -53,6 +53,20 @@ REGION_NAMES = frozenset({"sahel", "amazon", "caribbean", "balkans", "maghreb", 
                           "middle east", "sub-saharan africa", "west africa", "east africa"})
 
 
+#: Capitalised common nouns that NER takes for names at the start of a sentence or in a list
+#: ('Turnout was 71%', 'Health, Works and Finance'): never a resource on their own.
+GENERIC_NOUNS = frozenset({
+    "turnout", "energy", "education", "bill", "state", "terrorism", "network", "migration",
+    "charities", "readout", "health", "works", "finance", "assembly", "natural resources",
+    "cranes", "residents", "officials", "police", "agriculture", "transport", "interior",
+})
+
+
+def generic(text: str) -> bool:
+    words = [w for w in re.split(r"[\s,]+|\band\b", fold(text)) if w]
+    return bool(words) and all(w in GENERIC_NOUNS for w in words)
+
+
 def fold(text: str) -> str:
     """Case- and accent-free form used for lexicon look-ups ('Rājasthān' -> 'rajasthan')."""
     ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
