@@ -16,7 +16,8 @@ from rapidfuzz import fuzz, process
 
 from kg.gazetteer import GazetteerEntry
 from kg.model import Entity, Extraction, Mention
-from kg.nlp.wordclass import PEERAGE, fold, strip_honorific
+from kg.nlp.mentions import acronym_matches
+from kg.nlp.wordclass import PEERAGE, fold, is_place_name, strip_honorific
 
 FUZZY_THRESHOLD = 93
 GAZETTEER_FUZZY = 90
@@ -79,6 +80,7 @@ def resolve(extractions: list[Extraction], gazetteer: tuple[GazetteerEntry, ...]
     for ex in extractions:
         full_names = _full_names(ex.mentions)
         full_names.update(_short_forms(ex.mentions))
+        full_names.update(_initialisms(ex.mentions, acronyms))
         for mention in ex.mentions:
             key = _key(mention, acronyms, full_names, surnames, gazetteer_names)
             res.key_of[(mention.doc_id, mention.start, mention.end)] = key
@@ -160,13 +162,33 @@ def _full_names(mentions: list[Mention]) -> dict[str, str]:
     return found
 
 
+def _initialisms(mentions: list[Mention], acronyms: dict[str, str]) -> dict[str, str]:
+    """'EFCC' in an article that names the Economic and Financial Crimes Commission without
+    defining the acronym: the one name in the article whose initials it spells."""
+    names = {m.text for m in mentions if m.label not in ("PERSON", "AGREEMENT")
+             and len(m.text.split()) > 1}
+    found = {}
+    for m in mentions:
+        text = m.text
+        if m.gazetteer_id or not (2 <= len(text) <= 6 and text.isupper() and text.isalpha()) \
+                or normalise(text) in acronyms:
+            continue
+        spelt = {n for n in names if acronym_matches(text, n)}
+        if len(spelt) == 1:
+            found[text] = normalise(spelt.pop())
+    return found
+
+
 def _short_forms(mentions: list[Mention]) -> dict[str, str]:
     """'Kilifi Bay' for 'Kilifi Bay Container Terminal': a name of two or more words that
-    starts exactly one longer name in the same article is a short form of it."""
+    starts exactly one longer name in the same article is a short form of it. So is a single
+    word ('Lumen' for 'Lumen Freight Systems') unless the word is a place name of its own."""
     names = {m.text for m in mentions if not m.gazetteer_id and m.label != "PERSON"}
+    placed = {m.text for m in mentions if m.label in ("GPE", "LOC")}
     found = {}
     for short in names:
-        if len(short.split()) < 2:
+        if len(short.split()) < 2 and (is_place_name(short) or short in placed
+                                       or not short[:1].isupper() or short.isupper()):
             continue
         longer = {n for n in names if n != short and n.startswith(short + " ")}
         if len(longer) == 1:
