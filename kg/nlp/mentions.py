@@ -346,7 +346,7 @@ def relabel_by_word_class(span: Span, given_names: set[str]) -> Span | None:
             span[-1].lower_ not in FACILITY_HEADS:
         new = "LOC"
     elif label in ("PERSON", "ORG") and wordclass.is_place_name(text) and \
-            not any(t.text in given_names for t in span):
+            (len(span) > 1 or text not in given_names):
         new = "GPE"
     if new == label:
         return span

@@ -149,7 +149,8 @@ _LAST_WORD_CLASS = {
 }
 #: First words with the same effect ('Barangay San Roque', 'Typhoon Dindo', 'Executive Order').
 _FIRST_WORD_CLASS = {
-    **dict.fromkeys(("barangay", "praca", "rua", "avenida", "mount", "lake"), "LOC"),
+    **dict.fromkeys(("barangay", "praca", "rua", "avenida", "mount", "lake", "ciudad", "puerto"),
+                    "LOC"),
     **dict.fromkeys(("typhoon", "hurricane", "cyclone", "storm", "operation", "operacao"),
                     "EVENT"),
 }
