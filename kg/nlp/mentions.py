@@ -319,6 +319,19 @@ def person_by_context(doc: Doc, span: Span) -> Span:
     return span
 
 
+_PLACE_NOUNS = frozenset({"district", "state", "province", "county", "city", "town", "village",
+                          "department", "region", "municipality", "constituency", "seat",
+                          "block", "division", "municipal", "suburb"})
+
+
+def _particle_place(span: Span) -> bool:
+    """'La Dorada', 'Santa Rita do Ivaí': Romance place names start with an article or a
+    saint's title; people's names rarely do."""
+    first = span[0].lower_
+    return len(span) > 1 and first in ("la", "el", "los", "las", "santa", "são", "sao", "san",
+                                       "santo", "são", "le", "les")
+
+
 def relabel_by_word_class(span: Span, given_names: set[str]) -> Span | None:
     """What the word classes say a name is, over the statistical model's guess: currencies,
     platforms, units and amounts are dropped ('Birr', 'Twitter'); a name after Mr, Ms, Dr ... is
@@ -347,6 +360,11 @@ def relabel_by_word_class(span: Span, given_names: set[str]) -> Span | None:
         new = "LOC"
     elif label in ("PERSON", "ORG") and wordclass.is_place_name(text) and \
             (len(span) > 1 or text not in given_names):
+        new = "GPE"
+    elif label in ("PERSON", "ORG") and span.end < len(span.doc) and \
+            span.doc[span.end].lower_ in _PLACE_NOUNS and text not in given_names:
+        new = "GPE"  # 'Sonbhadra district', 'Caldas department'
+    elif label in ("PERSON", "ORG", "FAC") and _particle_place(span):
         new = "GPE"
     if new == label:
         return span
