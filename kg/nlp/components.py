@@ -216,7 +216,7 @@ def find_coref(doc: Doc) -> Doc:
 
 def speaker_spans(doc: Doc) -> list[Span]:
     """People and organisations that may speak, plus pronouns resolved to people."""
-    spans = [e for e in doc.ents if e.label_ in ("PERSON", "ORG")]
+    spans = [e for e in doc.ents if e.label_ in ("PERSON", "ORG", "GPE", "FAC", "LOC")]
     spans += [doc[i : i + 1] for i in (doc._.coref or {})]
     return sorted(spans, key=lambda s: s.start)
 

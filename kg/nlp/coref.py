@@ -40,6 +40,11 @@ def resolve_pronouns(doc: Doc, persons: list[Span]) -> list[tuple[Span, Span]]:
             continue
         n = index[token.i]
         window_start = sents[max(0, n - 1)].start
+        closed = [a for a, b in quoted if 0 <= token.idx - b <= 6]
+        if closed:  # '..., ” she said': the window starts before the quote opened
+            opening = doc.char_span(closed[-1], closed[-1] + 1, alignment_mode="expand")
+            if opening is not None:
+                window_start = min(window_start, sents[max(0, index[opening.start] - 1)].start)
         candidates = [p for p in persons if window_start <= p.start and p.end <= token.i]
         # a pronoun already resolved in the window stands for its person ('..., he told
         # reporters. "...," he added.')

@@ -17,13 +17,17 @@ SAY_VERBS = ("say", "tell", "add", "write", "post", "tweet", "remark", "reply", 
 OTHER_VERBS = ("announce", "confirm", "warn", "note", "insist", "argue", "claim", "urge", "vow",
                "pledge", "acknowledge", "admit", "stress", "suggest", "describe", "frame",
                "characterise", "characterize", "call")
-SPEECH_VERBS = frozenset(SAY_VERBS + OTHER_VERBS)
-_RANK = {verb: n for n, verb in enumerate(SAY_VERBS + OTHER_VERBS)}
+SPEECH_VERBS = frozenset(SAY_VERBS + OTHER_VERBS + ("appeal", "question", "accuse"))
+_RANK = {verb: n for n, verb in enumerate(SAY_VERBS + OTHER_VERBS + ("appeal", "question",
+                                                                     "accuse"))}
 #: Verbs that may introduce a short fragment ('called El Salvador an "example"') as a quote.
 FRAGMENT_VERBS = frozenset({"call", "describe", "frame", "characterise", "characterize",
-                            "announce", "suggest", "say", "pledge"})
+                            "announce", "suggest", "say", "pledge", "write", "tell", "add",
+                            "appeal", "question", "urge", "warn", "insist", "argue", "claim",
+                            "note", "accuse"})
 _PAIRS = re.compile(r"“(?P<a>[^”“\n]+)”|\"(?P<b>[^\"\n]+)\"|"
-                    r"(?<![\w’])‘(?P<c>(?:[^‘’\n]|’(?=\w))+)’(?!\w)")
+                    r"(?<![\w’])‘(?P<c>(?:[^‘’\n]|’(?=\w))+)’(?!\w)|"
+                    r"(?<![\w'])'(?P<d>[A-Z](?:[^'\n]|'(?=\w))*[^\s'])'(?!\w)")
 _OPENING = "“\"‘"
 #: The line under an embedded post: '— Name (@handle) March 10, 2025'.
 _SIGNATURE = re.compile(r"^[ \t]*[—–-]{1,2}\s*(?P<name>[^(\n@]+?)\s*\((?P<handle>@\w+)\)\s*"
@@ -53,7 +57,7 @@ def quoted_stretches(text: str) -> list[tuple[int, int]]:
     one (the style of multi-paragraph quotes): that is one stretch."""
     spans = _multi_paragraph(text)
     for match in _PAIRS.finditer(text):
-        group = next(g for g in ("a", "b", "c") if match.group(g) is not None)
+        group = next(g for g in ("a", "b", "c", "d") if match.group(g) is not None)
         start, end = match.start(group), match.end(group)
         if text[start:end].strip() and not any(a <= start < b for a, b in spans):
             spans.append((start, end))
@@ -244,9 +248,18 @@ def _continuation(doc: Doc, start: int, last: QuoteSpan):
     if not stripped or stripped[0] not in "“\"" or not (previous.start_char <= last.end
                                                         <= previous.end_char + 2):
         return None
-    if "\n" in doc.text[last.end : start]:
-        return None  # a new paragraph may be a new speaker
+    if "\n" in doc.text[last.end : start] and not _only_quote(doc.text, start):
+        return None  # a new paragraph may be a new speaker, unless it is nothing but a quote
     return last.speaker, last.verb, 0.85
+
+
+def _only_quote(text: str, start: int) -> bool:
+    """The paragraph around ``start`` is a quotation and nothing else: it carries no
+    attribution of its own, so it continues the speaker of the paragraph before."""
+    para_start = text.rfind("\n", 0, start) + 1
+    para_end = text.find("\n", start)
+    para = text[para_start : para_end if para_end >= 0 else len(text)].strip()
+    return len(para) > 2 and para[0] in _OPENING and para.rstrip(".")[-1:] in "”\"’'"
 
 
 def _has_quote(sent: Span) -> bool:
@@ -309,15 +322,31 @@ def _speech_verb_speaker(sent: Span, start: int, end: int, speakers: list[Span],
             continue
         if governed and (lemma not in FRAGMENT_VERBS or not _governs(token, start, end)):
             continue
-        for child in token.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and _outside(child, start, end):
+        for child in _subjects(token):
+            if _outside(child, start, end):
                 speaker = _speaker_for(child, speakers)
                 if speaker is not None:
                     hits.append((_RANK[lemma], speaker, token))
+        if not hits and token.idx >= end and not _subjects(token):
+            # '..., ” said Under Secretary for ... Daniel R. Whitcomb': the subject follows
+            after = [s for s in speakers if s.start > token.i and s.start - token.i <= 12
+                     and s.end <= sent.end and s.label_ == "PERSON"
+                     and token in s.root.ancestors]
+            if after:
+                hits.append((_RANK[lemma], after[0], token))
     if not hits:
         return None
     _, speaker, verb = min(hits, key=lambda h: h[0])
     return speaker, verb
+
+
+def _subjects(verb: Token) -> list[Token]:
+    """The verb's subjects; a participle or infinitive without one takes its head's
+    ('defended Ms Dunmore, telling the BBC ...', 'he urged ..., writing that ...')."""
+    own = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if own or verb.dep_ not in ("advcl", "xcomp", "conj") or verb.head is verb:
+        return own
+    return [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
 
 
 def _according_to(sent: Span, start: int, end: int, speakers: list[Span]) -> Span | None:
