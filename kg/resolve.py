@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 from kg.gazetteer import GazetteerEntry
 from kg.model import Entity, Extraction, Mention
 from kg.nlp.mentions import acronym_matches
-from kg.nlp.wordclass import PEERAGE, fold, is_place_name, strip_honorific
+from kg.nlp.wordclass import PEERAGE, fold, is_place_name, name_class, strip_honorific
 
 FUZZY_THRESHOLD = 93
 GAZETTEER_FUZZY = 90
@@ -191,6 +191,11 @@ def _short_forms(mentions: list[Mention]) -> dict[str, str]:
                                        or not short[:1].isupper() or short.isupper()):
             continue
         longer = {n for n in names if n != short and n.startswith(short + " ")}
+        if not longer and len(short.split()) > 1:  # 'Salar Andino' for 'Minera Salar Andino'
+            longer = {n for n in names if n != short and n.endswith(" " + short)}
+        if not longer:  # 'Dindo' for 'Typhoon Dindo'
+            longer = {n for n in names if name_class(n) == "EVENT" and
+                      n.split(" ", 1)[-1] == short}
         if len(longer) == 1:
             found[short] = normalise(longer.pop())
     return found
@@ -286,6 +291,8 @@ def _entity(key: str, group: list[Mention], entry: GazetteerEntry | None) -> Ent
         if any(m.text in {p.text for p in group if p.label == "PERSON"} for m in group) and \
                 any(len(m.text.split()) > 1 and m.label == "PERSON" for m in group):
             votes["PERSON"] += len(group)  # a full personal name outweighs stray labels
+        if any(m.role or (strip_honorific(m.text) != m.text) for m in group):
+            votes["PERSON"] += len(group)  # 'Mr Maurya', 'Governor Adesanya': only people
         best = max(votes, key=votes.__getitem__)  # the first of equals, as most_common(1)
         types = [LABEL_TYPES.get(best, LABEL_TYPES["ORG"])]
         if best == "PERSON":

@@ -26,7 +26,7 @@ HEAD_WORDS = frozenset({
     "dr.", "leader", "speaker", "commander", "superintendent", "inspector", "sheriff",
     "councillor", "councilor", "officer", "manager", "head", "prosecutor", "attorney",
     "lawmaker", "mp", "president-elect", "assemblywoman", "assemblyman", "congressman",
-    "congresswoman", "councilwoman", "councilman", "magistrate",
+    "congresswoman", "councilwoman", "councilman", "magistrate", "administrator", "mla", "cm",
 })
 #: Words that may stand inside a title before its head ('Prime', 'Deputy', 'Health').
 PART_WORDS = frozenset({
@@ -131,6 +131,21 @@ def clean_span(doc: Doc, ent: Span) -> tuple[Span | None, str | None]:
         start += 1  # 'city council on March 20'
     if start >= end or _DATE_LIKE.match(doc[start:end].text):
         return None, None
+    if ent.label_ != "PERSON" and not ent.ent_id_ and end < len(doc) and \
+            doc[end].text[:1].isupper() and doc[end].lower_ in HEAD_WORDS:
+        # 'British Home [Secretary]', 'World Bank Country [Director]': the title's first words
+        while end - start > 1 and doc[end - 1].lower_ in PART_WORDS | {"country", "regional"}:
+            end -= 1
+        if all(t.text in _demonyms() or t.ent_type_ == "NORP" or
+               re.fullmatch(r"[A-Z][a-z]+(ish|ese|ian)", t.text) for t in doc[start:end]):
+            return None, None  # 'British [Home Secretary]
+    while end - start > 1 and ent.label_ == "ORG" and not ent.ent_id_ and \
+            doc[end - 1].lower_ in HEAD_WORDS and end < len(doc) and \
+            doc[end].ent_type_ == "PERSON":
+        end -= 1  # 'Office of Civil Defense Administrator [Ana Cruz]', 'BJP MLA'
+    while end - start > 1 and ent.label_ == "ORG" and not ent.ent_id_ and \
+            doc[end - 1].lower_ in ("mla", "cm", "mp", "mlas", "mps"):
+        end -= 1
     span = Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_)
     if "(" in span.text:  # 'Canada Energy Regulator (CER': the acronym is its own mention
         cut = next(t.i for t in span if t.text == "(")
@@ -255,6 +270,8 @@ def relabel_by_head(span: Span) -> Span:
                                            "NORP", "PRODUCT", "WORK_OF_ART") or len(span) < 2:
         return span
     head = span[-1].lower_
+    if span[-1].like_num and len(span) > 1:
+        head = span[-2].lower_  # 'Terminal 2', 'Bill 402'
     label = span.label_
     by_word = wordclass.name_class(span.text)
     if head in FACILITY_HEADS:
@@ -305,6 +322,12 @@ def person_by_context(doc: Doc, span: Span) -> Span:
     """A short proper name that a title introduces ('Governor Adesanya', 'opposition candidate
     ... ') or that stands in apposition to a title ('Its chief executive, Marcus Bell,') is a
     person, though NER read it as an organisation, a place or a nationality."""
+    inside = title_inside(doc, span) if not span.ent_id_ and span.label_ == "ORG" else None
+    if inside is not None and 2 <= span.end - inside <= 3 and \
+            all(t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in ORG_HEADS
+                for t in doc[inside : span.end]):
+        return Span(doc, span.start, span.end, label="PERSON", kb_id=span.kb_id_,
+                    span_id=span.id_)  # 'District Magistrate Anupam Sinha'
     if span.ent_id_ or span.label_ not in ("ORG", "GPE", "NORP") or len(span) > 3 or \
             not all(t.pos_ == "PROPN" and t.text[:1].isupper() and not t.text.isupper()
                     for t in span) or any(t.lower_ in ORG_HEADS | FACILITY_HEADS for t in span):
