@@ -122,7 +122,8 @@ def entity_cleanup(doc: Doc) -> Doc:
     taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     first: list[Span] = []
     for ent in [*doc.ents, *mentions.titled_names(doc, taken),
-                *mentions.named_agreements(doc, taken)]:
+                *mentions.named_agreements(doc, taken), *mentions.dateline_places(doc, taken),
+                *mentions.listed_places(doc, taken)]:
         if ent.label_ in mentions.ENTITY_LABELS | {"AGREEMENT"}:
             ent = mentions.demonym_before_title(doc, ent, demonyms) or ent
         for part in mentions.split_possessive(doc, ent):

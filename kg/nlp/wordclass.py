@@ -159,7 +159,9 @@ _FIRST_WORD_CLASS = {
 def name_class(text: str) -> str | None:
     """The class a multi-word name's first or last word gives it, or None."""
     words = fold(text).replace("-", " ").split()
-    if len(words) < 2:
+    while len(words) > 1 and words[-1].isdigit():
+        words.pop()  # 'Bill 402', 'Terminal 2'
+    if len(words) < 2 and not (words and fold(text) != words[0]):
         return None
     if " ".join(words[:2]) == "executive order":
         return "LAW"
