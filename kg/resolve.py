@@ -144,8 +144,9 @@ def _full_names(mentions: list[Mention]) -> dict[str, str]:
     """Short forms of the article's full personal names: the surname ('Whitfield', also after
     'Ms'), and a given name that starts exactly one full name and ends none ('Dr. Selamawit'
     for Selamawit Bekele, as Ethiopian and some other styles refer to people)."""
-    full = {_name(m) for m in mentions
-            if m.label == "PERSON" and len(_name(m).split()) > 1 and not m.gazetteer_id}
+    addressed = {_name(m) for m in mentions if _name(m) != m.text}  # 'Rawat' of 'Ms Rawat'
+    full = {_name(m) for m in mentions if len(_name(m).split()) > 1 and not m.gazetteer_id
+            and (m.label == "PERSON" or _name(m).split()[-1] in addressed)}
     found = {name.split()[-1]: normalise(name) for name in full}
     suffixes: dict[str, set[str]] = defaultdict(set)  # 'Ibarra Loaiza' of a four-part name
     for name in full:
@@ -225,8 +226,8 @@ def _corpus_surnames(mentions: list[Mention]) -> dict[str, str]:
     """Surname -> full name, only for surnames that belong to exactly one full name."""
     owners: dict[str, set[str]] = defaultdict(set)
     for m in mentions:
-        if m.label == "PERSON" and len(m.text.split()) > 1 and not m.gazetteer_id:
-            owners[m.text.split()[-1]].add(normalise(m.text))
+        if m.label == "PERSON" and len(_name(m).split()) > 1 and not m.gazetteer_id:
+            owners[_name(m).split()[-1]].add(normalise(_name(m)))
     return {surname: next(iter(names)) for surname, names in owners.items() if len(names) == 1}
 
 
