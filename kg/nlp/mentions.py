@@ -347,6 +347,12 @@ _PLACE_NOUNS = frozenset({"district", "state", "province", "county", "city", "to
                           "block", "division", "municipal", "suburb"})
 
 
+_ORG_NOUNS = frozenset({"union", "party", "agency", "firm", "company", "group", "bank",
+                        "miner", "insurer", "lender", "carrier", "airline", "regulator",
+                        "watchdog", "broadcaster", "newspaper", "charity", "contractor",
+                        "developer", "operator", "startup", "conglomerate", "coalition"})
+
+
 def _particle_place(span: Span) -> bool:
     """'La Dorada', 'Santa Rita do Ivaí': Romance place names start with an article or a
     saint's title; people's names rarely do."""
@@ -390,6 +396,14 @@ def relabel_by_word_class(span: Span, given_names: set[str]) -> Span | None:
         new = "GPE"  # 'Sonbhadra district', 'Caldas department'
     elif label in ("PERSON", "ORG", "FAC") and _particle_place(span):
         new = "GPE"
+    elif label in ("PERSON", "ORG", "NORP", "FAC") and span.start >= 2 and \
+            span.doc[span.start - 1].lower_ == "of" and \
+            span.doc[span.start - 2].lower_ in ("town", "city", "village", "municipality"):
+        new = "GPE"  # 'the town of Palomas'
+    elif label in ("PERSON", "GPE", "NORP") and not re.search(r"(an|ish|ese|i)$", text) and (
+            (span.end < len(span.doc) and span.doc[span.end].lower_ in _ORG_NOUNS) or
+            (span.start > 0 and span.doc[span.start - 1].lower_ in _ORG_NOUNS)):
+        new = "ORG"  # 'the Verdi union', 'state-backed miner Minera Salar Andino'
     if new == label:
         return span
     return Span(span.doc, span.start, span.end, label=new, kb_id=span.kb_id_, span_id=span.id_)
