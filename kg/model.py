@@ -79,12 +79,13 @@ class Mention:
 
 @dataclass(frozen=True)
 class Quantity:
-    value: int | float
+    value: int | float  # the amount, or the lower bound of a range
     unit: str | None
     measures: str | None
     text: str
     start: int
     end: int
+    max_value: int | float | None = None  # the upper bound: 'five to seven million people'
 
 
 @dataclass(frozen=True)

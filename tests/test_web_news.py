@@ -166,3 +166,62 @@ def test_strip_honorific():
     assert strip_honorific("Mrs Funke Adeyemi-Bello") == "Funke Adeyemi-Bello"
     assert strip_honorific("Eng Kiarie") == "Kiarie"
     assert strip_honorific("Dr.") == "Dr."
+
+
+# ------------------------------------------------------------------ numbers
+
+
+def quantities(text: str) -> list[tuple]:
+    doc = pipeline()(text)
+    return [(q.value, q.max_value, q.unit, q.measures) for q, _ in doc._.quantities]
+
+
+def test_a_range_is_one_quantity_with_both_bounds():
+    assert quantities("The clinic will serve between five and seven million people.") == [
+        (5_000_000, 7_000_000, "people", None)]
+    assert quantities("Between 300 and 400 families arrive every day.") == [
+        (300, 400, "families", None)]
+    assert quantities("The plant could hire 1,500-2,000 workers.") == [
+        (1500, 2000, "workers", None)]
+
+
+def test_regional_multipliers_and_money_are_normalised():
+    found = quantities("The arena, with seats for 1.10 lakh fans, cost Rs 650 crore and a "
+                       "further Sh61bn came from a loan; the pier takes 1,10,000 visitors.")
+    assert (110_000, None, "fans", None) in found
+    assert (6_500_000_000, None, "INR", None) in found
+    assert (61_000_000_000, None, "KES", None) in found
+    assert (110_000, None, "visitors", None) in found
+
+
+def test_numbers_inside_names_are_not_quantities():
+    assert quantities("She told BBC Radio 4 that flights leave from Terminal 2 daily.") == []
+
+
+def test_a_capacity_belongs_to_the_facility_the_sentence_names():
+    ex = run("Arena opens\n\nThe city opened the Wendle Bay Arena, a venue that officials say "
+             "can seat 45,000 spectators.\n")
+    capacity = [(r.subject.text, r.obj.value) for r in ex.relations if r.predicate == "capacity"]
+    assert capacity == [("Wendle Bay Arena", 45000)]
+    ex = run("Ferry news\n\nA ferry carrying 17 people left the Wendle Bay Terminal on Monday.\n")
+    assert not [r for r in ex.relations if r.predicate == "capacity"]
+
+
+def test_a_range_is_published_with_min_and_max_and_validates():
+    from rdflib import Graph
+
+    from kg.validate import load_shapes
+    from kg.vocab import ONTOLOGY_FILE, load_turtle
+    from tests.test_ontology import BASE, PROVENANCE
+    from tests.test_ontology import run as validate_with
+
+    shapes, ontology = load_shapes(BASE), load_turtle(ONTOLOGY_FILE, BASE)
+    assert isinstance(shapes, Graph)
+    good = f"<quantity/7> a kg:Quantity ; schema:minValue 300 ; schema:maxValue 400 ; {PROVENANCE} ."
+    assert validate_with(shapes, ontology, good).conforms
+    reversed_ = good.replace("300", "500")
+    assert any("lower bound" in f.message
+               for f in validate_with(shapes, ontology, reversed_).findings)
+    both = good.replace("schema:minValue 300 ;", "schema:value 3 ; schema:minValue 300 ;")
+    assert any("either one schema:value or a range" in f.message
+               for f in validate_with(shapes, ontology, both).findings)

@@ -260,6 +260,7 @@ FACILITY_HEADS = frozenset({
     "camp", "base", "plant", "mine", "stadium", "tower", "palace", "museum", "library", "jail",
     "penitentiary", "megaprison", "refinery", "pipeline", "reactor", "harbour", "harbor",
     "facility", "complex", "clinic", "barracks", "shelter", "warehouse", "depot", "wharf",
+    "arena", "theatre", "theater", "pier", "quay", "jetty",
 })
 
 
