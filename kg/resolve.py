@@ -188,6 +188,12 @@ def _short_forms(mentions: list[Mention]) -> dict[str, str]:
     placed = {m.text for m in mentions if m.label in ("GPE", "LOC")}
     found = {}
     for short in names:
+        state = {n for n in names if re.fullmatch(  # 'Korea' for 'Republic of Korea'
+            r"(?:(?:Federal |People's |Islamic |Democratic )?Republic|Kingdom|State|"
+            rf"Commonwealth) of (?:the )?{re.escape(short)}", n)}
+        if len(state) == 1:
+            found[short] = normalise(state.pop())
+            continue
         if len(short.split()) < 2 and (is_place_name(short) or short in placed
                                        or not short[:1].isupper() or short.isupper()):
             continue

@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from kg.nlp import wordclass
 
@@ -337,7 +338,9 @@ def person_by_context(doc: Doc, span: Span) -> Span:
     titled = span.start > 0 and doc[span.start - 1].lower_ in HEAD_WORDS and \
         title_before(doc, span.start, sent_start) is not None
     root = span.root
-    appositive = root.dep_ == "appos" and root.head.lower_ in HEAD_WORDS
+    appositive = (root.dep_ == "appos" and root.head.lower_ in HEAD_WORDS) or any(
+        c.dep_ == "appos" and c.lemma_.lower() in wordclass.PERSON_NOUNS | HEAD_WORDS
+        for c in root.children)  # 'Menezes, a soybean farmer and former city councillor,'
     if titled or appositive:
         return Span(doc, span.start, span.end, label="PERSON", kb_id=span.kb_id_, span_id=span.id_)
     return span
@@ -374,6 +377,10 @@ def relabel_by_word_class(span: Span, given_names: set[str]) -> Span | None:
     text = span.text
     if wordclass.not_a_name(text):
         return None
+    if span.start > 0 and span.doc[span.start - 1].text in ("#", "@"):
+        return None  # '#BuildingKenya', '@handle': tags, not mentions
+    if wordclass.fold(text) in wordclass.GOVERNMENT_METONYMS:
+        return span if label == "ORG" else Span(span.doc, span.start, span.end, label="ORG")
     if len(span) == 1 and span[0].is_sent_start and span[0].pos_ in ("NOUN", "VERB", "ADJ") \
             and not text.isupper() and label in ("PERSON", "ORG"):
         return None
@@ -494,3 +501,57 @@ def listed_places(doc: Doc, taken: set[int]) -> list[Span]:
                 not any(c.dep_ == "compound" for c in tok.children):
             found.append(Span(doc, tok.i, tok.i + 1, label="GPE"))
     return found
+
+
+_JOINING = {"do", "da", "de", "dos", "das", "del", "di", "du"}
+
+
+def join_split_names(doc: Doc, ents: list[Span]) -> list[Span]:
+    """Names NER cut in two: 'Santa Rita' + 'do Ivaí', "Ochieng" + "'" + 'Adera', and
+    'Articulation of Indigenous Peoples' + 'of Brazil' when the acronym after it ('APIB')
+    spells the whole."""
+    ents = sorted(ents, key=lambda e: e.start)
+    starts = {e.start: e for e in ents}
+    out: list[Span] = []
+    skip_to = -1
+    for a in ents:
+        if a.start < skip_to:
+            continue
+        end = _continuation_end(doc, a, starts)
+        if end is not None:
+            b = starts.get(a.end + 1)
+            label = "PERSON" if doc[a.end].text in ("'", "’") else a.label_
+            out.append(Span(doc, a.start, end, label=label))
+            skip_to = end
+            if b is not None and b.end > end:
+                out.append(b)
+        else:
+            out.append(a)
+    return filter_spans(out)
+
+
+def _capitalised_run(doc: Doc, i: int, limit: int = 3) -> int:
+    end = i
+    while end < len(doc) and end - i < limit and doc[end].text[:1].isupper() and \
+            doc[end].pos_ == "PROPN":
+        end += 1
+    return end
+
+
+def _continuation_end(doc: Doc, a: Span, starts: dict[int, Span]) -> int | None:
+    if a.ent_id_ or a.label_ not in ENTITY_LABELS or a.end + 1 >= len(doc):
+        return None
+    link = doc[a.end]
+    after = _capitalised_run(doc, a.end + 1)
+    if after == a.end + 1:
+        return None
+    if link.lower_ in _JOINING:
+        return after  # 'Santa Rita do Ivaí', 'Ruta del Sol'
+    if link.text in ("'", "’") and not a[-1].whitespace_ and a.label_ == "PERSON" and \
+            len(a) == 1 and after == a.end + 2:
+        return after  # "Ochieng' Adera"
+    if link.lower_ in ("of", "for", "in") and a.label_ == "ORG" and after + 2 < len(doc) and \
+            doc[after].text == "(" and acronym_matches(doc[after + 1].text,
+                                                       doc[a.start : after].text):
+        return after  # 'Articulation of Indigenous Peoples of Brazil (APIB)'
+    return None

@@ -59,12 +59,28 @@ GENERIC_NOUNS = frozenset({
     "turnout", "energy", "education", "bill", "state", "terrorism", "network", "migration",
     "charities", "readout", "health", "works", "finance", "assembly", "natural resources",
     "cranes", "residents", "officials", "police", "agriculture", "transport", "interior",
+    "lands", "lands and natural resources",
 })
 
 
 def generic(text: str) -> bool:
-    words = [w for w in re.split(r"[\s,]+|\band\b", fold(text)) if w]
-    return bool(words) and all(w in GENERIC_NOUNS for w in words)
+    folded = fold(text)
+    words = [w for w in re.split(r"[\s,]+|\band\b", folded) if w]
+    return folded in GENERIC_NOUNS or (bool(words) and all(w in GENERIC_NOUNS for w in words))
+
+
+#: Names a government goes by ('the Commonwealth will contribute', 'the Centre had released'):
+#: organisations, not places.
+GOVERNMENT_METONYMS = frozenset({"commonwealth", "centre", "kremlin", "elysee", "white house",
+                                 "downing street", "whitehall", "number 10"})
+#: Nouns that make an appositive name a person ('Menezes, a soybean farmer').
+PERSON_NOUNS = frozenset({
+    "candidate", "farmer", "lawyer", "activist", "resident", "mother", "father", "student",
+    "teacher", "doctor", "nurse", "worker", "businessman", "businesswoman", "economist",
+    "analyst", "researcher", "councillor", "councilor", "founder", "owner", "victim", "driver",
+    "pastor", "priest", "politician", "lawmaker", "journalist", "reporter", "engineer",
+    "trader", "vendor", "fisherman", "miner", "official", "aide", "adviser", "advisor",
+})
 
 
 def fold(text: str) -> str:
@@ -153,6 +169,7 @@ _FIRST_WORD_CLASS = {
                     "LOC"),
     **dict.fromkeys(("typhoon", "hurricane", "cyclone", "storm", "operation", "operacao"),
                     "EVENT"),
+    **dict.fromkeys(("casa", "hotel", "hospital", "hospital", "estadio", "puente"), "FAC"),
 }
 
 
