@@ -88,10 +88,31 @@ def resolve(extractions: list[Extraction], gazetteer: tuple[GazetteerEntry, ...]
     _merge_variants(members, res)
     for key, group in members.items():
         res.entities[key] = _entity(key, group, gaz.get(key.removeprefix("gz:")))
+    _drop_lone_names(res)
     _resolve_agreements(extractions, res)
     _drop_subsumed_roles(extractions, res)
     _assign_slugs(res)
     return res
+
+
+def _drop_lone_names(res: Resolution) -> None:
+    """News introduces a person by full name. A 'person' that no text ever names with more
+    than one word, no title and no gazetteer entry ('Colla', 'Wala', 'Aravalli') is a word NER
+    misread: a place where a preposition says so ('in Sonbhadra'), else no resource at all."""
+    for key, entity in list(res.entities.items()):
+        if not key.startswith("n:") or entity.types != [LABEL_TYPES["PERSON"]]:
+            continue
+        named = [m for m in entity.mentions if m.source != "deal-noun"]
+        if not named or any(len(_name(m).split()) > 1 or m.role or
+                            (_name(m) != m.text and fold(m.text.split()[0]).rstrip(".")
+                             in PEERAGE) for m in named):
+            continue
+        if any(m.place_context for m in named):
+            entity.types = [LABEL_TYPES["GPE"]]
+            continue
+        del res.entities[key]
+        for m in entity.mentions:
+            res.key_of.pop((m.doc_id, m.start, m.end), None)
 
 
 def _drop_subsumed_roles(extractions: list[Extraction], res: Resolution) -> None:

@@ -510,7 +510,7 @@ def join_split_names(doc: Doc, ents: list[Span]) -> list[Span]:
     """Names NER cut in two: 'Santa Rita' + 'do Ivaí', "Ochieng" + "'" + 'Adera', and
     'Articulation of Indigenous Peoples' + 'of Brazil' when the acronym after it ('APIB')
     spells the whole."""
-    ents = sorted(ents, key=lambda e: e.start)
+    ents = sorted((_whole_person(doc, e) for e in ents), key=lambda e: e.start)
     starts = {e.start: e for e in ents}
     out: list[Span] = []
     skip_to = -1
@@ -528,6 +528,28 @@ def join_split_names(doc: Doc, ents: list[Span]) -> list[Span]:
         else:
             out.append(a)
     return filter_spans(out)
+
+
+def _name_word(tok) -> bool:
+    return tok.pos_ == "PROPN" and tok.text[:1].isupper() and not tok.ent_type_ and \
+        tok.lower_ not in HEAD_WORDS | PART_WORDS and not wordclass.is_honorific(tok.text) and \
+        tok.text.isalpha() and not tok.text.isupper()
+
+
+def _whole_person(doc: Doc, ent: Span) -> Span:
+    """A personal name NER cut short: 'María Fernanda [Ospina]', '[Joel] Okumu Atim'."""
+    if ent.label_ != "PERSON" or ent.ent_id_:
+        return ent
+    start, end = ent.start, ent.end
+    while end < len(doc) and end - ent.end < 2 and _name_word(doc[end]) and \
+            not doc[end].is_sent_start:
+        end += 1
+    if start > 1 and _name_word(doc[start - 1]) and not doc[start - 1].is_sent_start and \
+            len(ent) >= 2 and doc[start - 2].text in (",", "("):
+        start -= 1  # ', Joel Okumu Atim': a given name after a comma, not a title word
+    if (start, end) == (ent.start, ent.end):
+        return ent
+    return Span(doc, start, end, label="PERSON")
 
 
 def _capitalised_run(doc: Doc, i: int, limit: int = 3) -> int:
