@@ -17,7 +17,14 @@ from rapidfuzz import fuzz, process
 from kg.gazetteer import GazetteerEntry
 from kg.model import Entity, Extraction, Mention
 from kg.nlp.mentions import acronym_matches
-from kg.nlp.wordclass import PEERAGE, fold, is_place_name, name_class, strip_honorific
+from kg.nlp.wordclass import (
+    PEERAGE,
+    fold,
+    is_feature,
+    is_place_name,
+    name_class,
+    strip_honorific,
+)
 
 FUZZY_THRESHOLD = 93
 GAZETTEER_FUZZY = 90
@@ -214,6 +221,11 @@ def _short_forms(mentions: list[Mention]) -> dict[str, str]:
             rf"Commonwealth) of (?:the )?{re.escape(short)}", n)}
         if len(state) == 1:
             found[short] = normalise(state.pop())
+            continue
+        feature = {n for n in names if n.startswith(short + " ") and is_feature(n)
+                   and n.split()[-1].lower() in ("river", "lake", "sea", "ocean", "desert")}
+        if len(feature) == 1:  # 'Magdalena' for 'Magdalena River', place name or not
+            found[short] = normalise(feature.pop())
             continue
         if len(short.split()) < 2 and (is_place_name(short) or short in placed
                                        or not short[:1].isupper() or short.isupper()):

@@ -538,6 +538,9 @@ def _name_word(tok) -> bool:
 
 def _whole_person(doc: Doc, ent: Span) -> Span:
     """A personal name NER cut short: 'María Fernanda [Ospina]', '[Joel] Okumu Atim'."""
+    if ent.label_ == "ORG" and ent.start > 0 and re.fullmatch(r"\d+(st|nd|rd|th)",
+                                                             doc[ent.start - 1].text):
+        return Span(doc, ent.start - 1, ent.end, label="ORG")  # '9th U.S. Circuit Court'
     if ent.label_ != "PERSON" or ent.ent_id_:
         return ent
     start, end = ent.start, ent.end

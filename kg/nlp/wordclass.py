@@ -154,7 +154,7 @@ _LAST_WORD_CLASS = {
     **dict.fromkeys(("street", "road", "avenue", "boulevard", "lane", "square", "plaza",
                      "district", "county", "province", "region", "municipality", "constituency",
                      "neighbourhood", "suburb", "village", "city", "north", "south", "east",
-                     "west", "central", "beach", "coast", "responsibility"), "LOC"),
+                     "west", "central", "beach", "coast", "responsibility", "cbd"), "LOC"),
     **dict.fromkeys(("act", "bill", "code", "decree", "ordinance", "constitution", "strategy",
                      "regulations"), "LAW"),
     **dict.fromkeys(("trophy", "cup", "games", "championship", "championships", "olympics",
