@@ -225,3 +225,64 @@ def test_a_range_is_published_with_min_and_max_and_validates():
     both = good.replace("schema:minValue 300 ;", "schema:value 3 ; schema:minValue 300 ;")
     assert any("either one schema:value or a range" in f.message
                for f in validate_with(shapes, ontology, both).findings)
+
+
+# ------------------------------------------------------------------ later quote and name rules
+
+
+def test_a_quote_only_paragraph_continues_the_previous_speaker():
+    ex = run("Hospital plan\n\n\"Families drive an hour to see a doctor,\" Ms Lara Quint said.\n\n"
+             "\"That is not good enough for a town of this size.\"\n")
+    assert [q.speaker.text for q in ex.quotes] == ["Lara Quint", "Lara Quint"]
+
+
+def test_pronoun_after_a_quote_looks_back_before_the_quote():
+    ex = run("Hospital plan\n\nThe council's health spokesperson, Rhea Tamsin, said the plan "
+             "was late.\n\n\"Announcing a building is easy. Staffing it is hard,\" she said.\n")
+    assert [q.speaker.text for q in ex.quotes] == ["Rhea Tamsin"]
+
+
+def test_inverted_attribution_with_a_long_title():
+    ex = run("Sanctions\n\n\"The network moved money for the cartel,\" said Under Secretary for "
+             "Terrorism and Financial Intelligence Daniel R. Whitcombe.\n")
+    assert [q.speaker.text for q in ex.quotes] == ["Daniel R. Whitcombe"]
+
+
+def test_a_participle_takes_its_head_verb_subject():
+    ex = run("Minister resigns\n\nA Labour peer, Baroness Ilford, defended the minister, telling "
+             "the BBC she was \"one of the most diligent ministers I know\".\n")
+    assert [q.speaker.text for q in ex.quotes] == ["Baroness Ilford"]
+
+
+def test_straight_single_quotes_are_quotations():
+    ex = run("Stadium news\n\n'We are hopeful of hosting a Test match by December,' Kiran Jhal "
+             "told reporters.\n")
+    assert [q.speaker.text for q in ex.quotes] == ["Kiran Jhal"]
+
+
+def test_split_names_are_joined_and_cut_names_completed():
+    names = {m.text for m in run("Vote annulled\n\nThe vote in Santa Rita do Ivaí was annulled, "
+                                 "and Transport Minister María Fernanda Ospina resigned.\n"
+                                 ).mentions}
+    assert "Santa Rita do Ivaí" in names and "María Fernanda Ospina" in names
+
+
+def test_possessive_owner_and_coordinated_places_are_split():
+    names = {m.text: m.label for m in run(
+        "Flights\n\nMexico’s National Migration Institute said boats left Calais and "
+        "Dunkirk on Monday.\n").mentions}
+    assert names.get("National Migration Institute") == "ORG"
+    assert names.get("Calais") == "GPE" and names.get("Dunkirk") == "GPE"
+
+
+def test_a_lone_single_word_person_is_not_a_resource():
+    ex = run("Storm\n\nColla leaders met on Monday. Colla said the road was closed.\n")
+    res = resolve([ex], ())
+    assert not [e for e in res.entities.values() if e.label == "Colla"]
+
+
+def test_a_hashtag_and_a_government_metonym():
+    ex = run("Roads\n\nThe Commonwealth will pay half, the minister said. #BuildingWendle\n")
+    labels = {m.text: m.label for m in ex.mentions}
+    assert labels.get("Commonwealth") == "ORG"
+    assert "BuildingWendle" not in labels
