@@ -103,13 +103,15 @@ def resolve(extractions: list[Extraction], gazetteer: tuple[GazetteerEntry, ...]
 
 
 def _drop_lone_names(res: Resolution) -> None:
-    """News introduces a person by full name. A 'person' that no text ever names with more
-    than one word, no title and no gazetteer entry ('Colla', 'Wala', 'Aravalli') is a word NER
-    misread: a place where a preposition says so ('in Sonbhadra'), else no resource at all."""
+    """News introduces a person by full name. A 'person' mentioned once, with one word, no
+    title and no gazetteer entry ('Colla', 'Wala') is a word NER misread: a place where a
+    preposition says so ('in Sonbhadra'), else no resource at all."""
     for key, entity in list(res.entities.items()):
         if not key.startswith("n:") or entity.types != [LABEL_TYPES["PERSON"]]:
             continue
         named = [m for m in entity.mentions if m.source != "deal-noun"]
+        if len(named) > 1:
+            continue  # 'Ramirez said ... met Ramirez': a surname the text keeps using is someone
         if not named or any(len(_name(m).split()) > 1 or m.role or
                             (_name(m) != m.text and fold(m.text.split()[0]).rstrip(".")
                              in PEERAGE) for m in named):

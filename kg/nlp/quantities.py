@@ -175,7 +175,11 @@ def find_quantities(doc: Doc) -> list[tuple[Quantity, Token | None]]:
             money = money or _CURRENCY_NAMES[unit_token.lower_]
         if unit_token is None and money is None:
             continue  # a bare number without a unit says too little to publish
-        if unit_token is None or money is not None and unit_token.lower_ in _CURRENCY_NAMES:
+        if unit_token is not None and unit_token.lemma_.lower() in _MEASURE_NOUNS and \
+                money is None and unit_token.i == last.i + 1:
+            # 'a 1.10 lakh capacity': the noun says what is measured, not the unit
+            unit_surface = None
+        elif unit_token is None or money is not None and unit_token.lower_ in _CURRENCY_NAMES:
             unit_surface = money
         else:
             unit = "percent" if unit_token.lower_ in _PERCENT or unit_token.text == "%" else \
@@ -184,6 +188,8 @@ def find_quantities(doc: Doc) -> list[tuple[Quantity, Token | None]]:
             if money is not None:
                 unit_surface = money  # 'Sh61 billion contract': the amount is in shillings
         measure = _measure(unit_token) if unit_token is not None else None
+        if unit_surface is None and unit_token is not None:
+            measure = unit_token
         end_tok = max(unit_token.i, last.i) if unit_token is not None and \
             unit_token.i - last.i <= 1 else last.i
         found.append(
