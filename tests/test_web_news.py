@@ -287,3 +287,17 @@ def test_a_hashtag_and_a_government_metonym():
     labels = {m.text: m.label for m in ex.mentions}
     assert labels.get("Commonwealth") == "ORG"
     assert "BuildingWendle" not in labels
+
+
+def test_named_routes_and_camps_keep_their_lowercase_head():
+    names = {m.text: m.label for m in run(
+        "Bridge falls\n\nPart of the Dhanaha-Ratwal bridge collapsed, and aid reached the "
+        "Farchana refugee camp on Monday.\n").mentions}
+    assert names.get("Dhanaha-Ratwal bridge") == "FAC"
+    assert names.get("Farchana refugee camp") == "FAC"
+
+
+def test_a_given_name_after_a_title_completes_the_person():
+    names = {m.text for m in run("Court\n\nThe case went to Justice Folake Adekunle-Bamgbose "
+                                 "on Monday.\n").mentions}
+    assert "Folake Adekunle-Bamgbose" in names

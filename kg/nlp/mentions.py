@@ -504,13 +504,31 @@ def listed_places(doc: Doc, taken: set[int]) -> list[Span]:
 
 
 _JOINING = {"do", "da", "de", "dos", "das", "del", "di", "du"}
+_SCHEME_HEADS = {"project", "programme", "program", "scheme", "initiative", "fund", "plan"}
+_ROUTE_HEADS = {"road", "highway", "railway", "expressway", "bridge", "corridor", "camp",
+                "line", "pipeline"}
+
+
+def route_name(doc: Doc, ent: Span) -> Span:
+    """'Kisumu-Busia road', 'Dhanaha-Ratwal bridge', 'Farchana refugee camp': a named route or
+    camp whose head noun is written in lower case."""
+    if ent.ent_id_ or ent.label_ not in ("ORG", "GPE", "LOC", "PERSON", "FAC"):
+        return ent
+    end = ent.end
+    while end < len(doc) and end - ent.end < 2 and doc[end].text.islower() and \
+            doc[end].pos_ == "NOUN":
+        end += 1
+        if doc[end - 1].lower_ in _ROUTE_HEADS and (
+                "-" in ent.text or "–" in ent.text or doc[end - 1].lower_ == "camp"):
+            return Span(doc, ent.start, end, label="FAC")
+    return ent
 
 
 def join_split_names(doc: Doc, ents: list[Span]) -> list[Span]:
     """Names NER cut in two: 'Santa Rita' + 'do Ivaí', "Ochieng" + "'" + 'Adera', and
     'Articulation of Indigenous Peoples' + 'of Brazil' when the acronym after it ('APIB')
     spells the whole."""
-    ents = sorted((_whole_person(doc, e) for e in ents), key=lambda e: e.start)
+    ents = sorted((route_name(doc, _whole_person(doc, e)) for e in ents), key=lambda e: e.start)
     starts = {e.start: e for e in ents}
     out: list[Span] = []
     skip_to = -1
@@ -548,8 +566,9 @@ def _whole_person(doc: Doc, ent: Span) -> Span:
             not doc[end].is_sent_start:
         end += 1
     if start > 1 and _name_word(doc[start - 1]) and not doc[start - 1].is_sent_start and \
-            len(ent) >= 2 and doc[start - 2].text in (",", "("):
-        start -= 1  # ', Joel Okumu Atim': a given name after a comma, not a title word
+            len(ent) >= 2 and (doc[start - 2].text in (",", "(") or (
+                doc[start - 2].lower_ in HEAD_WORDS and doc[start - 2].text[:1].isupper())):
+        start -= 1  # ', Joel Okumu Atim', 'Justice Folake Adekunle-Bamgbose'
     if (start, end) == (ent.start, ent.end):
         return ent
     return Span(doc, start, end, label="PERSON")
@@ -572,6 +591,9 @@ def _continuation_end(doc: Doc, a: Span, starts: dict[int, Span]) -> int | None:
         return None
     if link.lower_ in _JOINING:
         return after  # 'Santa Rita do Ivaí', 'Ruta del Sol'
+    if link.lower_ == "and" and a.label_ == "ORG" and a[-1].lower_ not in ORG_HEADS and \
+            doc[after - 1].lower_ in _SCHEME_HEADS:
+        return after  # 'Uganda Refugee and Host Communities Resilience Project'
     if link.text in ("'", "’") and not a[-1].whitespace_ and a.label_ == "PERSON" and \
             len(a) == 1 and after == a.end + 2:
         return after  # "Ochieng' Adera"
