@@ -79,12 +79,13 @@ class Mention:
 
 @dataclass(frozen=True)
 class Quantity:
-    value: int | float
+    value: int | float  # the amount, or the lower bound of a range
     unit: str | None
     measures: str | None
     text: str
     start: int
     end: int
+    max_value: int | float | None = None  # the upper bound: 'five to seven million people'
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,9 @@ class Quote:
     sentence: Sentence
     extractor: str
     confidence: float
+    form: str = "marked"  # marked (between quotation marks), block (unmarked lines), tweet
+    handle: str | None = None  # an embedded post's '@handle'
+    date: str | None = None  # an embedded post's date as the page gives it
 
 
 #: How an article puts an event: as fact, as someone's report, as possible, or as not so.

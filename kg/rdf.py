@@ -37,6 +37,11 @@ from kg.vocab import ITSRDF, NIF, SCHEMA, kg_namespace, prefixes
 TEXT_PROPERTIES = frozenset({"holdsOffice"})
 
 
+def _number(value: int | float) -> Literal:
+    return Literal(value, datatype=XSD.integer) if isinstance(value, int) else \
+        Literal(Decimal(str(value)), datatype=XSD.decimal)
+
+
 def _hash(*parts: object) -> str:
     return hashlib.sha1("\x1f".join(map(str, parts)).encode()).hexdigest()[:16]
 
@@ -187,10 +192,11 @@ class GraphBuilder:
         node = self.minter.node(Kind.QUANTITY, _hash(self.doc_id, quantity.start, quantity.end))
         g = self.graph
         g.add((node, RDF.type, self.kg.Quantity))
-        value = quantity.value
-        literal = Literal(value, datatype=XSD.integer) if isinstance(value, int) else \
-            Literal(Decimal(str(value)), datatype=XSD.decimal)
-        g.add((node, SCHEMA.value, literal))
+        if quantity.max_value is None:
+            g.add((node, SCHEMA.value, _number(quantity.value)))
+        else:  # a range ('between 300 and 400'): its bounds, and no single value
+            g.add((node, SCHEMA.minValue, _number(quantity.value)))
+            g.add((node, SCHEMA.maxValue, _number(quantity.max_value)))
         if quantity.unit:
             g.add((node, SCHEMA.unitText, Literal(quantity.unit)))
         if quantity.measures:

@@ -119,13 +119,14 @@ def extract(article: Article, doc: Doc) -> Extraction:
         speaker = mention_of.get((speaker_span.start_char, speaker_span.end_char))
         sentence = sentence_of(doc.char_span(quote.start, quote.end, alignment_mode="expand")
                                or speaker_span)
-        if speaker is None or sentence is None or sentence.kind != "body":
-            continue
+        if speaker is None or sentence is None:
+            continue  # titles and headings quote too: 'says city is now ‘on world cricket map’'
         result.quotes.append(
             Quote(
                 text=doc.text[quote.start : quote.end].strip(), start=quote.start, end=quote.end,
                 speaker=speaker, sentence=sentence, extractor=f"quotes@{EXTRACTOR_VERSION}",
-                confidence=quote.confidence,
+                confidence=quote.confidence, form=quote.form, handle=quote.handle,
+                date=quote.date,
             )
         )
     return result
