@@ -27,6 +27,8 @@ ONTOLOGY_FILE = "ontology.ttl"
 SHAPES_FILE = "shapes.ttl"
 MANIFEST_FILE = "manifest.json"
 STORE_DIR = "store"
+#: The full-text index (SQLite FTS5) written with the release (``kg.release.search_index``).
+SEARCH_FILE = "search.sqlite"
 
 
 def releases_dir(dist: Path) -> Path:
@@ -54,6 +56,10 @@ class Publication:
     @property
     def store_path(self) -> Path:
         return self.root / STORE_DIR
+
+    @property
+    def search_path(self) -> Path:
+        return self.root / SEARCH_FILE
 
     @cached_property
     def manifest(self) -> dict:

@@ -26,12 +26,14 @@ from kg.release.publication import (
     MANIFEST_FILE,
     ONTOLOGY_FILE,
     REPORT_FILE,
+    SEARCH_FILE,
     SHAPES_FILE,
     STORE_DIR,
     VOID_FILE,
     Publication,
     releases_dir,
 )
+from kg.release.search_index import write_index
 from kg.release.void import describe_statistics, statistics
 from kg.uris import Kind
 from kg.vocab import prefixes
@@ -132,6 +134,9 @@ def publish_parts(
             for name in DUMP_FORMATS:
                 _record(staging / name, files)
                 _record(staging / f"{name}.gz", files)
+            progress("  writing the search index")
+            write_index(work / "default.nt", work / "graphs.nq", staging / SEARCH_FILE, base_uri)
+            _record(staging / SEARCH_FILE, files)
             progress("loading the Oxigraph store")
             store = pyoxigraph.Store(str(staging / STORE_DIR))
             store.bulk_load(path=str(staging / "kg.nq"), format=pyoxigraph.RdfFormat.N_QUADS)

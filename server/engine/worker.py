@@ -36,6 +36,7 @@ from kg.settings import BY_NAME as SETTINGS_BY_NAME
 from server.engine import results as sparql_results
 from server.engine.jobs import GraphJob, QueryJob, Reply, WriteJob, failure
 from server.engine.sandbox import SANDBOX_SETTING, refusal
+from server.engine.search import text_functions
 from server.engine.writer import Writer
 
 WATCHDOG_GRACE = 5.0  # seconds past the parent's own deadline before the executor exits itself
@@ -85,10 +86,22 @@ class Reader:
             options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
         if job.named_graphs is not None:
             options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+        # kg:textMatch and the other text functions (server.engine.search), for a query that
+        # names them; the namespace is the ontology's (kg.vocab.ontology_ns) under the base
+        functions = text_functions(job.query, job.search_index, f"{job.base_iri}ontology#")
+        if functions is not None:
+            options["custom_functions"] = functions.registry()
         try:
             result = store.query(job.query, **options)
         except SyntaxError as exc:
             return failure("syntax", str(exc))
+        reply = self._reply(job, result, max_bytes)
+        if functions is not None and functions.error:  # pyoxigraph reads a raise as unbound
+            return failure("syntax", functions.error)
+        return reply
+
+    def _reply(self, job: QueryJob, result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
+               max_bytes: int | None) -> Reply:
         if isinstance(result, ox.QueryBoolean):
             if job.bindings_format is None:
                 return failure("not_acceptable", "ASK")
