@@ -267,8 +267,18 @@ def open_index(path: Path) -> SearchIndex:
 
 # ---------------------------------------------------------------------- SPARQL functions
 
-#: Local names of the text functions in the ontology namespace (``kg:textMatch`` ...).
-FUNCTIONS = ("textMatch", "textScore", "textSnippet")
+#: The text functions, by local name in the ontology namespace (``kg:textMatch`` ...), with
+#: what the Service Description says of each (``sd:extensionFunction``).
+FUNCTION_DOCS = {
+    "textMatch": 'kg:textMatch(?node, "search"): true if the sentence, article, quotation or '
+                 "entity ?node matches the full-text search (words, \"phrases\", prefix*, AND, "
+                 "OR, NOT), else false.",
+    "textScore": 'kg:textScore(?node, "search"): the relevance of ?node to the search (bm25, '
+                 "higher is better); unbound when it does not match.",
+    "textSnippet": 'kg:textSnippet(?node, "search"): the text of ?node around the matching '
+                   "words, each match between « and »; unbound when it does not match.",
+}
+FUNCTIONS = tuple(FUNCTION_DOCS)
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 

@@ -238,3 +238,13 @@ def test_a_release_without_an_index_says_so(launch, tmp_path):
     reply = sparql(server.url, f"SELECT * WHERE {{ ?s ?p ?o FILTER({function}(?s, 'c')) }}")
     assert reply.status == 400 and "no search index" in reply.text
     shutil.rmtree(tmp_path / "dist", ignore_errors=True)
+
+
+def test_the_service_description_lists_the_text_functions(server_url, built):
+    reply = get(server_url, "sparql", {"Accept": "application/n-triples"})
+    assert reply.status == 200
+    triples = list(ox.parse(reply.body, format=ox.RdfFormat.N_TRIPLES))
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    functions = {t.object.value for t in triples if t.predicate.value == sd + "extensionFunction"}
+    assert functions == {built.base_uri + "ontology#" + name
+                         for name in ("textMatch", "textScore", "textSnippet")}
