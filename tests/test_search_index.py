@@ -116,6 +116,7 @@ def test_words_fts5_would_refuse_for_punctuation_become_phrases(text, expected):
     ("accord AND", "not valid"),
     ('"unterminated', "unterminated string"),
     ("NOT", "not valid"),
+    ("ru\x00bio", "control character"),
 ])
 def test_a_bad_search_is_a_search_error_naming_the_problem(publication, text, problem):
     with pytest.raises(SearchError, match=problem):

@@ -56,6 +56,7 @@ def fts_query(text: str) -> str:
         raise SearchError(f"empty search: give some words to look for in q; {SYNTAX_HELP}")
     if len(text) > MAX_QUERY:
         raise SearchError(f"search text too long: {len(text)} characters, at most {MAX_QUERY}")
+    _no_controls(text)
     out = []
     for token in _TOKEN.findall(text):
         if token.startswith('"') or token in "()" or token in _OPERATORS or \
@@ -65,6 +66,11 @@ def fts_query(text: str) -> str:
             star = token.endswith("*")
             out.append('"' + token.rstrip("*") + '"' + ("*" if star else ""))
     return " ".join(out)
+
+
+def _no_controls(text: str) -> None:
+    if bad := next((c for c in text if ord(c) < 32 and c not in "\t\n\r"), None):
+        raise SearchError(f"the search text holds a control character (U+{ord(bad):04X})")
 
 
 @dataclass
@@ -203,6 +209,7 @@ class SearchIndex:
         if len(text) > MAX_QUERY:
             raise SearchError(f"completion text too long: {len(text)} characters, at most "
                               f"{MAX_QUERY}")
+        _no_controls(text)
         words = _WORD.findall(text)
         if not words:
             raise SearchError("empty completion: give the start of a name in q")
