@@ -151,9 +151,11 @@ def _page_hit(hit: Hit, nm: Namer) -> dict:
         cursor = end
     if cursor < len(hit.snippet):
         parts.append((hit.snippet[cursor:], False))
+    title = hit.title or hit.article_title or nm.fallback_label(hit.iri)
+    if hit.kind == "quotation" and hit.entities:  # who said it; the article is linked below
+        title = ", ".join(label for _, label in hit.entities)
     return {
-        "kind": hit.kind, "iri": hit.iri, "href": nm.page_url(hit.iri),
-        "title": hit.title or hit.article_title or nm.fallback_label(hit.iri),
+        "kind": hit.kind, "iri": hit.iri, "href": nm.page_url(hit.iri), "title": title,
         "parts": parts, "score": hit.score,
         "sentence": nm.page_url(hit.sentence) if hit.sentence else None,
         "article": ({"href": nm.page_url(hit.article),
