@@ -36,7 +36,7 @@ from kg.settings import BY_NAME as SETTINGS_BY_NAME
 from server.engine import results as sparql_results
 from server.engine.jobs import GraphJob, QueryJob, Reply, WriteJob, failure
 from server.engine.sandbox import SANDBOX_SETTING, refusal
-from server.engine.search import text_functions
+from server.engine.text_functions import text_functions
 from server.engine.writer import Writer
 
 WATCHDOG_GRACE = 5.0  # seconds past the parent's own deadline before the executor exits itself
@@ -86,7 +86,7 @@ class Reader:
             options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
         if job.named_graphs is not None:
             options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
-        # kg:textMatch and the other text functions (server.engine.search), for a query that
+        # kg:textMatch and the other text functions (server.engine.text_functions), for a query that
         # names them; the namespace is the ontology's (kg.vocab.ontology_ns) under the base
         functions = text_functions(job.query, job.search_index, f"{job.base_iri}ontology#")
         if functions is not None:

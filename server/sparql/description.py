@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from kg import vocab
 from kg.formats import GRAPHS, RESULTS, UPDATE_INPUTS, by_name
 from kg.release.publication import VOID_FILE
-from server.engine.search import FUNCTION_DOCS
+from server.engine.text_functions import FUNCTION_DOCS
 from server.engine.worker import write_triples
 from server.errors import ProtocolError, problem
 from server.limits import Limits
