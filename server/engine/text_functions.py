@@ -65,8 +65,9 @@ class TextFunctions:
         if text not in self._scores:
             try:
                 self._scores[text] = self.index.scores(text)
-            except SearchError as exc:
+            except SearchError as exc:  # once per text: the query answers 400 anyway
                 self.error = self.error or f"kg:{name}: {exc}"
+                self._scores[text] = {}
                 return None
         if not isinstance(node, ox.NamedNode):
             return text, {}
