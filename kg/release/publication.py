@@ -33,6 +33,8 @@ REMOTE_KEY = "remote"
 #: ``sparql+<query endpoint>#<release id>``, so an answer cached for one release is not
 #: replayed for the next one loaded into the same dataset.
 REMOTE_SCHEME = "sparql+"
+#: The full-text index (SQLite FTS5) written with the release (``kg.release.search_index``).
+SEARCH_FILE = "search.sqlite"
 
 
 def releases_dir(dist: Path) -> Path:
@@ -60,6 +62,10 @@ class Publication:
     @property
     def store_path(self) -> Path:
         return self.root / STORE_DIR
+
+    @property
+    def search_path(self) -> Path:
+        return self.root / SEARCH_FILE
 
     @cached_property
     def manifest(self) -> dict:

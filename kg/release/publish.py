@@ -28,6 +28,7 @@ from kg.release.publication import (
     ONTOLOGY_FILE,
     REMOTE_KEY,
     REPORT_FILE,
+    SEARCH_FILE,
     SHAPES_FILE,
     STORE_DIR,
     VOID_FILE,
@@ -35,6 +36,7 @@ from kg.release.publication import (
     releases_dir,
 )
 from kg.release.remote import RemoteStores, load
+from kg.release.search_index import write_index
 from kg.release.void import describe_statistics, statistics
 from kg.uris import Kind
 from kg.vocab import prefixes
@@ -138,6 +140,9 @@ def publish_parts(
             for name in DUMP_FORMATS:
                 _record(staging / name, files)
                 _record(staging / f"{name}.gz", files)
+            progress("  writing the search index")
+            write_index(work / "default.nt", work / "graphs.nq", staging / SEARCH_FILE, base_uri)
+            _record(staging / SEARCH_FILE, files)
             progress("loading the Oxigraph store")
             store = pyoxigraph.Store(str(staging / STORE_DIR))
             store.bulk_load(path=str(staging / "kg.nq"), format=pyoxigraph.RdfFormat.N_QUADS)

@@ -23,6 +23,8 @@ class QueryJob:
     graph_format: str | None  # None: the client accepts no format for CONSTRUCT/DESCRIBE
     max_rows: int
     budget: float
+    #: the release's full-text index, for the SPARQL text functions (server.engine.text_functions)
+    search_index: str | None = None
 
 
 @dataclass(frozen=True)

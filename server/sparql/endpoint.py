@@ -225,9 +225,11 @@ def _job(text: str, looks: Shape, params: MultiDict, limits: Limits) -> QueryJob
     named = graph_iris(params, "named-graph-uri")
     bindings_format, graph_format = _formats(params, looks.form)
     holder = current_app.extensions["kg_store"]
+    publication = holder.publication()
     return make_job(
-        current_app.config, holder.query_store(holder.publication()), text,
+        current_app.config, holder.query_store(publication), text,
         (bindings_format, graph_format), _timeout(params, limits), defaults, named,
+        search_index=str(publication.search_path),
     )
 
 
