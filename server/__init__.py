@@ -9,6 +9,7 @@ app built from one ``kg.settings.Settings``. Each part sets itself up in its ``i
 - ``server.sparql``: the SPARQL protocol views and the front that answers before Flask;
 - ``server.linked_data``: dereferenceable URIs, pages, dumps and documentation;
 - ``server.linked_data.fragments``: Triple Pattern Fragments;
+- ``server.linked_data.feed``: the change feed and every kept release by version;
 - ``server.web``: CORS and compression.
 
 ``server.engine`` runs queries and has no Flask import, so query executor processes do not
@@ -31,7 +32,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from kg.settings import Settings
     from server import errors, linked_data, ops, sparql, state, web
     from server.limits import Limits
-    from server.linked_data import fragments
+    from server.linked_data import feed, fragments
 
     settings = settings or Settings.from_env()
     limits = Limits.from_settings(settings)
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     sparql.init_app(app)
     linked_data.init_app(app)
     fragments.init_app(app)
+    feed.init_app(app)
     web.init_app(app)
     sparql.install_front(app)  # outermost: answers cached /sparql requests without Flask
     return app

@@ -29,6 +29,12 @@ MANIFEST_FILE = "manifest.json"
 STORE_DIR = "store"
 
 
+def release_url(base_uri: str, release_id: str) -> str:
+    """Where one release stays downloadable by its id (``server.linked_data.feed``): its
+    version IRI in VoID, and the folder of its dumps and patches."""
+    return f"{base_uri}releases/{release_id}/"
+
+
 def releases_dir(dist: Path) -> Path:
     return dist.parent / ".kg-releases"
 

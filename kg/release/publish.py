@@ -20,6 +20,7 @@ import pyoxigraph
 from rdflib import Dataset, Graph
 
 from kg.rdf import graph_triple, split_lines
+from kg.release import changes
 from kg.release.lock import build_lock
 from kg.release.publication import (
     DUMP_FORMATS,
@@ -32,7 +33,7 @@ from kg.release.publication import (
     Publication,
     releases_dir,
 )
-from kg.release.void import describe_statistics, statistics
+from kg.release.void import describe_statistics, describe_version, statistics
 from kg.uris import Kind
 from kg.vocab import prefixes
 
@@ -98,6 +99,7 @@ def publish_parts(
     with build_lock(dist):
         releases = releases_dir(dist)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        previous = Publication.current(dist)  # what the changes are counted from
         staging = Path(tempfile.mkdtemp(prefix=f".{stamp}-", dir=releases))
         staging.chmod(0o755)  # mkdtemp makes it private; the server may run as another user
         try:
@@ -132,6 +134,12 @@ def publish_parts(
             for name in DUMP_FORMATS:
                 _record(staging / name, files)
                 _record(staging / f"{name}.gz", files)
+            release = f"{stamp}-{files['kg.nq']['sha256'][:12]}"
+            created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            progress("  the changes since the previous release")
+            change = changes.record(previous.root if previous else None, staging)
+            for name in changes.PATCH_FILES if change["previous"] else ():
+                _record(staging / name, files)
             progress("loading the Oxigraph store")
             store = pyoxigraph.Store(str(staging / STORE_DIR))
             store.bulk_load(path=str(staging / "kg.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
@@ -139,6 +147,7 @@ def publish_parts(
                 progress("  counting for VoID")
                 with open(staging / "kg.nt", "rb") as nt, open(work / "graphs.nq", "rb") as nq:
                     void = describe_statistics(statistics(nt, nq, base_uri), base_uri)
+            void += describe_version(base_uri, release, created, change["previous"])
             counts = _counts(staging, work, [void, ontology])
             shutil.rmtree(work)
             for name, graph in (
@@ -155,11 +164,11 @@ def publish_parts(
             store.flush()
             quads = len(store)
             del store  # release the RocksDB lock before readers open it
-            content_id = files["kg.nq"]["sha256"][:12]
             manifest = {
-                "release": f"{stamp}-{content_id}",
+                "release": release,
                 "base_uri": base_uri,
-                "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "created": created,
+                "changes": change,
                 "quads": quads,
                 **counts,
                 "files": files,
