@@ -17,9 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-ADDED_FILE = "changes.added.nq"
-REMOVED_FILE = "changes.removed.nq"
-PATCH_FILES = (ADDED_FILE, REMOVED_FILE)
+from kg.release.publication import ADDED_FILE, REMOVED_FILE
 
 
 def _lines(handle: BinaryIO) -> Iterator[bytes]:

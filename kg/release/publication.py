@@ -27,6 +27,11 @@ ONTOLOGY_FILE = "ontology.ttl"
 SHAPES_FILE = "shapes.ttl"
 MANIFEST_FILE = "manifest.json"
 STORE_DIR = "store"
+#: A release's changes since the previous one (``kg.release.changes``): N-Quads lines to add
+#: to the previous ``kg.nq`` and to drop from it.
+ADDED_FILE = "changes.added.nq"
+REMOVED_FILE = "changes.removed.nq"
+PATCH_FILES = (ADDED_FILE, REMOVED_FILE)
 
 
 def release_url(base_uri: str, release_id: str) -> str:

@@ -26,6 +26,7 @@ from kg.release.publication import (
     DUMP_FORMATS,
     MANIFEST_FILE,
     ONTOLOGY_FILE,
+    PATCH_FILES,
     REPORT_FILE,
     SHAPES_FILE,
     STORE_DIR,
@@ -138,7 +139,7 @@ def publish_parts(
             created = datetime.now(timezone.utc).isoformat(timespec="seconds")
             progress("  the changes since the previous release")
             change = changes.record(previous.root if previous else None, staging)
-            for name in changes.PATCH_FILES if change["previous"] else ():
+            for name in PATCH_FILES if change["previous"] else ():
                 _record(staging / name, files)
             progress("loading the Oxigraph store")
             store = pyoxigraph.Store(str(staging / STORE_DIR))

@@ -17,10 +17,11 @@ from xml.sax.saxutils import escape, quoteattr
 
 from flask import Blueprint, Flask, Response, jsonify, send_file
 
-from kg.release.changes import ADDED_FILE, REMOVED_FILE
 from kg.release.publication import (
+    ADDED_FILE,
     DUMP_FORMATS,
     MANIFEST_FILE,
+    REMOVED_FILE,
     VOID_FILE,
     Publication,
     release_url,
