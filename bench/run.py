@@ -211,7 +211,7 @@ def engine_floor_app(environ, start_response):
         if _engine is None:
             _engine = ox.Store.read_only(os.environ["BENCH_STORE"])
     query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))["query"][0]
-    body = _engine.query(query, use_default_graph_as_union=True).serialize(
+    body = _engine.query(query).serialize(
         format=ox.QueryResultsFormat.JSON
     )
     start_response("200 OK", [("Content-Type", ACCEPT_JSON), ("Content-Length", str(len(body)))])
@@ -243,7 +243,7 @@ def start_floor(name: str, port: int, workers: int, threads: int, store: Path) -
 def start_oxigraph(location: Path, port: int) -> subprocess.Popen:
     return subprocess.Popen(
         [oxigraph_cli(), "serve-read-only", "--location", str(location), "--bind",
-         f"127.0.0.1:{port}", "--union-default-graph"],
+         f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
 
@@ -358,7 +358,7 @@ def measure_inprocess(store: ox.Store, workload: Workload, clients: int) -> Meas
                 break
             started = time.perf_counter()
             query = workload.queries[(offset + i) % len(workload.queries)]
-            store.query(query, use_default_graph_as_union=True).serialize(
+            store.query(query).serialize(
                 format=ox.QueryResultsFormat.JSON
             )
             latencies.append(time.perf_counter() - started)
@@ -385,7 +385,6 @@ def workloads(store: ox.Store, requests: int) -> list[Workload]:
         for row in store.query(
             "SELECT DISTINCT ?s WHERE { ?s a ?t "
             f'FILTER(STRSTARTS(STR(?s), "{BASE}resource/")) }} ORDER BY ?s',
-            use_default_graph_as_union=True,
         )
     ]
     if not entities:
@@ -451,9 +450,9 @@ def report(
         "do there. An *engine floor* is a WSGI app that only reads the query, runs it on "
         "pyoxigraph and returns pyoxigraph's own JSON (no limits, negotiation, cache or Flask): "
         "the most any Python endpoint answering through pyoxigraph can do there. Oxigraph: "
-        "`oxigraph serve-read-only --union-default-graph` over the same "
-        "quads. Clients are separate processes, one keep-alive connection each, on the same "
-        "machine.",
+        "`oxigraph serve-read-only` over the same quads (the store's default graph holds "
+        "every graph's triples once, so no union is needed). Clients are separate processes, "
+        "one keep-alive connection each, on the same machine.",
         "",
         f"Each (workload, clients) cell was measured in {config['rounds']} round(s); in each round "
         "every target is measured once, in an order that rotates between rounds. req/s = the "

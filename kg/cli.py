@@ -245,3 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # one-line reason (plus a report where there is one), non-zero
         print(f"kg {args.command}: error: {exc}", file=sys.stderr)
         return 1
+
+
+if __name__ == "__main__":  # `python -m kg.cli ...` runs the command, as `kg ...` does
+    raise SystemExit(main())

@@ -31,7 +31,7 @@ def run_query(settings: Settings, sparql: str, fmt: str = "table") -> str:
         raise RuntimeError(f"no publication at {settings.dist_dir}: run `kg build` first")
     store = pyoxigraph.Store.read_only(str(publication.store_path))
     try:
-        result = store.query(sparql, use_default_graph_as_union=True,
+        result = store.query(sparql,
                              prefixes=prefixes(settings.base_uri))  # as the endpoint does
     except SyntaxError as exc:
         raise ValueError(f"malformed SPARQL: {exc}") from None

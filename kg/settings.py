@@ -42,6 +42,19 @@ def _whole(name: str, allow_zero: bool = False) -> Callable[[str], int]:
     return parse
 
 
+#: The deepest ``KG_MAX_NESTING`` allowed: pyoxigraph's parsers recurse, and a SPARQL query
+#: nested ~3,000 deep (JSON-LD ~5,000) overflows their stack and kills the process.
+MAX_NESTING_CEILING = 1000
+
+
+def _nesting(raw: str) -> int:
+    value = _whole("KG_MAX_NESTING")(raw)
+    if value > MAX_NESTING_CEILING:
+        raise ValueError(f"KG_MAX_NESTING must be at most {MAX_NESTING_CEILING} (deeper input "
+                         f"crashes pyoxigraph's parsers), got {raw!r}")
+    return value
+
+
 def _seconds(name: str) -> Callable[[str], float]:
     def parse(raw: str) -> float:
         try:
@@ -69,6 +82,26 @@ def _switch(raw: str) -> bool:
 
 def _text(raw: str) -> str:
     return raw
+
+
+def _remote_store(raw: str) -> str:
+    """Two dataset URLs (blue/green): a build loads the one not serving, then switches.
+    Read as the two URLs, each ending in ``/``, separated by one space."""
+    urls = tuple(raw.replace(",", " ").split())
+    if len(urls) != 2 or len(set(urls)) != 2:
+        raise ValueError(f"KG_REMOTE_STORE must name two different dataset URLs, got {raw!r}")
+    for url in urls:
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"KG_REMOTE_STORE: {url!r} is not an http(s) URL")
+    return " ".join(u if u.endswith("/") else u + "/" for u in urls)
+
+
+def _remote_services(raw: str) -> str:
+    names = raw.split()
+    if len(names) != 3:
+        raise ValueError(
+            f"KG_REMOTE_SERVICES must name three services (query, update, Graph Store), got {raw!r}")
+    return " ".join(names)
 
 
 @dataclass(frozen=True)
@@ -109,6 +142,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("KG_SCHEDULER", "scheduler", None,
             "a Dask scheduler (`tcp://host:8786`) to build on instead of local processes",
             shown_default="unset"),
+    Setting("KG_REMOTE_STORE", "remote_store", "",
+            "two dataset URLs of a SPARQL 1.1 server with the Graph Store Protocol (blue/green): "
+            "a build also loads the release into the one not serving, and the server forwards "
+            "`/sparql` queries to it", _remote_store, "unset (the embedded store only)"),
+    Setting("KG_REMOTE_SERVICES", "remote_services", "query update store",
+            "the query, update and Graph Store services under each `KG_REMOTE_STORE` URL "
+            "(`query update data` for Fuseki)", _remote_services),
     # the server
     Setting("KG_SERVER", "server", "granian",
             "the HTTP server `kg serve` runs: `granian` or `gunicorn`", _choice("KG_SERVER", SERVERS)),
@@ -128,6 +168,10 @@ SETTINGS: tuple[Setting, ...] = (
             "larger request bodies get 413", _whole("KG_MAX_REQUEST_BYTES"), "1 MiB"),
     Setting("KG_MAX_UPLOAD_BYTES", "max_upload_bytes", 64 << 20,
             "larger Graph Store uploads (admin only) get 413", _whole("KG_MAX_UPLOAD_BYTES"), "64 MiB"),
+    Setting("KG_MAX_NESTING", "max_nesting", 128,
+            "deepest nesting of brackets in a SPARQL request (`{}`, `()`, `[]`) or a posted RDF "
+            "document (Turtle `[]`/`()`/`{}`, JSON-LD arrays and objects, RDF/XML elements); "
+            f"deeper gets 400 before any parser reads it (at most {MAX_NESTING_CEILING})", _nesting),
     Setting("KG_QUERY_MEMORY_MB", "query_memory_mb", 4096,
             "address space of one query executor; a query using more is stopped with 503",
             _whole("KG_QUERY_MEMORY_MB")),
@@ -160,6 +204,9 @@ SETTINGS: tuple[Setting, ...] = (
             "(at least 16 characters)", shown_default="unset"),
     Setting("KG_ADMIN_DIR", "admin_dir", None,
             "where an admin server keeps its working copies", Path, "`.kg-admin` beside `dist`"),
+    Setting("KG_CURATION_DIR", "curation_dir", None,
+            "the curation log: every admin write as a patch, re-applied by each `kg build`",
+            Path, "`curation` beside `dist`"),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -176,6 +223,8 @@ class Settings:
     cache_dir: Path | None = None
     workers: int | None = None
     scheduler: str | None = None
+    remote_store: str = ""  # two URLs, one space apart (kg.release.remote)
+    remote_services: str = "query update store"
     server: str = "granian"
     threads: int = 4
     query_executors: int | None = None
@@ -184,6 +233,7 @@ class Settings:
     max_rows: int = 10_000
     max_request_bytes: int = 1 << 20
     max_upload_bytes: int = 64 << 20
+    max_nesting: int = 128
     query_memory_mb: int = 4096
     query_cache_mb: int = 64
     inline_lookups: bool = True
@@ -196,6 +246,7 @@ class Settings:
     access_log: str = "-"
     admin_token: str = ""
     admin_dir: Path | None = None
+    curation_dir: Path | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -213,6 +264,12 @@ class Settings:
     def cache(self) -> Path:
         """The build cache: ``KG_CACHE``, else ``.kg-cache`` beside the publication link."""
         return self.cache_dir or self.dist_dir.parent / ".kg-cache"
+
+    @property
+    def curation(self) -> Path:
+        """The curation log (``kg.curation``): ``KG_CURATION_DIR``, else ``curation`` beside
+        the publication link. The admin server appends to it; every build re-applies it."""
+        return self.curation_dir or self.dist_dir.parent / "curation"
 
     @property
     def executors(self) -> int:

@@ -10,7 +10,8 @@ app built from one ``kg.settings.Settings``. Each part sets itself up in its ``i
 - ``server.linked_data``: dereferenceable URIs, pages, dumps and documentation;
 - ``server.linked_data.fragments``: Triple Pattern Fragments;
 - ``server.linked_data.feed``: the change feed and every kept release by version;
-- ``server.web``: CORS and compression.
+- ``server.web``: CORS and compression;
+- ``server.bodies``: request bodies held to their limit however framed, drained before a refusal.
 
 ``server.engine`` runs queries and has no Flask import, so query executor processes do not
 pay for the web stack; this module imports Flask only inside the factory for the same reason.
@@ -30,7 +31,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from flask import Flask
 
     from kg.settings import Settings
-    from server import errors, linked_data, ops, sparql, state, web
+    from server import bodies, errors, linked_data, ops, sparql, state, web
     from server.limits import Limits
     from server.linked_data import feed, fragments
 
@@ -48,5 +49,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     fragments.init_app(app)
     feed.init_app(app)
     web.init_app(app)
+    bodies.init_app(app)  # chunked bodies held to the limits; unread bodies drained
     sparql.install_front(app)  # outermost: answers cached /sparql requests without Flask
     return app

@@ -2,7 +2,8 @@
 
 Each limit is reported to the client rather than applied silently: a query past the time limit
 gets 503 with a message, a result past the row cap carries ``X-KG-Truncated: true`` and
-``X-KG-Row-Limit``, an oversized request body gets 413.
+``X-KG-Row-Limit``, an oversized request body gets 413, a request nested deeper than
+``KG_MAX_NESTING`` gets 400 (``too_deep``) before any parser reads it.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class Limits:
     max_rows: int = _DEFAULTS.max_rows
     max_request_bytes: int = _DEFAULTS.max_request_bytes
     max_upload_bytes: int = _DEFAULTS.max_upload_bytes
+    max_nesting: int = _DEFAULTS.max_nesting
     query_memory_mb: int = _DEFAULTS.query_memory_mb
     executors: int = _DEFAULTS.executors
     query_cache_mb: int = _DEFAULTS.query_cache_mb
@@ -50,7 +52,8 @@ class Limits:
         return cls(
             query_timeout=settings.query_timeout, update_timeout=settings.update_timeout,
             max_rows=settings.max_rows, max_request_bytes=settings.max_request_bytes,
-            max_upload_bytes=settings.max_upload_bytes, query_memory_mb=settings.query_memory_mb,
+            max_upload_bytes=settings.max_upload_bytes, max_nesting=settings.max_nesting,
+            query_memory_mb=settings.query_memory_mb,
             executors=settings.executors, query_cache_mb=settings.query_cache_mb,
         )
 
@@ -58,3 +61,11 @@ class Limits:
     def from_env(cls) -> Limits:
         """The limits the environment's ``KG_*`` settings give (see ``kg.settings``)."""
         return cls.from_settings(Settings.from_env())
+
+
+def too_deep(what: str, bound: int, depth: int | None = None) -> str:
+    """The 400 message for ``what`` nested deeper than ``bound`` (``depth`` levels, when the
+    scan counted them all)."""
+    levels = f"{depth} levels" if depth is not None else f"more than {bound} levels"
+    return (f"{what} nests {levels} deep; at most {bound} are allowed (KG_MAX_NESTING), so "
+            f"that no parser recurses without bound: flatten it")

@@ -76,6 +76,11 @@ class StoreHolder:
         """The store to read for ``publication``: its own, or the admin snapshot."""
         return self.redirect(publication) if self.redirect else publication.store_path
 
+    def query_store(self, publication: Publication) -> str:
+        """What SPARQL queries run on: the admin snapshot, else the release's store, embedded
+        (a path) or remote (``Publication.query_store``)."""
+        return str(self.redirect(publication)) if self.redirect else publication.query_store
+
     def get(self) -> tuple[Publication, pyoxigraph.Store]:
         publication = self.publication()
         path = self.store_path(publication)

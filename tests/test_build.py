@@ -32,7 +32,7 @@ def select(settings: Settings, query: str) -> list[dict[str, str]]:
                 "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
                 "PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>\n"
                 "PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#>\n")
-    result = store_of(settings).query(prefixes + query, use_default_graph_as_union=True)
+    result = store_of(settings).query(prefixes + query)
     return [{v.value: (s[v.value].value if s[v.value] is not None else None)
              for v in result.variables} for s in result]
 
@@ -50,8 +50,17 @@ def test_every_dump_is_published_and_parses(built: Settings):
         else:
             parsed = Graph().parse(data=data, format=fmt)
             sizes[name] = len(parsed)
-    extra = len(Graph().parse(pub.file("void.ttl"))) + len(Graph().parse(pub.file("ontology.ttl")))
-    assert sizes["kg.trig"] == sizes["kg.nq"] == sizes["kg.jsonld"] == pub.manifest["quads"] - extra
+    assert sizes["kg.trig"] == sizes["kg.nq"] == sizes["kg.jsonld"] == pub.manifest["dataset_quads"]
+    # The store holds the dataset's named graphs, the VoID and ontology graphs, and a default
+    # graph of every triple once (what a query without a dataset sees).
+    store = store_of(built)
+    default = sum(1 for _ in store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
+    assert default == pub.manifest["default_graph_triples"]
+    described = len(Graph().parse(pub.file("void.ttl"))) + len(Graph().parse(pub.file("ontology.ttl")))
+    named = sum(1 for q in pyoxigraph.parse(path=str(pub.file("kg.nq")),
+                                            format=pyoxigraph.RdfFormat.N_QUADS)
+                if not isinstance(q.graph_name, pyoxigraph.DefaultGraph))
+    assert pub.manifest["quads"] == default + described + named
     assert sizes["kg.ttl"] == sizes["kg.nt"] > 4000
     assert b"@prefix schema: <http://schema.org/>" in pub.file("kg.ttl").read_bytes()
 
@@ -239,8 +248,12 @@ def test_void_counts_are_the_store_s(built: Settings):
     void = Graph().parse(publication.file("void.ttl"))
     dataset = URIRef(f"{built.base_uri}dataset")
     extra = {f"{built.base_uri}graph/void", f"{built.base_uri}ontology"}
-    quads = [q for q in store_of(built) if getattr(q.graph_name, "value", None) not in extra]
-    triples = {(q.subject, q.predicate, q.object) for q in quads}
+    store = store_of(built)
+    quads = [q for q in store if getattr(q.graph_name, "value", None) not in extra]
+    # The default graph is every graph's triples once, plus the VoID and ontology graphs'.
+    described = {(q.subject, q.predicate, q.object) for q in store
+                 if getattr(q.graph_name, "value", None) in extra}
+    triples = {(q.subject, q.predicate, q.object) for q in quads} - described
     rdf_type = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     entity = pyoxigraph.NamedNode(f"{built.base_uri}ontology#Entity")
     expected = {

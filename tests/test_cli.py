@@ -108,3 +108,16 @@ def test_add_copies_new_articles_in_and_publishes_them(tmp_path: Path):
     not_text.write_text("# notes\n", encoding="utf-8")
     refused = kg("add", str(not_text), env=env)
     assert refused.returncode == 1 and "not a .txt file" in refused.stderr
+
+
+@pytest.mark.parametrize("module", ["kg", "kg.cli"])
+def test_python_dash_m_kg_cli_runs_the_command(module: str, tmp_path: Path):
+    """`python -m kg.cli` is the same command as `python -m kg`, not a silent exit 0."""
+    usage = subprocess.run([sys.executable, "-m", module, "build", "--help"], capture_output=True,
+                           text=True, timeout=120)
+    assert usage.returncode == 0 and "usage: kg build" in usage.stdout
+    missing = subprocess.run([sys.executable, "-m", module, "query", "--dist",
+                              str(tmp_path / "nothing"), "ASK {}"], capture_output=True,
+                             text=True, timeout=120)
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("kg query: error: no publication at")

@@ -24,6 +24,8 @@ SAMPLES: dict[str, tuple[str, object]] = {
     "KG_CACHE": ("/srv/cache", Path("/srv/cache")),
     "KG_WORKERS": ("3", 3),
     "KG_SCHEDULER": ("tcp://127.0.0.1:8786", "tcp://127.0.0.1:8786"),
+    "KG_REMOTE_STORE": ("http://db:7878, http://db:7879/kg", "http://db:7878/ http://db:7879/kg/"),
+    "KG_REMOTE_SERVICES": (" query  update data", "query update data"),
     "KG_SERVER": (" Gunicorn ", "gunicorn"),
     "KG_THREADS": ("2", 2),
     "KG_QUERY_EXECUTORS": ("3", 3),
@@ -32,6 +34,7 @@ SAMPLES: dict[str, tuple[str, object]] = {
     "KG_MAX_ROWS": ("3", 3),
     "KG_MAX_REQUEST_BYTES": ("2048", 2048),
     "KG_MAX_UPLOAD_BYTES": ("4096", 4096),
+    "KG_MAX_NESTING": ("64", 64),
     "KG_QUERY_MEMORY_MB": ("2048", 2048),
     "KG_QUERY_CACHE_MB": ("0", 0),
     "KG_INLINE_LOOKUPS": ("off", False),
@@ -44,10 +47,15 @@ SAMPLES: dict[str, tuple[str, object]] = {
     "KG_ACCESS_LOG": ("off", "off"),
     "KG_ADMIN_TOKEN": ("0123456789abcdef", "0123456789abcdef"),
     "KG_ADMIN_DIR": ("/srv/admin", Path("/srv/admin")),
+    "KG_CURATION_DIR": ("/srv/curation", Path("/srv/curation")),
 }
 
 #: Values each checked variable must refuse.
 BAD: list[tuple[str, str]] = [
+    ("KG_REMOTE_STORE", "http://db:7878/"),
+    ("KG_REMOTE_STORE", "http://db:7878/ http://db:7878/"),
+    ("KG_REMOTE_STORE", "http://db:7878/ db:7879"),
+    ("KG_REMOTE_SERVICES", "query update"),
     ("KG_BASE_URI", "ftp://news.example/"),
     ("KG_BASE_URI", "news.example"),
     ("KG_MAX_DOC_BYTES", "lots"),
@@ -64,6 +72,8 @@ BAD: list[tuple[str, str]] = [
     ("KG_MAX_ROWS", "ten"),
     ("KG_MAX_REQUEST_BYTES", "1MiB"),
     ("KG_MAX_UPLOAD_BYTES", "0"),
+    ("KG_MAX_NESTING", "0"),
+    ("KG_MAX_NESTING", "5000"),
     ("KG_QUERY_MEMORY_MB", "4G"),
     ("KG_QUERY_CACHE_MB", "-1"),
     ("KG_EXECUTOR_SANDBOX", "none"),

@@ -27,6 +27,12 @@ ONTOLOGY_FILE = "ontology.ttl"
 SHAPES_FILE = "shapes.ttl"
 MANIFEST_FILE = "manifest.json"
 STORE_DIR = "store"
+#: The manifest key of a release also loaded into a remote SPARQL store (``kg.release.remote``).
+REMOTE_KEY = "remote"
+#: How a remote store is named where a store path would be (``server.engine.remote``):
+#: ``sparql+<query endpoint>#<release id>``, so an answer cached for one release is not
+#: replayed for the next one loaded into the same dataset.
+REMOTE_SCHEME = "sparql+"
 #: A release's changes since the previous one (``kg.release.changes``): N-Quads lines to add
 #: to the previous ``kg.nq`` and to drop from it.
 ADDED_FILE = "changes.added.nq"
@@ -70,6 +76,21 @@ class Publication:
     def manifest(self) -> dict:
         """Read once per Publication: a release folder never changes after it is published."""
         return json.loads((self.root / MANIFEST_FILE).read_text(encoding="utf-8"))
+
+    @property
+    def remote(self) -> dict | None:
+        """The remote dataset this release was loaded into (its ``query``, ``update``, ``store``
+        service URLs, ``dataset`` and ``quads``), or None: the embedded store only."""
+        return self.manifest.get(REMOTE_KEY)
+
+    @property
+    def query_store(self) -> str:
+        """What SPARQL queries of this release run on: the embedded store's path, or the
+        remote query endpoint (marked with ``REMOTE_SCHEME`` and the release)."""
+        remote = self.remote
+        if remote is None:
+            return str(self.store_path)
+        return f"{REMOTE_SCHEME}{remote['query']}#{self.release_id}"
 
     def file(self, name: str) -> Path:
         """A published file by name (``kg.ttl``, ``kg.ttl.gz``, ``void.ttl`` ...)."""

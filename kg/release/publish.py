@@ -21,12 +21,14 @@ from rdflib import Dataset, Graph
 
 from kg.rdf import graph_triple, split_lines
 from kg.release import changes
+from kg.release.durable import sync_dir, sync_tree
 from kg.release.lock import build_lock
 from kg.release.publication import (
     DUMP_FORMATS,
     MANIFEST_FILE,
     ONTOLOGY_FILE,
     PATCH_FILES,
+    REMOTE_KEY,
     REPORT_FILE,
     SHAPES_FILE,
     STORE_DIR,
@@ -34,6 +36,7 @@ from kg.release.publication import (
     Publication,
     releases_dir,
 )
+from kg.release.remote import RemoteStores, load
 from kg.release.void import describe_statistics, describe_version, statistics
 from kg.uris import Kind
 from kg.vocab import prefixes
@@ -85,6 +88,7 @@ def publish_parts(
     shapes: Graph,
     extra_manifest: dict | None = None,
     progress: Progress = lambda _msg: None,
+    remote: RemoteStores | None = None,
 ) -> Publication:
     """Write a complete release next to ``dist`` and point ``dist`` at it, atomically.
 
@@ -96,7 +100,9 @@ def publish_parts(
     written (Oxigraph's store turns derived integer types into xsd:integer) and the same
     data gives the same bytes however the release was reached. Triple formats are the union
     of all graphs, each triple once; dataset formats keep the graphs. The store is filled by
-    the bulk loader; without ``void``, VoID is counted from the same text."""
+    the bulk loader; without ``void``, VoID is counted from the same text. With ``remote``,
+    the finished store is also loaded into the remote dataset not serving now
+    (``kg.release.remote``), and the swap of ``dist`` switches to it."""
     with build_lock(dist):
         releases = releases_dir(dist)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
@@ -150,6 +156,10 @@ def publish_parts(
                     void = describe_statistics(statistics(nt, nq, base_uri), base_uri)
             void += describe_version(base_uri, release, created, change["previous"])
             counts = _counts(staging, work, [void, ontology])
+            # The store's default graph is what a query with no dataset sees: every triple of
+            # every graph, each once (SPARQL's default graph is a set; Oxigraph's union default
+            # graph would repeat a triple once per article graph that states it).
+            store.bulk_load(path=str(work / "default-graph.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
             shutil.rmtree(work)
             for name, graph in (
                 (VOID_FILE, void),
@@ -164,6 +174,9 @@ def publish_parts(
                                 to_graph=pyoxigraph.NamedNode(graph_name))
             store.flush()
             quads = len(store)
+            if remote is not None:  # before the swap: a failed load publishes nothing
+                extra_manifest = {**(extra_manifest or {}), REMOTE_KEY: load(
+                    remote, Publication.current(dist), store, staging, progress)}
             del store  # release the RocksDB lock before readers open it
             manifest = {
                 "release": release,
@@ -176,8 +189,10 @@ def publish_parts(
                 **(extra_manifest or {}),
             }
             (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+            sync_tree(staging)  # on disk before it is named (kg.release.durable)
             final = releases / manifest["release"]
             os.rename(staging, final)
+            sync_dir(releases)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -235,14 +250,17 @@ def _strip_graphs(graphs: Path, target: Path) -> None:
 
 
 def swap_link(dist: Path, target: Path) -> None:
-    """Point ``dist`` at ``target`` with one atomic rename of a fresh symbolic link."""
+    """Point ``dist`` at ``target`` with one atomic rename of a fresh symbolic link, each step
+    made durable (``kg.release.durable``)."""
     if dist.exists() and not dist.is_symlink():
         raise FileExistsError(f"{dist} is a real folder, not a publication link; move it away first")
     tmp = dist.with_name(f".{dist.name}.{os.getpid()}.link")
     if tmp.is_symlink() or tmp.exists():
         tmp.unlink()
     tmp.symlink_to(os.path.relpath(target, dist.parent))
+    sync_dir(dist.parent)  # the new link is on disk before it replaces the old one
     os.replace(tmp, dist)
+    sync_dir(dist.parent)
 
 
 def prune(releases: Path, keep: Path, count: int = KEEP_RELEASES) -> None:

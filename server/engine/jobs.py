@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class QueryJob:
-    """One SPARQL query. ``None`` graphs mean: the query's own dataset or the store's."""
+    """One SPARQL query. ``None`` graphs mean: the query's own dataset or the store's (whose
+    default graph holds every triple of every graph once, ``kg.release.publish``)."""
 
     store: str
     query: str
     base_iri: str | None
     prefixes: dict[str, str]
-    union: bool
     default_graphs: tuple[str, ...] | None
     named_graphs: tuple[str, ...] | None
     bindings_format: str | None  # None: the client accepts no format for SELECT/ASK
@@ -51,6 +51,10 @@ class WriteJob:
     #: put/post: (name for messages, empty for a lone payload; media type; data) of each
     #: document; a multipart POST has several, added as their RDF merge
     parts: tuple[tuple[str, str, bytes], ...] = ()
+    #: where the change is recorded as a curation patch (``kg.curation``); empty: not recorded
+    curation_dir: str = ""
+    agent: str = ""  # who asked (the ``From`` header, else the token bearer)
+    request: str = ""  # what asked, for the patch's header
 
 
 @dataclass

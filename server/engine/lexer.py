@@ -113,6 +113,7 @@ class Words:
     top: tuple[str, ...]  # the words and name prefixes outside braces, in order
     glued: frozenset[str]  # candidates found inside a longer word or name prefix, any depth
     glued_top: frozenset[str]  # the same, outside braces only
+    depth: int = 0  # the deepest nesting of { }, ( ) and [ ] together (Oxigraph recurses on each)
 
 
 def words(text: str, candidates: frozenset[str]) -> Words:
@@ -123,7 +124,13 @@ def words(text: str, candidates: frozenset[str]) -> Words:
     glued: set[str] = set()
     glued_top: set[str] = set()
     depth, declaring = 0, False
+    nesting = deepest = 0
     for token in tokens(text):
+        if token.kind == "open" or (token.kind == "other" and token.text in ("(", "[")):
+            nesting += 1
+            deepest = max(deepest, nesting)
+        elif token.kind == "close" or (token.kind == "other" and token.text in (")", "]")):
+            nesting = max(nesting - 1, 0)  # a stray closer never hides later nesting
         if token.kind == "open":
             depth += 1
         elif token.kind == "close":
@@ -143,4 +150,4 @@ def words(text: str, candidates: frozenset[str]) -> Words:
                 glued.add(keyword)
                 if depth <= 0:
                     glued_top.add(keyword)
-    return Words(tuple(exact), tuple(top), frozenset(glued), frozenset(glued_top))
+    return Words(tuple(exact), tuple(top), frozenset(glued), frozenset(glued_top), deepest)

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 #: The most triple patterns a lookup may have (after expanding ``;`` and ``,`` lists), and the
 #: most IRIs a lookup ``DESCRIBE`` may name.
@@ -103,29 +104,44 @@ def is_lookup(text: str, predeclared: frozenset[str] = frozenset()) -> bool:
     """
     # A lookup is short; a long text is not one (and pyoxigraph's parser recurses on some long
     # texts deeply enough to overflow a worker thread's stack: a DESCRIBE of ~650 IRIs does).
-    return len(text) <= MAX_TEXT and _remembered(text, predeclared) != _NOT
+    return len(text) <= MAX_TEXT and _remembered(text, predeclared).kind != _NOT
 
 
 def uses_prefixed_names(text: str, predeclared: frozenset[str] = frozenset()) -> bool:
     """False only for a lookup whose text has no prefixed name (nor a literal typed with one),
     so parsing it needs none of the endpoint's predeclared prefixes; True otherwise."""
-    return len(text) > MAX_TEXT or _remembered(text, predeclared) != _PLAIN
+    return len(text) > MAX_TEXT or _remembered(text, predeclared).kind != _PLAIN
+
+
+def stated_limit(text: str, predeclared: frozenset[str] = frozenset()) -> int | None:
+    """The ``LIMIT`` a lookup states, or None (none stated, or not a lookup). A lookup's text
+    ends with its solution modifiers, so one without a LIMIT takes one appended on a line of
+    its own (``server.engine.lookup_runner`` bounds its rows so)."""
+    return _remembered(text, predeclared).limit if len(text) <= MAX_TEXT else None
 
 
 #: What ``_classify`` says of a text: not a lookup, a lookup without prefixed names, with them.
 _NOT, _PLAIN, _PREFIXED = 0, 1, 2
 
 
+class _Classified(NamedTuple):
+    kind: int  # _NOT, _PLAIN or _PREFIXED
+    limit: int | None = None  # the LIMIT a lookup states
+
+
+_NOT_LOOKUP = _Classified(_NOT)
+
+
 @lru_cache(maxsize=1024)
-def _remembered(text: str, predeclared: frozenset[str]) -> int:
+def _remembered(text: str, predeclared: frozenset[str]) -> _Classified:
     return _classify(text, predeclared)
 
 
 def _scan(text: str, predeclared: frozenset[str] = frozenset()) -> bool:
-    return _classify(text, predeclared) != _NOT
+    return _classify(text, predeclared).kind != _NOT
 
 
-def _classify(text: str, predeclared: frozenset[str] = frozenset()) -> int:
+def _classify(text: str, predeclared: frozenset[str] = frozenset()) -> _Classified:
     tokens: list[tuple[str, str]] = []
     prefixed = False
     for match in _TOKEN.finditer(text):
@@ -133,18 +149,21 @@ def _classify(text: str, predeclared: frozenset[str] = frozenset()) -> int:
         if kind == "ws":
             continue
         if kind == "bad":
-            return _NOT
+            return _NOT_LOOKUP
         if kind == "lit" and match.group("dt") is not None:
             kind = "litp"  # a literal whose datatype is a prefixed name
         if kind == "pname" or kind == "litp":
             prefixed = True
         tokens.append((kind, match.group()))  # type: ignore[arg-type]
     tokens += (_END, _END, _END)
+    limit: list[int] = []
     try:
-        found = _query(tokens, {label + ":" for label in predeclared})
+        found = _query(tokens, {label + ":" for label in predeclared}, limit)
     except _NotLookup:
-        return _NOT
-    return (_PREFIXED if prefixed else _PLAIN) if found else _NOT
+        return _NOT_LOOKUP
+    if not found:
+        return _NOT_LOOKUP
+    return _Classified(_PREFIXED if prefixed else _PLAIN, limit[0] if limit else None)
 
 
 class _NotLookup(Exception):
@@ -155,7 +174,8 @@ def _word(token: tuple[str, str]) -> str:
     return token[1].upper() if token[0] == "word" else ""
 
 
-def _query(tokens: list[tuple[str, str]], prefixes: set[str]) -> bool:
+def _query(tokens: list[tuple[str, str]], prefixes: set[str], limit: list[int]) -> bool:
+    """Whether the tokens are a lookup; its LIMIT, if it states one, is put in ``limit``."""
     i = 0
     while True:  # prologue
         keyword = _word(tokens[i])
@@ -208,7 +228,7 @@ def _query(tokens: list[tuple[str, str]], prefixes: set[str]) -> bool:
     patterns: list[tuple[str, str, str]] = []
     i = _group(tokens, i, prefixes, patterns)
     if keyword != "ASK":
-        i, offset = _modifiers(tokens, i)
+        i, offset = _modifiers(tokens, i, limit)
         collapses = collapses or offset
     if tokens[i] is not _END:
         return False
@@ -217,8 +237,9 @@ def _query(tokens: list[tuple[str, str]], prefixes: set[str]) -> bool:
     return _anchored(patterns)
 
 
-def _modifiers(tokens: list[tuple[str, str]], i: int) -> tuple[int, bool]:
-    """Skip ``LIMIT n`` and ``OFFSET n`` (each at most once); also say whether OFFSET was there."""
+def _modifiers(tokens: list[tuple[str, str]], i: int, limit: list[int]) -> tuple[int, bool]:
+    """Skip ``LIMIT n`` and ``OFFSET n`` (each at most once), putting n of LIMIT in ``limit``;
+    also say whether OFFSET was there."""
     seen: set[str] = set()
     while True:
         keyword = _word(tokens[i])
@@ -228,6 +249,8 @@ def _modifiers(tokens: list[tuple[str, str]], i: int) -> tuple[int, bool]:
         if kind != "num" or not number.isdigit() or len(number) > 18:
             raise _NotLookup
         seen.add(keyword)
+        if keyword == "LIMIT":
+            limit.append(int(number))
         i += 2
 
 

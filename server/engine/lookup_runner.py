@@ -23,9 +23,12 @@ import threading
 import time
 
 from server import metrics
-from server.engine.jobs import QueryJob, Reply
-from server.engine.lookup import is_lookup, uses_prefixed_names
-from server.engine.worker import Reader, answer
+from server.engine.executors import QueryTimeout
+from server.engine.jobs import QueryJob, Reply, failure
+from server.engine.lookup import is_lookup, stated_limit, uses_prefixed_names
+from server.engine.remote import RemoteQueries, is_remote
+from server.engine.syntax import shape
+from server.engine.worker import AnswerTooLarge, Reader, answer
 
 log = logging.getLogger(__name__)
 #: How many overrunning texts a worker remembers (each is then always sent to an executor).
@@ -47,6 +50,7 @@ class LookupRunner:
         self.limit = limit  # the server's time limit (KG_QUERY_TIMEOUT)
         self.max_bytes = max_bytes
         self._reader = Reader()
+        self._remote = RemoteQueries()
         self._denied: set[str] = set()
         self._lock = threading.Lock()
 
@@ -61,9 +65,16 @@ class LookupRunner:
 
     def run(self, job: QueryJob) -> Reply | None:
         """The reply, or None when the answer is too wide to build here (use an executor)."""
+        if is_remote(job.store):  # a release served from a remote store: forwarded, as Flask does
+            try:
+                return self._remote.run(job, job.budget)
+            except QueryTimeout:
+                return None  # Flask runs it again and answers with the time-out
         started = time.monotonic()
-        reply = answer(job, self._reader, None, self.max_bytes,
-                       uses_prefixed_names(job.query, self.prefixes))
+        prefixed = uses_prefixed_names(job.query, self.prefixes)
+        reply = self._select_json(job, prefixed)
+        if reply is None:
+            reply = answer(job, self._reader, None, self.max_bytes, prefixed)
         elapsed = time.monotonic() - started
         if not reply.ok and reply.code == "too_large_inline":
             self._deny(job.query)
@@ -76,6 +87,24 @@ class LookupRunner:
             )
             self._deny(job.query)
         return reply
+
+    def _select_json(self, job: QueryJob, prefixed: bool) -> Reply | None:
+        """A SELECT asked for as JSON (most lookups), written by Oxigraph, or None.
+
+        Its rows are bounded first: a lookup without a LIMIT gets ``LIMIT max_rows + 1`` on a
+        line of its own after its text (which ends with its solution modifiers), so the work
+        stays "the scans plus the rows sent"; one stating a larger LIMIT, and an answer cut at
+        the row cap, take the row-by-row path instead."""
+        if job.bindings_format != "json" or shape(job.query).form != "SELECT":
+            return None
+        stated = stated_limit(job.query, self.prefixes)
+        if stated is not None and stated > job.max_rows:
+            return None
+        text = job.query if stated is not None else f"{job.query}\nLIMIT {job.max_rows + 1}"
+        try:
+            return self._reader.select_json(job, text, self.max_bytes, prefixed)
+        except AnswerTooLarge as exc:
+            return failure("too_large_inline", str(exc))
 
     def _deny(self, text: str) -> None:
         with self._lock:

@@ -2,8 +2,8 @@
 
 pyoxigraph exposes no parsed algebra, yet the endpoint must know three things before running a
 query: whether it calls ``SERVICE`` (or ``LOAD``), which would make Oxigraph open outbound HTTP
-connections; whether it names its own dataset (``FROM``/``FROM NAMED``), which the union
-default graph must not override; and its form, to negotiate a format before spending time on
+connections; whether it names its own dataset (``FROM``/``FROM NAMED``), which the
+store's default graph must not replace; and its form, to negotiate a format before spending time on
 it. Keywords are bare words in SPARQL, so it is enough to skip everything that can contain a
 keyword-looking word without being one: strings, IRIs, comments, language tags, prefixed
 names and variables (``server.engine.lexer``, which follows Oxigraph's terminals and escapes).
@@ -31,6 +31,7 @@ class Shape:
     keywords: frozenset[str]
     form: str | None  # SELECT, ASK, CONSTRUCT, DESCRIBE, or None when it cannot be told
     glued: frozenset[str] = frozenset()  # SERVICE anywhere, others outside braces (see below)
+    depth: int = 0  # deepest nesting of { }, ( ), [ ]: too deep is refused before Oxigraph
 
     @property
     def calls_service(self) -> bool:
@@ -71,4 +72,4 @@ def _scan(text: str) -> Shape:
     # them, where a prefixed name such as ``payload:`` or ``fromage:`` is far rarer.
     glued = (found.glued & {"SERVICE"}) | (found.glued_top - {"SERVICE"})
     form = next((f for w in found.top for f in FORMS if w.startswith(f)), None)
-    return Shape(frozenset(found.exact), form, glued)
+    return Shape(frozenset(found.exact), form, glued, found.depth)

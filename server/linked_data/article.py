@@ -19,8 +19,9 @@ SELECT ?sent ?text ?begin ?u WHERE {
 } ORDER BY ?begin
 """
 _ARTICLE_PHRASES = """
-SELECT ?phrase ?begin ?end ?ent ?u WHERE {
+SELECT ?phrase ?begin ?end ?ent ?label ?u WHERE {
   ?phrase nif:referenceContext ?u ; itsrdf:taIdentRef ?ent ; nif:beginIndex ?begin ; nif:endIndex ?end .
+  OPTIONAL { ?phrase kg:nerLabel ?label }
 } ORDER BY ?begin
 """
 _ARTICLE_FACTS = """
@@ -31,8 +32,14 @@ SELECT DISTINCT ?a ?s ?p ?o ?sent ?begin ?u WHERE {
 } ORDER BY ?begin ?a LIMIT 2000
 """
 
-#: A mention: (begin, end, entity IRI), offsets from the start of the article.
-Phrase = tuple[int, int, str]
+#: A mention: (begin, end, entity IRI, spaCy's entity label or ""), offsets from the start of
+#: the article.
+Phrase = tuple[int, int, str, str]
+#: spaCy's entity labels, each shown in displaCy's colour (kg.css, ``.ent-<LABEL>``).
+NER_LABELS = frozenset({
+    "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
+    "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL",
+})
 
 
 def article_text(store: ox.Store, nm: Namer, iri: str) -> list[dict]:
@@ -46,7 +53,8 @@ def article_text(store: ox.Store, nm: Namer, iri: str) -> list[dict]:
     phrases: list[Phrase] = []
     for r in select(store, _ARTICLE_PHRASES, nm.base, u=node):
         if isinstance(r["ent"], ox.NamedNode):
-            phrases.append((int(r["begin"].value), int(r["end"].value), r["ent"].value))
+            label = r["label"].value if r["label"] and r["label"].value in NER_LABELS else ""
+            phrases.append((int(r["begin"].value), int(r["end"].value), r["ent"].value, label))
     labels = fetch_labels(store, {p[2] for p in phrases}, nm.base)
     return [
         {"id": sent_iri.partition("#")[2], "iri": sent_iri,
@@ -57,18 +65,19 @@ def article_text(store: ox.Store, nm: Namer, iri: str) -> list[dict]:
 
 def _segments(nm: Namer, begin: int, text: str, phrases: list[Phrase],
               labels: dict[str, str]) -> list[dict]:
-    """One sentence cut into plain text and linked mentions (of overlapping ones, the first)."""
+    """One sentence cut into plain text and linked mentions (of overlapping ones, the first),
+    each mention with its entity label, highlighted as displaCy highlights it."""
     end = begin + len(text)
     inside = sorted(p for p in phrases if begin <= p[0] < p[1] <= end)
     segments: list[dict] = []
     cursor = 0
-    for pb, pe, ent in inside:
+    for pb, pe, ent, label in inside:
         a, b = pb - begin, pe - begin
         if a < cursor:
             continue  # overlapping mention: keep the first
         if a > cursor:
             segments.append({"text": text[cursor:a], "href": None})
-        segments.append({"text": text[a:b], "href": nm.page_url(ent),
+        segments.append({"text": text[a:b], "href": nm.page_url(ent), "label": label,
                          "title": labels.get(ent) or nm.fallback_label(ent)})
         cursor = b
     if cursor < len(text):

@@ -36,12 +36,14 @@ def document_triples(store: ox.Store, nm: Namer, iri: str, doc_url: str) -> list
     closure), incoming links, the labels of every neighbour, and for an article the
     sentences and mentions under its hash IRIs; for a named graph also its triples."""
     node = ox.NamedNode(iri)
-    out = distinct_triples(store.quads_for_pattern(node, None, None, None))
+    default = ox.DefaultGraph()  # every graph's triples, each once (kg.release.publish)
+    out = distinct_triples(store.quads_for_pattern(node, None, None, default))
     out += _bnode_closure(store, [t.object for t in out])
-    incoming = distinct_triples(islice(store.quads_for_pattern(None, None, node, None), MAX_INCOMING))
+    incoming = distinct_triples(islice(
+        store.quads_for_pattern(None, None, node, default), MAX_INCOMING))
     extra: list[ox.Triple] = []
-    for q in store.quads_for_pattern(None, ox.NamedNode(str(NIF.referenceContext)), node, None):
-        extra += distinct_triples(store.quads_for_pattern(q.subject, None, None, None))
+    for q in store.quads_for_pattern(None, ox.NamedNode(str(NIF.referenceContext)), node, default):
+        extra += distinct_triples(store.quads_for_pattern(q.subject, None, None, default))
     if Kind.GRAPH.minted(iri, nm.base) or next(
         iter(store.quads_for_pattern(None, None, None, node)), None
     ):

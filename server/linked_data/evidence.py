@@ -80,7 +80,8 @@ def provenance(store: ox.Store, nm: Namer, iri: str) -> dict[FactKey, list[Sourc
 def mentions(store: ox.Store, nm: Namer, iri: str) -> dict:
     """Where the articles mention ``iri``: sentences with the mention marked."""
     node = ox.NamedNode(iri)
-    total = sum(1 for _ in store.quads_for_pattern(None, ox.NamedNode(str(ITSRDF.taIdentRef)), node, None))
+    total = sum(1 for _ in store.quads_for_pattern(
+        None, ox.NamedNode(str(ITSRDF.taIdentRef)), node, ox.DefaultGraph()))
     rows = list(select(store, _MENTIONS, nm.base, u=node))
     articles = fetch_labels(store, {r["article"].value for r in rows if r["article"]}, nm.base)
     items = []

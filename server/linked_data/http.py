@@ -59,12 +59,15 @@ def rdf_response(body: bytes, rep: Format, headers: dict[str, str] | None = None
     return response
 
 
-def pager(total: int, page_no: int, per_page: int, **params: str) -> dict:
-    """Page ``page_no`` of ``total`` items: links to the neighbouring pages, keeping ``params``."""
+def pager(total: int, page_no: int, per_page: int, name: str = "page", anchor: str = "",
+          **params: str) -> dict:
+    """Page ``page_no`` of ``total`` items: links to the neighbouring pages, keeping ``params``
+    (the page number goes in parameter ``name``; ``anchor``: the part of the page they show)."""
     pages = max(1, -(-total // per_page))
+    fragment = f"#{anchor}" if anchor else ""
 
     def url(n: int) -> str:
-        return "?" + urlencode({**{k: v for k, v in params.items() if v}, "page": n})
+        return "?" + urlencode({**{k: v for k, v in params.items() if v}, name: n}) + fragment
 
     return {
         "page": page_no, "pages": pages, "total": total,

@@ -38,7 +38,6 @@ def _best_labels(store: ox.Store, iris: list[str]) -> dict[str, str]:
     preds = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
     rows = solutions(store.query(
         f"SELECT ?n ?p ?l WHERE {{ VALUES ?n {{ {iri_values(iris)} }} VALUES ?p {{ {preds} }} ?n ?p ?l }}",
-        use_default_graph_as_union=True,
     ))
     best: dict[str, tuple[int, int, str]] = {}
     for row in rows:
@@ -59,7 +58,6 @@ def _graph_labels(store: ox.Store, iris: list[str]) -> dict[str, str]:
     rows = solutions(store.query(
         f"SELECT ?g (SAMPLE(?t) AS ?title) WHERE {{ VALUES ?g {{ {iri_values(iris[:VALUES_CHUNK])} }} "
         f"?g <http://www.w3.org/ns/prov#wasDerivedFrom>/<{DCTERMS_NS}title> ?t }} GROUP BY ?g",
-        use_default_graph_as_union=True,
     ))
     return {r["g"].value: shorten(f"Facts read from \u201c{r['title'].value}\u201d") for r in rows}
 
@@ -69,7 +67,6 @@ def _statement_labels(store: ox.Store, iris: list[str], base: str) -> dict[str, 
     rows = list(solutions(store.query(
         f"SELECT ?a ?s ?p ?o WHERE {{ VALUES ?a {{ {iri_values(iris[:VALUES_CHUNK])} }} "
         f"?a <{RDF_NS}subject> ?s ; <{RDF_NS}predicate> ?p ; <{RDF_NS}object> ?o }}",
-        use_default_graph_as_union=True,
     )))
     ends = {r[v].value for r in rows for v in ("s", "o") if isinstance(r[v], ox.NamedNode)}
     names = fetch_labels(store, ends, base, depth=1)
@@ -100,7 +97,6 @@ def label_triples(store: ox.Store, iris: Iterable[str]) -> list[ox.Triple]:
         values = iri_values(wanted[i : i + VALUES_CHUNK])
         found += list(triples(store.query(
             f"CONSTRUCT {{ ?n ?p ?l }} WHERE {{ VALUES ?n {{ {values} }} VALUES ?p {{ {preds} }} ?n ?p ?l }}",
-            use_default_graph_as_union=True,
         )))
     return found
 

@@ -148,14 +148,12 @@ def _usage(store: ox.Store | None, nm: Namer, classes: list[URIRef], props: list
     for c in classes:
         if counts.get(str(c)):
             rows = solutions(store.query(
-                f"SELECT DISTINCT ?s WHERE {{ ?s a <{c}> }} ORDER BY ?s LIMIT 3",
-                use_default_graph_as_union=True))
+                f"SELECT DISTINCT ?s WHERE {{ ?s a <{c}> }} ORDER BY ?s LIMIT 3"))
             found[str(c)] = [(r["s"], None) for r in rows]
     for p in props:
         if counts.get(str(p)):
             rows = solutions(store.query(
-                f"SELECT DISTINCT ?s ?o WHERE {{ ?s <{p}> ?o }} ORDER BY ?s ?o LIMIT 3",
-                use_default_graph_as_union=True))
+                f"SELECT DISTINCT ?s ?o WHERE {{ ?s <{p}> ?o }} ORDER BY ?s ?o LIMIT 3"))
             found[str(p)] = [(r["s"], r["o"]) for r in rows]
     iris = {t.value for pairs in found.values() for pair in pairs for t in pair
             if isinstance(t, ox.NamedNode)}

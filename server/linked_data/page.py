@@ -14,6 +14,7 @@ from itertools import islice
 import pyoxigraph as ox
 
 from kg.vocab import ITSRDF, NIF
+from server.linked_data.curated import Note, notes
 from server.linked_data.describe import MAX_INCOMING, distinct_triples
 from server.linked_data.evidence import FactKey, Source, mentions, provenance
 from server.linked_data.labels import fetch_labels
@@ -29,7 +30,8 @@ from server.linked_data.terms import (
     site_name,
 )
 
-SHOWN_PER_PREDICATE = 50
+#: Incoming links listed per page of a resource page (``?incoming=N``); hubs have thousands.
+INCOMING_PAGE = 100
 #: Incoming links counted rather than listed: they are shown better elsewhere on the page.
 SUMMARISED_INCOMING = {
     RDF_NS + "subject": "reified assertions: the facts are listed with their sentences",
@@ -44,24 +46,37 @@ HEADER_PREDICATES = (RDF_TYPE, SKOS_NS + "prefLabel", RDFS_NS + "label", SKOS_NS
                      *SAME_AS_PREDICATES)
 
 Facts = dict[FactKey, list[Source]]
+Added = dict[tuple[str, str], Note]
 
 
-def build_page(store: ox.Store, nm: Namer, iri: str) -> dict:
-    """Everything the HTML page of one resource shows, from the store."""
+def build_page(store: ox.Store, nm: Namer, iri: str, incoming_page: int = 1) -> dict:
+    """Everything the HTML page of one resource shows, from the store; its incoming links are
+    listed a page at a time (``incoming_page``), in predicate then subject order."""
     node = ox.NamedNode(iri)
     out_quads = list(store.quads_for_pattern(node, None, None, None))
     graphs = sorted({q.graph_name.value for q in out_quads if isinstance(q.graph_name, ox.NamedNode)})
     out = distinct_triples(out_quads)
-    incoming = distinct_triples(islice(store.quads_for_pattern(None, None, node, None), MAX_INCOMING))
+    every_incoming = distinct_triples(islice(
+        store.quads_for_pattern(None, None, node, ox.DefaultGraph()), MAX_INCOMING))
+    listed = sorted((t for t in every_incoming if t.predicate.value not in SUMMARISED_INCOMING),
+                    key=lambda t: (t.predicate.value, str(t.subject)))
+    start = (incoming_page - 1) * INCOMING_PAGE
+    incoming = listed[start : start + INCOMING_PAGE]
     facts = provenance(store, nm, iri)
-    extra_out, extra_in = _unlisted_facts(str(node), facts, out, incoming)
+    curated = notes(store, nm.base, iri)
+    added = {n.key: n for n in curated if n.added}
+    extra_out, extra_in = _unlisted_facts(str(node), facts, out, every_incoming)
+    if incoming_page > 1:
+        extra_in = []  # listed on the first page
     iris = {t.object.value for t in out if isinstance(t.object, ox.NamedNode)}
     iris |= {t.subject.value for t in incoming if isinstance(t.subject, ox.NamedNode)}
     iris |= set(graphs) | {iri}
+    iris |= {n.object.value for n in curated if isinstance(n.object, ox.NamedNode)}
     for s, _p, o in facts:
         iris |= {x[1:-1] for x in (s, o) if x.startswith("<")}
     labels = fetch_labels(store, iris, nm.base)
-    incoming_groups, summarised = _incoming(nm, node, incoming, extra_in, facts, labels)
+    incoming_groups, summarised = _incoming(nm, node, incoming, every_incoming, extra_in, facts,
+                                            labels)
 
     def objects(pred: str) -> list[AnyTerm]:
         return [t.object for t in out if t.predicate.value == pred]
@@ -81,8 +96,12 @@ def build_page(store: ox.Store, nm: Namer, iri: str) -> dict:
             for p in SAME_AS_PREDICATES for o in objects(p)
             if isinstance(o, ox.NamedNode) and not nm.is_local(o.value)
         ],
-        "properties": _outgoing(nm, node, out, extra_out, facts, labels),
+        "properties": _outgoing(nm, node, out, extra_out, facts, labels, added),
+        "retracted": [{"pred": nm.iri_view(n.predicate.value), "term": nm.view(n.object, labels),
+                       "curation": _curation(nm, n)} for n in curated if not n.added],
         "incoming": incoming_groups,
+        "incoming_total": len(listed),
+        "incoming_capped": len(every_incoming) >= MAX_INCOMING,
         "summarised": summarised,
         "mentions": mentions(store, nm, iri),
         "graphs": [nm.iri_view(g, labels.get(g)) for g in graphs],
@@ -110,20 +129,30 @@ def _iri_term(text: str) -> ox.NamedNode | None:
     return ox.NamedNode(text[1:-1]) if text.startswith("<") else None
 
 
-def _value(nm: Namer, term: AnyTerm, labels: dict[str, str], sources: list[Source]) -> dict:
-    return {"term": nm.view(term, labels), "sources": sources}
+def _value(nm: Namer, term: AnyTerm, labels: dict[str, str], sources: list[Source],
+           note: Note | None = None) -> dict:
+    return {"term": nm.view(term, labels), "sources": sources,
+            "curation": _curation(nm, note) if note else None}
+
+
+def _curation(nm: Namer, note: Note) -> dict:
+    """Who curated a statement and when, with a link to the patch's description."""
+    return {"agent": note.agent, "time": note.time[:19].replace("T", " "),
+            "patch": nm.iri_view(note.patch)}
 
 
 def _outgoing(nm: Namer, node: ox.NamedNode, out: list[ox.Triple], extra_out: list[tuple[str, str]],
-              facts: Facts, labels: dict[str, str]) -> list[dict]:
-    """The property table: each predicate with its values and their sources."""
+              facts: Facts, labels: dict[str, str], added: Added) -> list[dict]:
+    """The property table: each predicate with its values, their sources, and who curated
+    the values an admin added."""
     by_pred: dict[str, list[dict]] = {}
     for t in out:
         p = t.predicate.value
         if p in HEADER_PREDICATES:
             continue
         key = (str(node), p, str(t.object))
-        by_pred.setdefault(p, []).append(_value(nm, t.object, labels, facts.get(key, [])))
+        by_pred.setdefault(p, []).append(_value(nm, t.object, labels, facts.get(key, []),
+                                                added.get((p, str(t.object)))))
     for p, o in extra_out:
         term = _iri_term(o)
         if term is not None:
@@ -131,12 +160,13 @@ def _outgoing(nm: Namer, node: ox.NamedNode, out: list[ox.Triple], extra_out: li
     return _grouped(nm, by_pred)
 
 
-def _incoming(nm: Namer, node: ox.NamedNode, incoming: list[ox.Triple], extra_in: list[tuple[str, str]],
-              facts: Facts, labels: dict[str, str]) -> tuple[list[dict], list[dict]]:
-    """Links to the resource grouped by predicate (the first few of each), and the counts of
-    those summarised instead (SUMMARISED_INCOMING)."""
+def _incoming(nm: Namer, node: ox.NamedNode, incoming: list[ox.Triple], every: list[ox.Triple],
+              extra_in: list[tuple[str, str]], facts: Facts, labels: dict[str, str],
+              ) -> tuple[list[dict], list[dict]]:
+    """This page's links to the resource grouped by predicate (each with its count over all
+    pages), and the counts of those summarised instead (SUMMARISED_INCOMING)."""
     in_counts: dict[str, int] = {}
-    for t in incoming:
+    for t in every:
         in_counts[t.predicate.value] = in_counts.get(t.predicate.value, 0) + 1
     in_by_pred: dict[str, list[dict]] = {}
     for t in incoming:
@@ -156,7 +186,6 @@ def _incoming(nm: Namer, node: ox.NamedNode, incoming: list[ox.Triple], extra_in
     groups = _grouped(nm, in_by_pred)
     for g in groups:
         g["count"] = max(in_counts.get(g["pred"].value, 0), len(g["values"]))
-        g["values"] = g["values"][:SHOWN_PER_PREDICATE]
     return groups, summarised
 
 

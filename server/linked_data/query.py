@@ -1,8 +1,9 @@
-"""Reading the store for the linked-data pages: SPARQL over the union graph, with our prefixes.
+"""Reading the store for the linked-data pages: SPARQL over the default graph, with our prefixes.
 
-Pages look at the dataset as one graph (a fact is shown whichever named graph holds it), so
-every page query goes through :func:`select`, which sets the union default graph, the
-prefixes and SEP-0007 bindings the same way each time.
+Pages look at the dataset as one graph (a fact is shown whichever named graph holds it): the
+store's default graph holds every graph's triples once (``kg.release.publish``), and every page
+query goes through :func:`select`, which sets the prefixes and SEP-0007 bindings the same way
+each time.
 """
 
 from __future__ import annotations
@@ -21,13 +22,12 @@ QueryResult = ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean
 def select(
     store: ox.Store, sparql: str, base: str, **bindings: ox.NamedNode | ox.Literal
 ) -> ox.QuerySolutions:
-    """A SELECT over the union of all graphs, with our prefixes and bound variables.
+    """A SELECT over the default graph (every graph's triples), with our prefixes and bound variables.
 
     Bound variables must appear in the projection (SEP-0007 substitution)."""
     return solutions(store.query(
         sparql,
         prefixes=prefixes(base),
-        use_default_graph_as_union=True,
         substitutions={ox.Variable(k): v for k, v in bindings.items()} or None,
     ))
 

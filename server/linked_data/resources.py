@@ -23,12 +23,13 @@ from kg import __version__
 from kg.formats import Format, by_extension, by_name
 from kg.release.publication import Publication
 from kg.uris import INDEXED_KINDS, Kind
+from server.linked_data import entity
 from server.linked_data.article import article_facts, article_text
 from server.linked_data.describe import document_triples
-from server.linked_data.http import add_page_hooks, bad_request, rdf_response
+from server.linked_data.http import add_page_hooks, bad_request, pager, rdf_response
 from server.linked_data.indexes import entity_index, kind_index
 from server.linked_data.labels import suggestions
-from server.linked_data.page import build_page
+from server.linked_data.page import INCOMING_PAGE, build_page
 from server.linked_data.query import exists
 from server.linked_data.release import current, namer, settings
 from server.linked_data.serialise import serialise_triples
@@ -142,7 +143,15 @@ def page(path: str) -> Response:
     if request.if_none_match.contains(etag):
         return _not_modified(etag)
     nm = namer(publication)
-    model = build_page(store, nm, iri)
+    incoming_page = _page_number("incoming")
+    model = build_page(store, nm, iri, incoming_page)
+    model["incoming_paging"] = pager(model["incoming_total"], incoming_page, INCOMING_PAGE,
+                                     name="incoming", anchor="incoming")
+    if Kind.RESOURCE.minted(iri, nm.base):
+        model["timeline"] = entity.timeline(store, nm, iri)
+        model["quotations"] = entity.quotations(store, nm, iri)
+        model["articles"] = entity.articles(store, nm, iri)
+        model["neighbourhood"] = entity.neighbourhood(store, nm, iri, model["title"])
     if Kind.ARTICLE.minted(iri, nm.base):
         model["text"] = article_text(store, nm, iri)
         model["article_facts"] = article_facts(store, nm, iri)
@@ -230,8 +239,8 @@ def _lookup(uri: str) -> BaseResponse:
     return _see_other(uri[len(base):].partition("#")[0], from_request=False)
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
+def _page_number(name: str = "page") -> int:
+    raw = request.args.get(name, "1")
     if not raw.isdigit() or int(raw) < 1:
-        abort(bad_request(f"page must be a positive integer, got {raw!r}"))
+        abort(bad_request(f"{name} must be a positive integer, got {raw!r}"))
     return int(raw)

@@ -20,10 +20,13 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 from rdflib import Graph
 from rdflib.namespace import SH
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from kg.formats import SHACL_INPUTS, Format
 from kg.release.publication import ONTOLOGY_FILE, SHAPES_FILE
 from kg.settings import Settings
+from server.engine import nesting
+from server.limits import too_deep
 from server.linked_data.http import add_page_hooks, rdf_response
 from server.linked_data.release import current, namer, settings
 from server.linked_data.report import report_view
@@ -76,21 +79,27 @@ def validate() -> Response:
         return _fail(413, _too_large(request.content_length, limits), html)
     inference = request.args.get("inference", "none")
     request.max_content_length = limits.shacl_max_bytes  # this service's own limit, not the app's
-    if is_form:
-        request.max_form_memory_size = limits.shacl_max_bytes
-        inference = request.form.get("inference", inference)
-        data, media_type = _form_data()
-    else:
-        media_type = request.mimetype
-        if media_type not in INPUT_FORMATS:
-            return _fail(415, f"unsupported media type {media_type or '(none)'!r}: post "
-                              f"{', '.join(INPUT_FORMATS)}", html)
-        data = request.stream.read(limits.shacl_max_bytes + 1)
+    try:  # a chunked body has no Content-Length: it is refused once it passes the limit
+        if is_form:
+            request.max_form_memory_size = limits.shacl_max_bytes
+            inference = request.form.get("inference", inference)
+            data, media_type = _form_data()
+        else:
+            media_type = request.mimetype
+            if media_type not in INPUT_FORMATS:
+                return _fail(415, f"unsupported media type {media_type or '(none)'!r}: post "
+                                  f"{', '.join(INPUT_FORMATS)}", html)
+            data = request.stream.read()
+    except RequestEntityTooLarge:
+        return _fail(413, _too_large(None, limits), html)
     if len(data) > limits.shacl_max_bytes:
         return _fail(413, _too_large(len(data), limits), html)
     if media_type not in INPUT_FORMATS:
         return _fail(415, f"unsupported format {media_type!r}: choose one of "
                           f"{', '.join(INPUT_FORMATS)}", html)
+    canonical = INPUT_FORMATS[media_type].media_type  # the type Oxigraph will parse it as
+    if nesting.depth(data, canonical, limits.max_nesting) > limits.max_nesting:
+        return _fail(400, too_deep(f"the posted {media_type}", limits.max_nesting), html)
     if inference not in INFERENCE:
         return _fail(400, f"inference must be one of {', '.join(INFERENCE)}, got {inference!r}",
                      html)
@@ -126,8 +135,9 @@ def _form_data() -> tuple[bytes, str]:
     return data, request.form.get("format", "text/turtle")
 
 
-def _too_large(size: int, limits: Settings) -> str:
-    return (f"request too large: {size} bytes; the limit is {limits.shacl_max_bytes} bytes "
+def _too_large(size: int | None, limits: Settings) -> str:
+    told = "more than the limit" if size is None else f"{size} bytes"
+    return (f"request too large: {told}; the limit is {limits.shacl_max_bytes} bytes "
             f"(KG_SHACL_MAX_BYTES)")
 
 

@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     from server.engine.cache import ResultCache
     from server.engine.executors import ExecutorPool
     from server.engine.lookup_runner import LookupRunner
+    from server.engine.remote import RemoteQueries
     from server.sparql import description, endpoint, graph_store
     from server.sparql.admin import Admin
 
@@ -35,6 +36,7 @@ def init_app(app: Flask) -> None:
         enabled=settings.inline_lookups, prefixes=frozenset(app.config["KG_PREFIXES"]),
         limit=limits.query_timeout,
     )
+    app.extensions["kg_remote"] = RemoteQueries()
     app.extensions["kg_query_cache"] = ResultCache(limits.query_cache_mb << 20)
     for blueprint in (endpoint.bp, graph_store.bp, description.bp):
         app.register_blueprint(blueprint)

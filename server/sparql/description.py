@@ -108,7 +108,8 @@ def _describe_service(store: ox.Store, admin: bool, recorded: int | None) -> lis
     add(service, DCTERMS + "title", ox.Literal("newskg SPARQL endpoint", language="en"))
     add(service, RDFS + "comment", ox.Literal(
         "SPARQL 1.1 Protocol endpoint over the newskg knowledge graph. Without FROM, FROM NAMED, "
-        "default-graph-uri or named-graph-uri the default graph is the union of all graphs. "
+        "default-graph-uri or named-graph-uri the default graph is the union of all graphs, each "
+        "triple once. "
         f"Queries are stopped after {limits.query_timeout:g} s (503); results stop at "
         f"{limits.max_rows} rows or triples, reported in the X-KG-Row-Limit and X-KG-Truncated "
         "response headers; SERVICE is disabled. The usual prefixes "
@@ -126,7 +127,7 @@ def _describe_service(store: ox.Store, admin: bool, recorded: int | None) -> lis
     # what a query with no dataset sees, each triple once (the release counted it when built)
     total = ox.Literal(str(recorded), datatype=XSD_INTEGER) if recorded is not None else next(iter(
         _select(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
-                "WHERE { ?s ?p ?o } }", union=True)))["n"]
+                "WHERE { ?s ?p ?o } }")))["n"]
     add(default_graph, VOID + "triples", total)
     counts = {
         row["g"]: row["n"]
@@ -143,9 +144,9 @@ def _describe_service(store: ox.Store, admin: bool, recorded: int | None) -> lis
     return out
 
 
-def _select(store: ox.Store, sparql: str, union: bool = False) -> ox.QuerySolutions:
+def _select(store: ox.Store, sparql: str) -> ox.QuerySolutions:
     """The rows of a SELECT (pyoxigraph types every result as any of its three kinds)."""
-    rows = store.query(sparql, use_default_graph_as_union=union)
+    rows = store.query(sparql)
     if not isinstance(rows, ox.QuerySolutions):
         raise TypeError(f"expected the solutions of a SELECT, got {type(rows).__name__}")
     return rows

@@ -9,7 +9,8 @@ description (``server.sparql.description``).
 Queries run in executor processes (``server.engine.executors``) so that one past the time limit can
 be stopped, except simple lookups, whose cost is bounded by their form and which are answered
 in the worker (``server.engine.lookup_runner``); with no dataset in the request the default graph is
-the union of all graphs, so a plain query sees every article. ``SERVICE`` is refused before
+the store's, which holds every triple of every article graph once (a set, as SPARQL's default
+graph is), so a plain query sees every article. ``SERVICE`` is refused before
 Oxigraph sees the query: the endpoint never makes outbound requests on a client's behalf.
 """
 
@@ -26,8 +27,9 @@ from kg.formats import GRAPHS, RESULTS, by_name
 from server import metrics
 from server.engine.cache import Answer, ResultCache
 from server.engine.executors import ExecutorCrashed, ExecutorPool, QueryTimeout
-from server.engine.jobs import QueryJob
+from server.engine.jobs import QueryJob, Reply
 from server.engine.lookup_runner import LookupRunner
+from server.engine.remote import RemoteQueries, is_remote
 from server.engine.syntax import Shape, shape
 from server.errors import ProtocolError, problem
 from server.limits import (
@@ -37,6 +39,7 @@ from server.limits import (
     TIMEOUT_HEADER,
     TRUNCATED_HEADER,
     Limits,
+    too_deep,
 )
 from server.negotiation import NotAcceptable
 from server.sparql import description, update
@@ -182,6 +185,9 @@ def run_query(queries: list[str], params: MultiDict) -> Response:
     if not text.strip():
         raise ProtocolError(400, "the query is empty")
     looks = shape(text)
+    limits: Limits = current_app.config["KG_LIMITS"]
+    if looks.depth > limits.max_nesting:
+        raise ProtocolError(400, too_deep("the query", limits.max_nesting, looks.depth))
     if looks.calls_service:
         metrics.count_error("service_refused")
         raise ProtocolError(
@@ -194,7 +200,6 @@ def run_query(queries: list[str], params: MultiDict) -> Response:
             f"may be read as the keyword {looks.unclear_dataset}; write keywords apart from "
             "names (e.g. `FROM :g`) or use another prefix"
         )
-    limits: Limits = current_app.config["KG_LIMITS"]
     job = _job(text, looks, params, limits)
     cache: ResultCache = current_app.extensions["kg_query_cache"]
     key = answer_key(job)
@@ -221,17 +226,23 @@ def _job(text: str, looks: Shape, params: MultiDict, limits: Limits) -> QueryJob
     bindings_format, graph_format = _formats(params, looks.form)
     holder = current_app.extensions["kg_store"]
     return make_job(
-        current_app.config, str(holder.store_path(holder.publication())), text, looks,
+        current_app.config, holder.query_store(holder.publication()), text,
         (bindings_format, graph_format), _timeout(params, limits), defaults, named,
     )
 
 
 def _execute(job: QueryJob, timeout: float) -> Answer | Response:
-    """Run the job in this worker (a lookup) or in an executor: its answer, or the error to send."""
+    """Run the job in this worker (a lookup, or any query of a release served from a remote
+    store) or in an executor: its answer, or the error to send."""
     lookups: LookupRunner = current_app.extensions["kg_lookups"]
     pool: ExecutorPool = current_app.extensions["kg_executors"]
+    remote: RemoteQueries = current_app.extensions["kg_remote"]
     try:
-        reply = lookups.run(job) if lookups.accepts(job) else None
+        reply: Reply | None
+        if is_remote(job.store):
+            reply = remote.run(job, timeout)
+        else:
+            reply = lookups.run(job) if lookups.accepts(job) else None
         if reply is None:
             reply = pool.run(job, timeout)
     except QueryTimeout as exc:
@@ -272,6 +283,8 @@ def _failed(code: str, message: str) -> Response:
         return problem(406, message)
     if code == "memory":
         return problem(503, f"query stopped: {message}", {"Retry-After": "1"})
+    if code == "remote":  # the store this release is served from, not the query
+        return problem(502, message, {"Retry-After": "1"})
     if code == "sandbox":  # the server's set-up, not the query: say so, keep the 5xx
         return problem(503, f"no query can run on this server: {message}")
     return problem(500, f"the query failed: {message}")

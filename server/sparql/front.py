@@ -154,10 +154,10 @@ class Front:
         """What ``server.sparql.endpoint`` keys answers on: the store of the live publication."""
         publication = self.holder.publication()  # one readlink: a new release is seen at once
         if self.holder.redirect is not None:  # admin: the snapshot changes with every write
-            return str(self.holder.store_path(publication))
+            return self.holder.query_store(publication)
         known = self._store
         if known is None or known[0] is not publication:
-            known = self._store = (publication, str(self.holder.store_path(publication)))
+            known = self._store = (publication, self.holder.query_store(publication))
         return known[1]
 
     def _body(self, environ: dict) -> bytes | None:

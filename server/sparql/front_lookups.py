@@ -122,7 +122,7 @@ class FrontLookups:
         if group in self._unlearnable:
             return None
         limits = self.app.config["KG_LIMITS"]
-        job = make_job(self.app.config, store, text, looks, formats, limits.query_timeout)
+        job = make_job(self.app.config, store, text, formats, limits.query_timeout)
         key = answer_key(job)
         answer = self.cache.get(key)
         self.cache.take_last_hit()  # a hit here is not Flask's: nothing to replay

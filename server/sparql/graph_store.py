@@ -18,12 +18,13 @@ from flask import Blueprint, Response, current_app, request
 from kg.formats import GRAPHS, by_name
 from kg.uris import Kind
 from server import metrics
+from server.engine import nesting
 from server.engine.executors import ExecutorError
 from server.engine.jobs import GraphJob, Reply
 from server.errors import ProtocolError, problem
-from server.limits import Limits
+from server.limits import Limits, too_deep
 from server.negotiation import NotAcceptable, UnknownFormat, choose
-from server.sparql.admin import Admin, unauthorised
+from server.sparql.admin import Admin, curator, unauthorised
 
 bp = Blueprint("gsp", __name__)
 
@@ -61,6 +62,10 @@ def graph_store() -> Response:
         parts = _parts()
     else:
         parts = (("", media, request.get_data(cache=False)),)
+    for label, part_media, data in parts:  # before the writer's parser reads any of them
+        if nesting.depth(data, part_media, limits.max_nesting) > limits.max_nesting:
+            what = f"the posted {part_media}" + (f" ({label})" if label else "")
+            raise ProtocolError(400, too_deep(what, limits.max_nesting))
     reply = _write(admin, publication, op, graph, parts=parts)
     response = _answer(reply, op)
     if not named and reply.ok:
@@ -140,8 +145,10 @@ def _read(graph: str | None, limits: Limits, publication) -> Response:
 
 
 def _write(admin: Admin, publication, op: str, graph: str | None, **fields: object) -> Reply:
+    target = "?default" if graph is None else f"?graph=<{graph}>"
     try:
-        return admin.write(publication, op, graph=graph, **fields)
+        return admin.write(publication, op, graph=graph, agent=curator(),
+                           request=f"Graph Store {request.method} {target}", **fields)
     except ExecutorError as exc:
         return Reply(ok=False, code="stopped", message=f"{exc}; nothing was changed")
 
@@ -150,7 +157,8 @@ def _answer(reply: Reply, op: str) -> Response:
     """201 for a graph that did not exist before, 204 otherwise (GSP sections 5.3-5.6)."""
     if not reply.ok:
         metrics.count_error(f"gsp_{reply.code}")
-        status = {"not_found": 404, "media_type": 415, "bad_data": 400, "stopped": 503, "sandbox": 503}
+        status = {"not_found": 404, "media_type": 415, "bad_data": 400, "stopped": 503, "sandbox": 503,
+                  "not_recorded": 503}
         return problem(status.get(reply.code, 500), reply.message)
     metrics.count_update(f"gsp_{op}")
     return Response(status=201 if reply.extra.get("created") else 204)

@@ -16,7 +16,6 @@ from werkzeug.http import parse_accept_header
 
 from kg.formats import GRAPHS, RESULTS
 from server.engine.jobs import QueryJob
-from server.engine.syntax import Shape
 from server.negotiation import NotAcceptable, UnknownFormat, choose
 
 
@@ -43,7 +42,7 @@ def negotiate_formats(
 
 
 def make_job(
-    config: Mapping, store: str, text: str, looks: Shape, formats: tuple[str | None, str | None],
+    config: Mapping, store: str, text: str, formats: tuple[str | None, str | None],
     timeout: float, defaults: Sequence[str] = (), named: Sequence[str] = (),
 ) -> QueryJob:
     """The job for a checked request (``config``: the app's config)."""
@@ -53,8 +52,8 @@ def make_job(
         query=text,
         base_iri=config["KG_SETTINGS"].base_uri,
         prefixes=config["KG_PREFIXES"],
-        # The protocol's dataset replaces the query's; with neither, all graphs are the default.
-        union=not protocol_dataset and not looks.names_dataset,
+        # The protocol's dataset replaces the query's; with neither, the store's default graph
+        # is every graph's triples, each once (kg.release.publish writes it so).
         default_graphs=tuple(defaults) if protocol_dataset else None,
         named_graphs=tuple(named) if protocol_dataset else None,
         bindings_format=formats[0],
@@ -66,5 +65,5 @@ def make_job(
 
 def answer_key(job: QueryJob) -> tuple:
     """Everything an answer depends on: the key of the worker's answer cache."""
-    return (job.store, job.query, job.base_iri, job.union, job.default_graphs, job.named_graphs,
+    return (job.store, job.query, job.base_iri, job.default_graphs, job.named_graphs,
             job.bindings_format, job.graph_format, job.max_rows)

@@ -22,7 +22,8 @@ from server.engine.update_dataset import (
     with_dataset,
 )
 from server.errors import problem
-from server.sparql.admin import Admin, unauthorised
+from server.limits import Limits, too_deep
+from server.sparql.admin import Admin, curator, unauthorised
 
 
 def run_update(updates: list[str], params: MultiDict) -> Response:
@@ -34,6 +35,10 @@ def run_update(updates: list[str], params: MultiDict) -> Response:
     text = updates[0]
     if not text.strip():
         return problem(400, "the update is empty")
+    limits: Limits = current_app.config["KG_LIMITS"]
+    depth = shape(text).depth
+    if depth > limits.max_nesting:  # before the dataset rewrite and Oxigraph read it
+        return problem(400, too_deep("the update", limits.max_nesting, depth))
     try:  # the protocol's dataset (section 2.2.3), written into the text as USING clauses
         text = with_dataset(
             text, params.getlist(USING_PARAM), params.getlist(USING_NAMED_PARAM)
@@ -47,7 +52,8 @@ def run_update(updates: list[str], params: MultiDict) -> Response:
     publication = current_app.extensions["kg_store"].publication()
     try:
         reply = admin.write(
-            publication, "update", text=text, base_iri=current_app.config["KG_SETTINGS"].base_uri
+            publication, "update", text=text, base_iri=current_app.config["KG_SETTINGS"].base_uri,
+            agent=curator(), request="SPARQL Update",
         )
     except ExecutorError as exc:
         metrics.count_error("update_stopped")
@@ -58,6 +64,8 @@ def run_update(updates: list[str], params: MultiDict) -> Response:
             return problem(400, f"malformed update: {reply.message}")
         if reply.code == "evaluation":  # e.g. DROP of a graph that does not exist
             return problem(400, f"the update failed, nothing was changed: {reply.message}")
+        if reply.code == "not_recorded":  # the curation log could not be written
+            return problem(503, reply.message, {"Retry-After": "5"})
         return problem(500, f"the update failed, nothing was changed: {reply.message}")
     metrics.count_update("update")
     return Response(status=204)

@@ -141,7 +141,6 @@ def test_resource_page_shows_labels_and_source_sentences(browser, server_url, st
         """SELECT ?s ?label ?text WHERE {
              ?a a kg:Assertion ; rdf:subject ?s ; kg:sourceSentence/nif:anchorOf ?text .
              ?s skos:prefLabel ?label } ORDER BY ?s ?text LIMIT 1""",
-        use_default_graph_as_union=True,
         prefixes={"kg": built.base_uri + "ontology#",
                   "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
                   "skos": "http://www.w3.org/2004/02/skos/core#",
@@ -173,3 +172,34 @@ def test_docs_pages_render(browser, server_url):
         shot = "entities" if name == "resource/" else name
         browser.save_screenshot(str(ARTIFACTS / f"{shot}.png"))
     assert console_errors(browser) == []
+
+
+def test_entity_page_draws_its_neighbourhood(browser, server_url, store, built):
+    """The picture is drawn by the vendored Cytoscape.js from the page's own data, with every
+    node and edge the data names, nothing fetched from elsewhere and no console error."""
+    speaker = next(iter(store.query(
+        f"SELECT ?s (COUNT(?q) AS ?n) {{ ?q a <{built.base_uri}ontology#Quotation> ; "
+        f"<{built.base_uri}ontology#speaker> ?s }} GROUP BY ?s ORDER BY DESC(?n) ?s LIMIT 1")))["s"]
+    requested_urls(browser), console_errors(browser)  # drop earlier entries
+    browser.get(server_url + "page/" + speaker.value[len(built.base_uri):])
+    nodes = wait_for(browser, "var h = document.getElementById('neighbourhood-picture');"
+                              "return h && h.getAttribute('data-nodes');")
+    data = json.loads(browser.execute_script(
+        "return document.getElementById('neighbourhood-data').textContent"))
+    assert int(nodes) == len(data["nodes"]) > 1
+    assert int(browser.execute_script(
+        "return document.getElementById('neighbourhood-picture').getAttribute('data-edges')")) \
+        == len(data["edges"])
+    # something was painted: some canvas pixel is not transparent
+    painted = browser.execute_script("""
+        var total = 0;
+        document.querySelectorAll('#neighbourhood-picture canvas').forEach(function (c) {
+          var px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          for (var i = 3; i < px.length; i += 4) { if (px[i] !== 0) { total++; } }
+        });
+        return total;""")
+    assert painted > 500
+    assert console_errors(browser) == []
+    assert all(local(u, server_url) for u in requested_urls(browser))
+    browser.execute_script("document.getElementById('neighbourhood').scrollIntoView()")
+    browser.save_screenshot(str(ARTIFACTS / "entity-neighbourhood.png"))

@@ -27,20 +27,19 @@ def subject(store) -> ox.NamedNode:
     """Some entity of the publication: the first typed IRI, whatever the build produced."""
     row = next(iter(store.query(
         "SELECT ?s WHERE { ?s a ?t ; ?p ?o FILTER(isIRI(?s)) } ORDER BY ?s LIMIT 1",
-        use_default_graph_as_union=True,
     )))
     return row["s"]
 
 
 def _count(store: ox.Store) -> int:
-    return int(next(iter(store.query(COUNT, use_default_graph_as_union=True)))["n"].value)
+    return int(next(iter(store.query(COUNT)))["n"].value)
 
 
 def _triples(store: ox.Store, subject: ox.NamedNode) -> set[tuple[str, str, str]]:
     query = f"CONSTRUCT WHERE {{ {subject} ?p ?o }}"
     return {
         (t.subject.value, t.predicate.value, t.object.value)
-        for t in store.query(query, use_default_graph_as_union=True)
+        for t in store.query(query)
     }
 
 

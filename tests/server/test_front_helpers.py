@@ -4,7 +4,10 @@
   ``urllib.parse.unquote_plus(..., errors="strict")`` does, errors included;
 - ``server.engine.lookup.uses_prefixed_names`` lets ``server.engine.lookup_runner`` leave the
   endpoint's predeclared prefixes out of parsing: it may say False only where the text has no
-  prefixed name, and the answer must be the same with or without them.
+  prefixed name, and the answer must be the same with or without them;
+- ``server.engine.lookup_runner`` has Oxigraph write a SELECT lookup's JSON in one call, with a
+  LIMIT appended to bound its rows: the bytes, rows and truncation must be the row-by-row
+  path's, and a wide answer must still be refused.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.engine.jobs import QueryJob
-from server.engine.lookup import is_lookup, uses_prefixed_names
+from server.engine.lookup import is_lookup, stated_limit, uses_prefixed_names
+from server.engine.lookup_runner import LookupRunner
 from server.engine.worker import Reader
 from server.sparql.front_lookups import _unquote_plus
 
@@ -73,14 +77,80 @@ def test_uses_prefixed_names(text: str, prefixed: bool) -> None:
 def test_parsing_without_prefixes_gives_the_same_answer(tmp_path) -> None:
     store = ox.Store(str(tmp_path / "store"))
     store.add(ox.Quad(ox.NamedNode("http://x/e"), ox.NamedNode("http://schema.org/name"),
-                      ox.Literal("e"), ox.NamedNode("http://x/g")))
+                      ox.Literal("e"), ox.DefaultGraph()))
     store.flush()
     del store
     reader = Reader()
     for text in (f"SELECT ?p ?o WHERE {{ {E} ?p ?o }}", f"CONSTRUCT WHERE {{ {E} ?p ?o }}"):
         assert not uses_prefixed_names(text, DECLARED)
-        job = QueryJob(str(tmp_path / "store"), text, "http://x/", PREFIXES, True, None, None,
+        job = QueryJob(str(tmp_path / "store"), text, "http://x/", PREFIXES, None, None,
                        "json", "turtle", 100, 10.0)
         with_them, without = reader.query(job), reader.query(job, parse_prefixes=False)
         assert with_them.ok and with_them == without
         assert with_them.rows == 1
+
+
+#: Terms that exercise the JSON writer's cases: languages, datatypes, escapes, a triple term.
+TERMS = [
+    ox.Literal("plain"), ox.Literal("Hallo", language="de"), ox.Literal("40000",
+    datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+    ox.Literal('quote " backslash \\ tab \t newline \n é 中 \u2028'), ox.NamedNode("http://x/o?a=1&b=%3C"),
+    ox.BlankNode("b0"), ox.Literal("right", language="ar", direction=ox.BaseDirection.RTL),
+    ox.Triple(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.Literal("o")),
+]
+
+
+def _store(tmp_path, rows: int) -> str:
+    store = ox.Store(str(tmp_path / "store"))
+    e = ox.NamedNode("http://x/e")
+    for n in range(rows):
+        store.add(ox.Quad(e, ox.NamedNode(f"http://x/p{n:03}"), TERMS[n % len(TERMS)]))
+    store.add(ox.Quad(e, ox.NamedNode("http://x/wide"), ox.Literal("w" * 5000)))
+    store.flush()
+    del store
+    return str(tmp_path / "store")
+
+
+def _job(store: str, text: str, max_rows: int) -> QueryJob:
+    return QueryJob(store, text, "http://x/", {}, None, None, "json", "turtle", max_rows, 10.0)
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT ?p ?o WHERE { <http://x/e> ?p ?o }",
+    "SELECT * { <http://x/e> ?p ?o } LIMIT 5",
+    "SELECT ?o { <http://x/e> ?p ?o } OFFSET 3",
+    "SELECT DISTINCT ?o { <http://x/e> ?p ?o } # a comment ends the text",
+    "SELECT ?p { <http://x/e> ?p <http://x/nothing> }",
+])
+@pytest.mark.parametrize("max_rows", [4, 12, 100])
+def test_oxigraph_written_lookups_match_the_row_by_row_path(tmp_path, text: str, max_rows: int):
+    store = _store(tmp_path, 12)
+    job = _job(store, text, max_rows)
+    runner = LookupRunner(limit=10.0)
+    assert runner.accepts(job)
+    slow = Reader().query(job)
+    fast = runner.run(job)
+    assert fast is not None and fast.ok
+    assert (fast.body, fast.rows, fast.truncated) == (slow.body, slow.rows, slow.truncated)
+    stated = stated_limit(text)
+    bounded = Reader().select_json(job, text if stated else text + "\nLIMIT " + str(max_rows + 1),
+                                   1 << 20)
+    # Oxigraph wrote it unless the answer was cut at the row cap (the row-by-row path cuts it)
+    assert (bounded is None) == slow.truncated
+    if bounded is not None:
+        assert bounded.body == slow.body
+
+
+def test_a_wide_lookup_is_refused_and_sent_to_the_executors(tmp_path):
+    store = _store(tmp_path, 3)
+    job = _job(store, "SELECT ?o { <http://x/e> <http://x/wide> ?o }", 100)
+    runner = LookupRunner(limit=10.0, max_bytes=4096)
+    assert runner.run(job) is None  # too wide to build in the web worker
+    assert not runner.accepts(job)  # and from now on always an executor's
+
+
+def test_a_stated_limit_is_read_from_the_lookup():
+    assert stated_limit("SELECT ?o { <http://x/e> ?p ?o }") is None
+    assert stated_limit("SELECT ?o { <http://x/e> ?p ?o } OFFSET 2 LIMIT 7") == 7
+    assert stated_limit('SELECT ?o { <http://x/e> ?p "LIMIT 3" }') is None
+    assert stated_limit("SELECT ?o { ?s ?p ?o } LIMIT 3") is None  # not a lookup

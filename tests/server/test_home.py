@@ -33,7 +33,7 @@ def count_on_page(page: str, name: str) -> int:
 
 
 def scalar(store: ox.Store, sparql: str, base: str) -> int:
-    rows = list(store.query(sparql, use_default_graph_as_union=True,
+    rows = list(store.query(sparql,
                             prefixes={"kg": base + "ontology#"}))
     return int(rows[0]["n"].value)
 

@@ -39,7 +39,7 @@ def store(built) -> ox.Store:
 
 
 def first(store: ox.Store, sparql: str, base: str) -> str | None:
-    rows = list(store.query(sparql, use_default_graph_as_union=True,
+    rows = list(store.query(sparql,
                             prefixes={"kg": base + "ontology#",
                                       "rdfs": str(RDFS), "skos": str(SKOS),
                                       "itsrdf": "http://www.w3.org/2005/11/its/rdf#"}))
@@ -227,7 +227,6 @@ def test_page_shows_the_sentences_facts_were_read_from(server_url, store, built)
     rows = list(store.query(
         """SELECT ?s ?text WHERE { ?a a kg:Assertion ; rdf:subject ?s ;
              kg:sourceSentence/nif:anchorOf ?text . ?s a kg:Entity } ORDER BY ?s ?text LIMIT 1""",
-        use_default_graph_as_union=True,
         prefixes={"kg": built.base_uri + "ontology#",
                   "rdf": str(RDF),
                   "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"}))
@@ -257,8 +256,7 @@ def test_entity_index_groups_by_type_with_store_counts(server_url, store, built)
     assert f"Entities <span class=\"count\">({total})</span>" in r.text
     rows = list(store.query(
         "SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a kg:Entity ; a ?t "
-        "FILTER(?t != kg:Entity) } GROUP BY ?t",
-        use_default_graph_as_union=True, prefixes={"kg": built.base_uri + "ontology#"}))
+        "FILTER(?t != kg:Entity) } GROUP BY ?t", prefixes={"kg": built.base_uri + "ontology#"}))
     for row in rows:
         param = urllib.parse.quote(row["t"].value, safe="")
         assert re.search(rf'href="\?type={re.escape(param)}"[^>]*>[^<]+</a> '
@@ -269,7 +267,7 @@ def test_entity_index_filters_by_type_and_paginates(server_url, store, built):
     row = list(store.query(
         "SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a kg:Entity ; a ?t "
         "FILTER(?t != kg:Entity) } GROUP BY ?t ORDER BY DESC(?n) LIMIT 1",
-        use_default_graph_as_union=True, prefixes={"kg": built.base_uri + "ontology#"}))[0]
+        prefixes={"kg": built.base_uri + "ontology#"}))[0]
     r = requests.get(f"{built.base_uri}resource/", params={"type": row["t"].value}, timeout=30)
     assert r.status_code == 200
     listed = set(re.findall(rf'href="{re.escape(built.base_uri)}page/(resource/[^"#]+)"', r.text))
@@ -287,7 +285,7 @@ def test_entity_index_search_finds_by_label(server_url, store, entity, built):
 def test_article_index_lists_every_article(server_url, store, built):
     r = get(f"{built.base_uri}article/")
     articles = [row[0].value for row in store.query(
-        "SELECT DISTINCT ?a WHERE { ?a a kg:Article }", use_default_graph_as_union=True,
+        "SELECT DISTINCT ?a WHERE { ?a a kg:Article }",
         prefixes={"kg": built.base_uri + "ontology#"})]
     assert articles
     for iri in articles:
@@ -421,8 +419,7 @@ def test_the_sitemap_lists_every_entity_and_article_page(server_url, built):
     store = ox.Store.read_only(str(Publication.current(built.dist_dir).store_path))
     kg = f"{built.base_uri}ontology#"
     expected = {r["x"].value for r in store.query(
-        f"SELECT DISTINCT ?x {{ {{ ?x a <{kg}Entity> }} UNION {{ ?x a <{kg}Article> }} }}",
-        use_default_graph_as_union=True)}
+        f"SELECT DISTINCT ?x {{ {{ ?x a <{kg}Entity> }} UNION {{ ?x a <{kg}Article> }} }}")}
     assert len(urls) == len(expected) > 50
     assert f"{server_url}page/resource/Nayib_Bukele" in urls
     assert all(fetch(u).status == 200 for u in sorted(urls)[:5])

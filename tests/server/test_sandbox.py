@@ -51,7 +51,7 @@ def _store(tmp_path: Path) -> str:
 
 
 def _job(store: str, query: str) -> QueryJob:
-    return QueryJob(store=store, query=query, base_iri=None, prefixes={}, union=True,
+    return QueryJob(store=store, query=query, base_iri=None, prefixes={},
                     default_graphs=None, named_graphs=None, bindings_format="json",
                     graph_format=None, max_rows=100, budget=10.0)
 
