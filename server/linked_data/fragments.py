@@ -1,9 +1,10 @@
 """Triple Pattern Fragments (``/fragments?subject=&predicate=&object=``): the cheap interface
 Comunica and other Linked Data Fragments clients query and federate over.
 
-A fragment is the distinct triples of the union of all graphs that match one pattern, the way a
-SPARQL query without a dataset sees them (a triple held by four article graphs is one triple),
-in pages of ``PAGE_SIZE``. Each page carries the Hydra controls of the TPF specification
+A fragment is the triples of the store's default graph that match one pattern: what a SPARQL
+query without a dataset sees, every graph's triples each once (``kg.release.publish`` fills
+it; a triple four article graphs hold is one triple), in pages of ``PAGE_SIZE``. Each page
+carries the Hydra controls of the TPF specification
 (https://www.hydra-cg.com/spec/latest/triple-pattern-fragments/): the search form (an
 ``hydra:IriTemplate`` mapping ``subject``/``predicate``/``object`` to ``rdf:subject``/...), the
 fragment's size (``hydra:totalItems``, ``void:triples``) and links to the first, previous and
@@ -118,24 +119,24 @@ def explicit(term: OxTerm) -> str:
 
 
 def matches(store: ox.Store, pattern: Pattern, offset: int, limit: int) -> list[ox.Triple]:
-    """One page of the distinct triples of the union graph matching ``pattern``: Oxigraph's
-    DISTINCT keeps the first-seen order of its scan, which is the same on every call over an
-    unchanged store, so pages neither overlap nor skip."""
-    query = f"SELECT DISTINCT * WHERE {{ {pattern.where()} }} LIMIT {limit} OFFSET {offset}"
-    result = store.query(query, use_default_graph_as_union=True)
+    """One page of the default graph's triples matching ``pattern``: a graph is a set, and its
+    scan order is the same on every call over an unchanged store, so pages neither overlap
+    nor skip."""
+    query = f"SELECT * WHERE {{ {pattern.where()} }} LIMIT {limit} OFFSET {offset}"
+    result = store.query(query)
     assert isinstance(result, ox.QuerySolutions)
     return [pattern.triple(row) for row in result]
 
 
 def total(store: ox.Store, store_key: str, pattern: Pattern, whole: int | None) -> int:
-    """How many distinct triples match: counted once per store and pattern. ``whole`` is the
-    release's recorded size of the union graph, used for the pattern with no constant."""
+    """How many triples match: counted once per store and pattern. ``whole`` is the release's
+    recorded size of the default graph, used for the pattern with no constant."""
     if whole is not None and pattern.terms() == (None, None, None):
         return whole
 
     def count() -> int:
-        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT * WHERE {{ {pattern.where()} }} }}"
-        result = store.query(query, use_default_graph_as_union=True)
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern.where()} }}"
+        result = store.query(query)
         assert isinstance(result, ox.QuerySolutions)
         return int(next(iter(result))["n"].value)
 
