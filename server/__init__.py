@@ -8,6 +8,8 @@ app built from one ``kg.settings.Settings``. Each part sets itself up in its ``i
 - ``server.ops``: health, metrics and the access log;
 - ``server.sparql``: the SPARQL protocol views and the front that answers before Flask;
 - ``server.linked_data``: dereferenceable URIs, pages, dumps and documentation;
+- ``server.linked_data.fragments``: Triple Pattern Fragments;
+- ``server.linked_data.feed``: the change feed and every kept release by version;
 - ``server.bodies``: request bodies held to their limit however framed, drained before a refusal.
 - ``server.linked_data.search``: full-text search and name completion over the release's index;
 - ``server.web``: CORS and compression.
@@ -32,7 +34,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from kg.settings import Settings
     from server import bodies, errors, linked_data, ops, sparql, state, web
     from server.limits import Limits
-    from server.linked_data import search
+    from server.linked_data import feed, fragments, search
 
     settings = settings or Settings.from_env()
     limits = Limits.from_settings(settings)
@@ -46,6 +48,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     sparql.init_app(app)
     linked_data.init_app(app)
     search.init_app(app)
+    fragments.init_app(app)
+    feed.init_app(app)
     web.init_app(app)
     bodies.init_app(app)  # chunked bodies held to the limits; unread bodies drained
     sparql.install_front(app)  # outermost: answers cached /sparql requests without Flask

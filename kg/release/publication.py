@@ -35,6 +35,17 @@ REMOTE_KEY = "remote"
 REMOTE_SCHEME = "sparql+"
 #: The full-text index (SQLite FTS5) written with the release (``kg.release.search_index``).
 SEARCH_FILE = "search.sqlite"
+#: A release's changes since the previous one (``kg.release.changes``): N-Quads lines to add
+#: to the previous ``kg.nq`` and to drop from it.
+ADDED_FILE = "changes.added.nq"
+REMOVED_FILE = "changes.removed.nq"
+PATCH_FILES = (ADDED_FILE, REMOVED_FILE)
+
+
+def release_url(base_uri: str, release_id: str) -> str:
+    """Where one release stays downloadable by its id (``server.linked_data.feed``): its
+    version IRI in VoID, and the folder of its dumps and patches."""
+    return f"{base_uri}releases/{release_id}/"
 
 
 def releases_dir(dist: Path) -> Path:

@@ -20,12 +20,14 @@ import pyoxigraph
 from rdflib import Dataset, Graph
 
 from kg.rdf import graph_triple, split_lines
+from kg.release import changes
 from kg.release.durable import sync_dir, sync_tree
 from kg.release.lock import build_lock
 from kg.release.publication import (
     DUMP_FORMATS,
     MANIFEST_FILE,
     ONTOLOGY_FILE,
+    PATCH_FILES,
     REMOTE_KEY,
     REPORT_FILE,
     SEARCH_FILE,
@@ -37,7 +39,7 @@ from kg.release.publication import (
 )
 from kg.release.remote import RemoteStores, load
 from kg.release.search_index import write_index
-from kg.release.void import describe_statistics, statistics
+from kg.release.void import describe_statistics, describe_version, statistics
 from kg.uris import Kind
 from kg.vocab import prefixes
 
@@ -106,6 +108,7 @@ def publish_parts(
     with build_lock(dist):
         releases = releases_dir(dist)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        previous = Publication.current(dist)  # what the changes are counted from
         staging = Path(tempfile.mkdtemp(prefix=f".{stamp}-", dir=releases))
         staging.chmod(0o755)  # mkdtemp makes it private; the server may run as another user
         try:
@@ -143,6 +146,12 @@ def publish_parts(
             progress("  writing the search index")
             write_index(work / "default.nt", work / "graphs.nq", staging / SEARCH_FILE, base_uri)
             _record(staging / SEARCH_FILE, files)
+            release = f"{stamp}-{files['kg.nq']['sha256'][:12]}"
+            created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            progress("  the changes since the previous release")
+            change = changes.record(previous.root if previous else None, staging)
+            for name in PATCH_FILES if change["previous"] else ():
+                _record(staging / name, files)
             progress("loading the Oxigraph store")
             store = pyoxigraph.Store(str(staging / STORE_DIR))
             store.bulk_load(path=str(staging / "kg.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
@@ -150,6 +159,7 @@ def publish_parts(
                 progress("  counting for VoID")
                 with open(staging / "kg.nt", "rb") as nt, open(work / "graphs.nq", "rb") as nq:
                     void = describe_statistics(statistics(nt, nq, base_uri), base_uri)
+            void += describe_version(base_uri, release, created, change["previous"])
             counts = _counts(staging, work, [void, ontology])
             # The store's default graph is what a query with no dataset sees: every triple of
             # every graph, each once (SPARQL's default graph is a set; Oxigraph's union default
@@ -173,11 +183,11 @@ def publish_parts(
                 extra_manifest = {**(extra_manifest or {}), REMOTE_KEY: load(
                     remote, Publication.current(dist), store, staging, progress)}
             del store  # release the RocksDB lock before readers open it
-            content_id = files["kg.nq"]["sha256"][:12]
             manifest = {
-                "release": f"{stamp}-{content_id}",
+                "release": release,
                 "base_uri": base_uri,
-                "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "created": created,
+                "changes": change,
                 "quads": quads,
                 **counts,
                 "files": files,
