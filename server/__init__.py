@@ -8,7 +8,8 @@ app built from one ``kg.settings.Settings``. Each part sets itself up in its ``i
 - ``server.ops``: health, metrics and the access log;
 - ``server.sparql``: the SPARQL protocol views and the front that answers before Flask;
 - ``server.linked_data``: dereferenceable URIs, pages, dumps and documentation;
-- ``server.web``: CORS and compression.
+- ``server.web``: CORS and compression;
+- ``server.admission``: how many requests of each kind of work run at once (outermost).
 
 ``server.engine`` runs queries and has no Flask import, so query executor processes do not
 pay for the web stack; this module imports Flask only inside the factory for the same reason.
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     from kg.settings import Settings
     from server import errors, linked_data, ops, sparql, state, web
+    from server.admission import Admission, AdmissionLayer
     from server.limits import Limits
 
     settings = settings or Settings.from_env()
@@ -37,11 +39,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["KG_SETTINGS"] = settings
     app.config["KG_LIMITS"] = limits
     app.config["MAX_CONTENT_LENGTH"] = limits.max_request_bytes
+    admission = app.extensions["kg_admission"] = Admission.from_settings(settings)
     state.init_app(app)
     errors.init_app(app)
     ops.init_app(app)
     sparql.init_app(app)
     linked_data.init_app(app)
     web.init_app(app)
-    sparql.install_front(app)  # outermost: answers cached /sparql requests without Flask
+    sparql.install_front(app)  # answers cached /sparql requests without Flask
+    # outermost: a request whose kind of work is at its limit is refused before anything else
+    app.wsgi_app = AdmissionLayer(app.wsgi_app, admission)  # type: ignore[method-assign]
     return app
