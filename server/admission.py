@@ -64,7 +64,7 @@ def classes(settings: Settings) -> dict[str, WorkClass]:
         WorkClass("queries", "queries running in a query executor", settings.executors,
                   long=True),
         WorkClass("shacl", "SHACL validations", max(1, threads // 4), long=True),
-        WorkClass("dumps", "dump downloads", max(1, threads // 4), long=True),
+        WorkClass("dumps", "dump downloads", max(1, threads // 2), long=True),
         WorkClass("uploads", "requests whose body is still being read or handled",
                   max(1, threads // 2), long=True),
     )
