@@ -178,8 +178,8 @@ def write_section(name: str, text: str) -> None:
 
 def machine() -> str:
     load = os.getloadavg()
-    return (f"{os.cpu_count()} cores, load {load[0]:.1f} at the start (the machine is shared "
-            f"with other work), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    return (f"Started {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {os.cpu_count()} "
+            f"cores, load {load[0]:.1f} (the machine is shared with other work)")
 
 
 # ---------------------------------------------------------------- fuzz
@@ -354,6 +354,7 @@ def send_all(cases: list[tuple[str, str, bytes | None, dict]], clients: int) -> 
 
 
 def fuzz(requests: int, clients: int = 4, seed: int = 14) -> None:
+    context = machine()
     rng = random.Random(seed)
     proc = start_server()
     try:
@@ -370,7 +371,7 @@ def fuzz(requests: int, clients: int = 4, seed: int = 14) -> None:
     total = sum(statuses.values())
     lines = [
         "## Fuzz", "",
-        f"{machine()}. `kg serve` defaults (Granian, 4 workers), seed {seed}, {clients} clients.",
+        f"{context}. `kg serve` defaults (Granian, 4 workers), seed {seed}, {clients} clients.",
         "",
         f"- requests sent: {requests}; answered: {total} in {seconds:.0f} s; "
         f"closed without an answer: {len(dropped)}",
@@ -397,6 +398,7 @@ def fuzz(requests: int, clients: int = 4, seed: int = 14) -> None:
 
 
 def soak(seconds: float, clients: int) -> None:
+    context = machine()
     proc = start_server()
     paths = paths_of_data(50)
     release = publication(rebuild=False)
@@ -407,9 +409,10 @@ def soak(seconds: float, clients: int) -> None:
                            {"Accept": "text/html"}),
         "lookup": lambda r: (sparql_get(f"SELECT ?p ?o WHERE {{ <{BASE[:-1]}{r.choice(paths)}> ?p ?o }}"),
                              {"Accept": JSON}),
+        # a comment unlike any before: never an answer from the cache, always an executor
         "query": lambda r: (sparql_get(
             "SELECT ?t (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s a ?t } } GROUP BY ?t "
-            f"ORDER BY DESC(?n) LIMIT {r.randint(1, 50)}"), {"Accept": JSON}),
+            f"ORDER BY DESC(?n) LIMIT {r.randint(1, 50)} # {r.random()}"), {"Accept": JSON}),
         "dump": lambda r: ("/dumps/" + r.choice(dumps), {"Accept-Encoding": "gzip"}),
     }
     latencies: dict[str, list[float]] = {k: [] for k in kinds}
@@ -450,8 +453,9 @@ def soak(seconds: float, clients: int) -> None:
     total = sum(len(v) for v in latencies.values())
     lines = [
         "## Soak", "",
-        f"{machine()}. `kg serve` defaults, {clients} clients for {seconds:.0f} s, each request "
-        "a page, a lookup, an executor query (GROUP BY over every graph) or a dump.", "",
+        f"{context}. `kg serve` defaults, {clients} clients for {seconds:.0f} s, each request "
+        "a page, a lookup, an executor query (GROUP BY over every graph, a new text each time "
+        "so never from the answer cache) or a dump.", "",
         f"- requests: {total}; errors: {sum(errors.values())}"
         + (f" ({', '.join(f'{k}: {n}' for k, n in errors.most_common())})" if errors else ""),
         "", "| kind | requests | p50 ms | p99 ms |", "| --- | --- | --- | --- |",
@@ -498,6 +502,7 @@ def _attacker(kind: str, stop_flag: threading.Event, tally: Counter[str], lock: 
 
 
 def attack(counts: list[int], lookups: int) -> None:
+    context = machine()
     proc = start_server()
     paths = paths_of_data(50)
     targets = [sparql_get(f"SELECT ?p ?o WHERE {{ <{BASE[:-1]}{p}> ?p ?o }}") for p in paths]
@@ -534,7 +539,7 @@ def attack(counts: list[int], lookups: int) -> None:
     idle99 = quantile(rows[0][1], 0.99) if rows and rows[0][0] == 0 else float("nan")
     lines = [
         "## Attackers", "",
-        f"{machine()}. `kg serve` defaults. One client sends {lookups} lookups one after "
+        f"{context}. `kg serve` defaults. One client sends {lookups} lookups one after "
         "another while N attackers, in turn a heavy query (runs to the 10 s limit), a 1 MiB "
         "body and a slow upload (100 KB announced, a byte every 0.5 s), loop without pause.", "",
         "| attackers | lookup p50 ms | lookup p99 ms | p99 / idle p99 | unanswered | lookup statuses |",
@@ -585,6 +590,7 @@ def _leftovers(dist: Path) -> list[str]:
 
 
 def kill(trials: int, seed: int = 9) -> None:
+    context = machine()
     rng = random.Random(seed)
     work = WORK / "kill"
     shutil.rmtree(work, ignore_errors=True)
@@ -633,7 +639,7 @@ def kill(trials: int, seed: int = 9) -> None:
     safe = sum(1 for r in rows if r[3] is None and r[5] is None and not r[6])
     lines = [
         "## kill -9 during `kg build`", "",
-        f"{machine()}. A corpus of {len(seeds) - 1} to {len(seeds)} seed articles (one is added or "
+        f"{context}. A corpus of {len(seeds) - 1} to {len(seeds)} seed articles (one is added or "
         f"removed before each trial, so every build publishes a new release); an unkilled build "
         f"took {first:.1f} s. Each trial kills the build at a random moment between 0.2 s and "
         "1.1x that time (a build that finished first is counted as not killed), checks the "
