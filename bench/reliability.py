@@ -56,6 +56,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from run import BASE, WORK, free_port, publication, stop  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results-reliability.md"
+PUBLISHING = "publishing dumps and the Oxigraph store"  # what kg build says when it publishes
 PORT = 0  # the port of the server this run started (a free one: parts may run side by side)
 JSON = "application/sparql-results+json"
 #: Five 100-value columns cross-joined: needs no data, would run for hours.
@@ -505,8 +506,12 @@ def attack(counts: list[int], lookups: int) -> None:
     context = machine()
     proc = start_server()
     paths = paths_of_data(50)
-    targets = [sparql_get(f"SELECT ?p ?o WHERE {{ <{BASE[:-1]}{p}> ?p ?o }}") for p in paths]
+    # each lookup a text never sent before (a comment numbers it): answered by the lookup
+    # path, not replayed from the answer cache
+    targets = [sparql_get(f"SELECT ?p ?o WHERE {{ <{BASE[:-1]}{paths[n % len(paths)]}> ?p ?o }} "
+                          f"# {n}") for n in range(lookups * len(counts))]
     rows = []
+    sent = 0
     try:
         for attackers in counts:
             stop_flag, lock, tally = threading.Event(), threading.Lock(), Counter[str]()
@@ -518,10 +523,10 @@ def attack(counts: list[int], lookups: int) -> None:
             time.sleep(3 if attackers else 0)
             times, unanswered, statuses = [], 0, Counter[int]()
             conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
-            for i in range(lookups):
+            for _ in range(lookups):
+                sent += 1
                 try:
-                    answer = request("GET", targets[i % len(targets)], headers={"Accept": JSON},
-                                     conn=conn)
+                    answer = request("GET", targets[sent - 1], headers={"Accept": JSON}, conn=conn)
                     times.append(answer.seconds)
                     statuses[answer.status] += 1
                 except (OSError, http.client.HTTPException):
@@ -540,7 +545,7 @@ def attack(counts: list[int], lookups: int) -> None:
     lines = [
         "## Attackers", "",
         f"{context}. `kg serve` defaults. One client sends {lookups} lookups one after "
-        "another while N attackers, in turn a heavy query (runs to the 10 s limit), a 1 MiB "
+        "another (each a new text, so none is an answer from the cache) while N attackers, in turn a heavy query (runs to the 10 s limit), a 1 MiB "
         "body and a slow upload (100 KB announced, a byte every 0.5 s), loop without pause.", "",
         "| attackers | lookup p50 ms | lookup p99 ms | p99 / idle p99 | unanswered | lookup statuses |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -604,56 +609,86 @@ def kill(trials: int, seed: int = 9) -> None:
     env = dict(os.environ, KG_SEEDS=str(corpus), KG_DIST=str(dist), KG_BASE_URI=BASE,
                KG_WORKERS="1")
 
-    def build(kill_after: float | None) -> tuple[int, float]:
+    def build(kill_after: float | None, from_publishing: bool = False) -> tuple[int, float, float]:
+        """Run a build, killed ``kill_after`` s after its start (or after it starts publishing);
+        (exit code, seconds it ran, seconds it spent publishing or -1)."""
         started = time.monotonic()
         proc = subprocess.Popen([sys.executable, "-m", "kg", "build"], env=env, cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        publishing = threading.Event()
+        seen: list[float] = []
+
+        def read() -> None:
+            assert proc.stderr is not None
+            for line in proc.stderr:
+                if PUBLISHING in line and not publishing.is_set():
+                    seen.append(time.monotonic())
+                    publishing.set()
+
+        reader = threading.Thread(target=read)
+        reader.start()
         if kill_after is not None:
+            if from_publishing and not publishing.wait(300):
+                kill_after = 0
             try:
                 proc.wait(timeout=kill_after)
             except subprocess.TimeoutExpired:
                 proc.kill()
         proc.wait()
-        return proc.returncode, time.monotonic() - started
+        reader.join()
+        ended = time.monotonic()
+        return proc.returncode, ended - started, (ended - seen[0]) if seen else -1.0
 
-    code, first = build(None)
+    code, first, publish = build(None)
     assert code == 0, "the first build failed"
-    rows = []
-    for trial in range(1, trials + 1):
+    last = first  # how long the latest unkilled build took: kill moments are drawn within it
+    rows: list[tuple[int, str, bool, str | None, int, str | None, list[str]]] = []
+    attempts = 0
+    while sum(1 for r in rows if r[2]) < trials and attempts < 2 * trials:
+        attempts += 1
         # each trial changes the corpus, so the build publishes a new release
         extra = corpus / seeds[-1].name
         if extra.exists():
             extra.unlink()
         else:
             shutil.copy(seeds[-1], extra)
-        moment = rng.uniform(0.2, first * 1.1)
-        code, took = build(moment)
+        # every other trial is killed while publishing, where a crash could do harm
+        in_publishing = attempts % 2 == 0 and publish > 0
+        moment = rng.uniform(0, publish * 0.95) if in_publishing else rng.uniform(0.2, last * 0.95)
+        code, _took, _ = build(moment, from_publishing=in_publishing)
         killed = code == -9
         after_kill = _whole(dist)
         left_by_kill = _leftovers(dist)
-        code2, _ = build(None)
+        code2, last, publish = build(None)
         after_next = _whole(dist) if code2 == 0 else f"the next build failed ({code2})"
         left_after = _leftovers(dist)
-        rows.append((trial, moment, killed, after_kill, len(left_by_kill), after_next, left_after))
+        when = f"{moment:.1f} s into publishing" if in_publishing else f"{moment:.1f} s"
+        rows.append((attempts, when, killed, after_kill, len(left_by_kill), after_next,
+                     left_after))
         print(rows[-1], flush=True)
-    safe = sum(1 for r in rows if r[3] is None and r[5] is None and not r[6])
+    killed_rows = [r for r in rows if r[2]]
+    safe = sum(1 for r in killed_rows if r[3] is None and r[5] is None and not r[6])
+    also = sum(1 for r in rows if not r[2] and r[3] is None and r[5] is None and not r[6])
     lines = [
         "## kill -9 during `kg build`", "",
         f"{context}. A corpus of {len(seeds) - 1} to {len(seeds)} seed articles (one is added or "
         f"removed before each trial, so every build publishes a new release); an unkilled build "
-        f"took {first:.1f} s. Each trial kills the build at a random moment between 0.2 s and "
-        "1.1x that time (a build that finished first is counted as not killed), checks the "
+        f"took {first:.1f} s from cold. Odd trials kill the build at a random moment between "
+        "0.2 s and 0.95x the time the latest unkilled build took; even ones at a random moment "
+        "of its publication (after it says it is publishing, within 0.95x the time the latest "
+        "build spent publishing). A build that still finished first is listed as not killed, "
+        "and another trial is run. Each trial checks the "
         "release `dist` points at (every file's SHA-256 as in its manifest, the store opens and "
         "answers), then runs the next build to the end and checks again, and that no staging "
         "folder (`.kg-releases/.*`) or half-made link (`.dist.*`) is left.", "",
-        f"**{safe} of {trials} trials safe**; killed before finishing: "
-        f"{sum(1 for r in rows if r[2])}.", "",
-        "| trial | killed at s | killed | release after the kill | staging left by the kill | "
+        f"**{safe} of {len(killed_rows)} killed builds safe**; the {len(rows) - len(killed_rows)} "
+        f"builds that finished before their kill: {also} safe.", "",
+        "| trial | killed at | killed | release after the kill | staging left by the kill | "
         "release after the next build | left after the next build |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for trial, moment, killed, after_kill, left, after_next, left_after in rows:
-        lines.append(f"| {trial} | {moment:.1f} | {'yes' if killed else 'no'} | "
+    for trial, when, killed, after_kill, left, after_next, left_after in rows:
+        lines.append(f"| {trial} | {when} | {'yes' if killed else 'no'} | "
                      f"{after_kill or 'whole'} | {left} | {after_next or 'whole'} | "
                      f"{', '.join(left_after) or 'nothing'} |")
     write_section("kill", "\n".join(lines))
