@@ -545,8 +545,9 @@ def attack(counts: list[int], lookups: int) -> None:
     lines = [
         "## Attackers", "",
         f"{context}. `kg serve` defaults. One client sends {lookups} lookups one after "
-        "another (each a new text, so none is an answer from the cache) while N attackers, in turn a heavy query (runs to the 10 s limit), a 1 MiB "
-        "body and a slow upload (100 KB announced, a byte every 0.5 s), loop without pause.", "",
+        "another (each a new text, so none is an answer from the cache) while N attackers, "
+        "in turn a heavy query (runs to the 10 s limit), a 1 MiB body and a slow upload "
+        "(100 KB announced, a byte every 0.5 s), loop without pause.", "",
         "| attackers | lookup p50 ms | lookup p99 ms | p99 / idle p99 | unanswered | lookup statuses |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
