@@ -40,8 +40,9 @@ from server.engine.writer import Writer
 
 WATCHDOG_GRACE = 5.0  # seconds past the parent's own deadline before the executor exits itself
 #: Added to an executor's nice value: when heavy queries keep every core busy, the web workers
-#: (lookups, pages, health checks) still get the CPU first, so a heavy query slows itself.
-NICENESS = 10
+#: (lookups, pages, health checks) still get most of it (3x an executor's share at 5), so a
+#: heavy query slows itself more than the cheap requests.
+NICENESS = 5
 
 #: The graph formats an executor writes: canonical name -> Oxigraph format (``kg.formats.GRAPHS``).
 RDF_FORMATS: dict[str, ox.RdfFormat] = {

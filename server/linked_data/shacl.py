@@ -11,7 +11,6 @@ JSON-LD is parsed by Oxigraph, which never fetches remote ``@context`` documents
 from __future__ import annotations
 
 import multiprocessing
-import os
 import resource
 from dataclasses import dataclass
 from pathlib import Path
@@ -203,7 +202,6 @@ def _child(conn, job: Job) -> None:
     """Runs in the forked process: parse, validate, serialise, send one Outcome."""
     try:
         resource.setrlimit(resource.RLIMIT_AS, (job.max_memory, job.max_memory))
-        os.nice(10)  # as a query executor: the web workers keep the CPU first
         conn.send(_validate(job))
     except MemoryError:
         conn.send(Outcome(413, f"validating this data needs more than {job.max_memory} bytes of "

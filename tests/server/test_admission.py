@@ -192,7 +192,8 @@ def _executor_limits(pid: int) -> list[int]:
         if pid in ancestors:
             for line in (proc / "limits").read_text().splitlines():
                 if line.startswith("Max address space"):
-                    caps.append(int(line.split()[3]))
+                    soft = line.split()[3]  # "unlimited" until a booting executor sets it
+                    caps.append(int(soft) if soft.isdigit() else -1)
     return caps
 
 
@@ -209,7 +210,9 @@ def test_the_memory_budget_is_split_over_every_executor_and_validation(tmp_path,
         apply(settings, 6)
     # a real server: 1 worker x (1 executor + 1 validation) share 1536 MiB, under the 4096 default
     server = _serve(tmp_path, launch, {"KG_MAX_MEMORY": "3072"})
-    caps = _executor_limits(server.proc.pid)
+    deadline = time.monotonic() + 30
+    while (caps := _executor_limits(server.proc.pid)) != [1536 << 20] and time.monotonic() < deadline:
+        time.sleep(0.5)  # an executor sets its cap as it starts
     assert caps == [1536 << 20]
 
 
