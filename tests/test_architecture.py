@@ -34,7 +34,8 @@ KG_SHARED = ("kg", "kg.settings", "kg.vocab", "kg.formats", "kg.uris", "kg.curat
 KG_FOUNDATION = (*KG_SHARED, "kg.model", "kg.gazetteer")
 #: The server's shared modules, below both protocol packages.
 SERVER_SHARED = ("server.state", "server.errors", "server.metrics", "server.ops", "server.web",
-                 "server.limits", "server.serving", "server.bodies")
+                 "server.limits", "server.serving", "server.bodies", "server.admission",
+                 "server.budget")
 SERVER_PARTS = ("server.engine", "server.sparql", "server.linked_data")
 
 

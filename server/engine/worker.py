@@ -41,6 +41,10 @@ from server.engine.text_functions import text_functions
 from server.engine.writer import Writer
 
 WATCHDOG_GRACE = 5.0  # seconds past the parent's own deadline before the executor exits itself
+#: Added to an executor's nice value: when heavy queries keep every core busy, the web workers
+#: (lookups, pages, health checks) still get most of it (3x an executor's share at 5), so a
+#: heavy query slows itself more than the cheap requests.
+NICENESS = 5
 
 #: The graph formats an executor writes: canonical name -> Oxigraph format (``kg.formats.GRAPHS``).
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -315,6 +319,7 @@ def main(argv: list[str]) -> None:
     fd, role, memory_mb = int(argv[1]), argv[2], int(argv[3])
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    os.nice(NICENESS)
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the watchdog: SIGALRM ends the process
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server; it stops us
     try:

@@ -18,6 +18,7 @@ from flask import Blueprint, Response, current_app, request
 from kg.formats import GRAPHS, by_name
 from kg.uris import Kind
 from server import metrics
+from server.admission import Busy
 from server.engine import nesting
 from server.engine.executors import ExecutorError
 from server.engine.jobs import GraphJob, Reply
@@ -133,7 +134,10 @@ def _read(graph: str | None, limits: Limits, publication) -> Response:
         prefixes=current_app.config["KG_PREFIXES"], budget=limits.query_timeout,
     )
     try:
-        reply = current_app.extensions["kg_executors"].run(job, limits.query_timeout)
+        with current_app.extensions["kg_admission"].hold("queries"):
+            reply = current_app.extensions["kg_executors"].run(job, limits.query_timeout)
+    except Busy as exc:
+        return problem(503, str(exc), {"Retry-After": "1"})
     except ExecutorError as exc:
         return problem(503, f"graph read stopped: {exc}", {"Retry-After": "1"})
     if not reply.ok:
