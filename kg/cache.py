@@ -1,10 +1,11 @@
 """Content-addressed caches that make a build incremental.
 
 An article's extraction depends only on its text, its catalog entry, its file name and the
-pipeline (our nlp and extract code, the gazetteer, spaCy and its model). The key is a hash of
-all of them, so an unchanged article is never parsed again, a changed one is, and a changed
-pipeline re-reads everything without anyone having to remember to clear a cache. Validation
-results are cached the same way, keyed by the exact RDF that was validated and the shapes.
+pipeline (our nlp and extract code, the gazetteer, spaCy and its model, the versions of the
+registry packages the word classes read). The key is a hash of all of them, so an unchanged
+article is never parsed again, a changed one is, and a changed pipeline re-reads everything
+without anyone having to remember to clear a cache. Validation results are cached the same
+way, keyed by the exact RDF that was validated and the shapes.
 
 Entries are written atomically (a temporary file, then ``os.replace``), so a build killed
 mid-write leaves no half entry behind; an entry that cannot be read is treated as missing.
