@@ -124,9 +124,11 @@ class Quote:
     sentence: Sentence
     extractor: str
     confidence: float
-    form: str = "marked"  # marked (between quotation marks), block (unmarked lines), tweet
+    #: marked (between quotation marks), colon (marked, after 'said:'), multi-paragraph,
+    #: block (unmarked lines after an attribution line), tweet (an embedded post)
+    form: str = "marked"
     handle: str | None = None  # an embedded post's '@handle'
-    date: str | None = None  # an embedded post's date as the page gives it
+    date: DateValue | None = None  # an embedded post's date, from its signature line
 
 
 #: How an article puts an event: as fact, as someone's report, as possible, or as not so.
@@ -180,5 +182,6 @@ class Entity:
     types: list[str]
     aliases: set[str] = field(default_factory=set)
     same_as: list[str] = field(default_factory=list)
+    identifiers: dict[str, str] = field(default_factory=dict)  # property IRI -> code (ISO 3166)
     mentions: list[Mention] = field(default_factory=list)
     slug: str = ""

@@ -33,6 +33,10 @@ from kg.resolve import Resolution
 from kg.uris import Kind, Minter
 from kg.vocab import ITSRDF, NIF, SCHEMA, kg_namespace, prefixes
 
+#: The ontology's concept for each quote form the quote finder gives (kg.nlp.quotes).
+QUOTE_FORMS = {"marked": "MarkedQuote", "colon": "ColonQuote",
+               "multi-paragraph": "MultiParagraphQuote", "block": "BlockQuote",
+               "tweet": "EmbeddedPost"}
 #: Fact properties whose object is a language-tagged string rather than a resource.
 TEXT_PROPERTIES = frozenset({"holdsOffice"})
 
@@ -92,6 +96,8 @@ class GraphBuilder:
             g.add((iri, SKOS.altLabel, Literal(alias, lang=self.languages.get(alias, "en"))))
         for same in entity.same_as:
             g.add((iri, OWL.sameAs, URIRef(same)))
+        for prop, code in sorted(entity.identifiers.items()):
+            g.add((iri, URIRef(prop), Literal(code)))
 
     def extractor(self, name: str) -> URIRef:
         iri = self.minter.extractor(re.sub(r"[^A-Za-z0-9.]+", "-", name).strip("-"))
@@ -154,6 +160,12 @@ class GraphBuilder:
             self.graph.add((node, RDF.type, self.kg.Quotation))
             self.graph.add((node, SCHEMA.text, Literal(quote.text, lang="en")))
             self.graph.add((node, self.kg.speaker, self.entity_iri(speaker)))
+            self.graph.add((node, self.kg.quoteForm, self.kg[QUOTE_FORMS[quote.form]]))
+            if quote.handle:
+                self.graph.add((node, self.kg.handle, Literal(quote.handle)))
+            if quote.date is not None:
+                self.graph.add((node, SCHEMA.datePublished,
+                                Literal(quote.date.lexical, datatype=XSD[quote.date.datatype])))
             self._provenance(node, quote.sentence, quote.extractor, quote.confidence,
                              quote.start, quote.end)
 

@@ -3,6 +3,7 @@
 In order of trust: the gazetteer's ids; acronyms defined in the text; full names for short
 forms ('Bukele' -> 'Nayib Bukele') within an article and, when unambiguous, across articles;
 spelling variants (rapidfuzz); then the type each entity gets by a vote over all its mentions.
+Last, places whose name is unambiguous get their GeoNames link and ISO code (kg.links).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from kg.gazetteer import GazetteerEntry
+from kg.links import link
 from kg.model import Entity, Extraction, Mention
 from kg.nlp.mentions import acronym_matches
 from kg.nlp.wordclass import (
@@ -99,6 +101,8 @@ def resolve(extractions: list[Extraction], gazetteer: tuple[GazetteerEntry, ...]
     _resolve_agreements(extractions, res)
     _drop_subsumed_roles(extractions, res)
     _assign_slugs(res)
+    for entity in res.entities.values():
+        link(entity)  # GeoNames and ISO 3166 links from the registry packages (kg.links)
     return res
 
 

@@ -205,3 +205,28 @@ def test_shape_fires_on_its_bad_example(shapes: Graph, ontology: Graph, shape: s
     severity = str(shapes.value(owner, SH.severity) or SH.Violation).rsplit("#", 1)[-1]
     assert fired[0].severity == severity
     assert result.conforms == (severity != "Violation")
+
+
+QUOTE = f"""<quotation/1> a kg:Quotation ; schema:text "We will."@en ; kg:speaker res:Bukele ;
+    {PROVENANCE} """
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (QUOTE + ".", "exactly one kg:quoteForm"),
+    (QUOTE + "; kg:quoteForm kg:Shouted .", "exactly one kg:quoteForm"),
+    (QUOTE + '; kg:quoteForm kg:MarkedQuote ; kg:handle "@bukele" .', "Only an embedded post"),
+    (QUOTE + '; kg:quoteForm kg:EmbeddedPost ; kg:handle "bukele" .', "an '@name' string"),
+    (QUOTE + '; kg:quoteForm kg:EmbeddedPost ; schema:datePublished "March 10" .',
+     "an xsd:date"),
+])
+def test_quotation_form_handle_and_date_constraints(shapes: Graph, ontology: Graph, extra: str,
+                                                    message: str):
+    result = run(shapes, ontology, extra)
+    assert any(message in f.message for f in result.findings), result.text()
+    assert not result.conforms
+
+
+def test_an_embedded_post_with_handle_and_date_conforms(shapes: Graph, ontology: Graph):
+    result = run(shapes, ontology, QUOTE + '; kg:quoteForm kg:EmbeddedPost ; kg:handle '
+                 '"@nayibbukele" ; schema:datePublished "2025-03-10"^^xsd:date .')
+    assert result.conforms and not result.findings, result.text()

@@ -15,7 +15,7 @@ from kg.extract import dates as date_norm
 from kg.extract.events import find_events
 from kg.extract.relations import AgreementRef, Context, RawRelation, find_relations
 from kg.gazetteer import load_gazetteer
-from kg.model import Article, Extraction, Mention, Quote, Relation, Sentence
+from kg.model import Article, DateValue, Extraction, Mention, Quote, Relation, Sentence
 from kg.nlp.mentions import RESOURCE_LABELS
 
 EXTRACTOR_VERSION = "0.1"
@@ -126,10 +126,18 @@ def extract(article: Article, doc: Doc) -> Extraction:
                 text=doc.text[quote.start : quote.end].strip(), start=quote.start, end=quote.end,
                 speaker=speaker, sentence=sentence, extractor=f"quotes@{EXTRACTOR_VERSION}",
                 confidence=quote.confidence, form=quote.form, handle=quote.handle,
-                date=quote.date,
+                date=_post_date(doc.text, quote.end, quote.date, reference),
             )
         )
     return result
+
+
+def _post_date(text: str, after: int, given: str | None, reference: date | None,
+               ) -> DateValue | None:
+    """An embedded post's date, found on its signature line below the post, as an XSD value."""
+    if given is None or (start := text.find(given, after)) < 0:
+        return None
+    return date_norm.normalise(given, start, start + len(given), reference)
 
 
 def _to_relation(raw: RawRelation, mention_of, sentences, sentence_of) -> Relation | None:

@@ -46,7 +46,7 @@ class QuoteSpan:
     speaker: Span  # an entity span or a pronoun token span
     verb: Token | None
     confidence: float
-    form: str = "marked"  # marked, block or tweet
+    form: str = "marked"  # marked, colon, multi-paragraph, block or tweet
     handle: str | None = None
     date: str | None = None
 
@@ -162,12 +162,21 @@ def find_quotes(doc: Doc, speakers: list[Span]) -> list[QuoteSpan]:
             attribution = _continuation(doc, start, found[-1])
         if attribution is not None:
             speaker, verb, confidence = attribution
-            found.append(QuoteSpan(start, end, speaker, verb, confidence))
+            found.append(QuoteSpan(start, end, speaker, verb, confidence,
+                                   _marked_form(doc.text, start, end)))
     for block in block_stretches(doc.text):
         quote = _block_quote(doc, block, speakers)
         if quote is not None:
             found.append(quote)
     return sorted(found, key=lambda q: q.start)
+
+
+def _marked_form(text: str, start: int, end: int) -> str:
+    """How a quote between marks is set out: over several paragraphs, after a colon
+    ('said: "..."'), or plainly in running text."""
+    if "\n" in text[start:end]:
+        return "multi-paragraph"
+    return "colon" if text[: max(start - 1, 0)].rstrip().endswith(":") else "marked"
 
 
 def _block_quote(doc: Doc, block: Block, speakers: list[Span]) -> QuoteSpan | None:

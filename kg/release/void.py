@@ -19,6 +19,7 @@ from kg.vocab import ITSRDF, STANDARD_PREFIXES, kg_namespace
 LINK_TARGETS = {
     "wikidata": ("http://www.wikidata.org/entity/", "http://www.wikidata.org/"),
     "dbpedia": ("http://dbpedia.org/resource/", "http://dbpedia.org/"),
+    "geonames": ("https://sws.geonames.org/", "https://www.geonames.org/"),
 }
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
