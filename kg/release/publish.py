@@ -8,7 +8,6 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +18,8 @@ from typing import Any
 import pyoxigraph
 from rdflib import Dataset, Graph
 
-from kg.rdf import graph_triple, split_lines
+from kg.rdf import split_lines
+from kg.release import incremental
 from kg.release.durable import sync_dir, sync_tree
 from kg.release.lock import build_lock
 from kg.release.publication import (
@@ -113,10 +113,10 @@ def publish_parts(
             work.mkdir()
             _concatenate(default, work / "default.unsorted.nt")
             _sort_unique([work / "default.unsorted.nt"], work / "default.nt")
-            _concatenate(graphs, work / "graphs.nq")
-            _sort_unique([work / "default.nt", work / "graphs.nq"], staging / "kg.nq")
-            _strip_graphs(work / "graphs.nq", work / "graph-triples.nt")
-            _sort_unique([work / "default.nt", work / "graph-triples.nt"], staging / "kg.nt")
+            # kg.nq and kg.nt by merges with the previous release's sorted graphs, if any
+            previous = incremental.Previous.of(dist, base_uri)
+            sorted_graphs = incremental.write_sorted(graphs, work / "default.nt", work, staging,
+                                                     previous, progress)
             progress("  kg.nq and kg.nt sorted; writing Turtle, TriG and JSON-LD")
             written = prefixes(base_uri)
             grouped = (work / "default.nt", work / "graphs.nq")  # the default graph, then each graph
@@ -139,8 +139,10 @@ def publish_parts(
                 _record(staging / name, files)
                 _record(staging / f"{name}.gz", files)
             progress("loading the Oxigraph store")
-            store = pyoxigraph.Store(str(staging / STORE_DIR))
-            store.bulk_load(path=str(staging / "kg.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+            loader = incremental.StoreLoader(staging / STORE_DIR, previous, sorted_graphs, work,
+                                             progress)  # a checkpoint of the previous one's?
+            loader.load_dataset(staging / "kg.nq")
+            store = loader.store
             if void is None:
                 progress("  counting for VoID")
                 with open(staging / "kg.nt", "rb") as nt, open(work / "graphs.nq", "rb") as nq:
@@ -149,7 +151,7 @@ def publish_parts(
             # The store's default graph is what a query with no dataset sees: every triple of
             # every graph, each once (SPARQL's default graph is a set; Oxigraph's union default
             # graph would repeat a triple once per article graph that states it).
-            store.bulk_load(path=str(work / "default-graph.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+            loader.load_default_graph(work / "default-graph.nt")
             shutil.rmtree(work)
             for name, graph in (
                 (VOID_FILE, void),
@@ -160,8 +162,7 @@ def publish_parts(
                 _write(staging / name, graph.serialize(format="turtle", encoding="utf-8"), files)
             for name, graph_name in ((VOID_FILE, Kind.GRAPH.iri(base_uri, "void")),
                                      (ONTOLOGY_FILE, f"{base_uri}ontology")):
-                store.bulk_load(path=str(staging / name), format=pyoxigraph.RdfFormat.TURTLE,
-                                to_graph=pyoxigraph.NamedNode(graph_name))
+                loader.replace_graph(staging / name, pyoxigraph.RdfFormat.TURTLE, graph_name)
             store.flush()
             quads = len(store)
             if remote is not None:  # before the swap: a failed load publishes nothing
@@ -204,7 +205,8 @@ def _counts(staging: Path, work: Path, described: list[Graph]) -> dict[str, int]
     the store also holds. ``quads`` (all the store holds) is added by the caller."""
     extra = work / "described.nt"
     extra.write_bytes(b"".join(g.serialize(format="nt", encoding="utf-8") for g in described))
-    _sort_unique([staging / "kg.nt", extra], work / "default-graph.nt")
+    kept = incremental.write_described(extra, staging)  # sorted, for the next release's delta
+    incremental.sort_unique([staging / "kg.nt", kept], work / "default-graph.nt", merge=True)
     return {"triples": _lines(staging / "kg.nt"), "dataset_quads": _lines(staging / "kg.nq"),
             "default_graph_triples": _lines(work / "default-graph.nt")}
 
@@ -226,17 +228,7 @@ def _concatenate(parts: Iterable[Path | bytes], target: Path) -> None:
 def _sort_unique(sources: list[Path], target: Path) -> None:
     """Lines in byte order, each once: GNU sort, which spills to disk past its buffer, so a
     corpus of any size sorts in bounded memory."""
-    env = dict(os.environ, LC_ALL="C")
-    subprocess.run(["sort", "-u", "-S", "256M", "-T", str(target.parent), "-o", str(target),
-                    *map(str, sources)], check=True, env=env)
-
-
-def _strip_graphs(graphs: Path, target: Path) -> None:
-    """Named-graph N-Quads (as ``kg.rdf.split_lines`` writes them) as N-Triples."""
-    with open(graphs, "rb") as source, open(target, "wb") as out:
-        for line in source:
-            if line.strip():
-                out.write(graph_triple(line))
+    incremental.sort_unique(sources, target)
 
 
 def swap_link(dist: Path, target: Path) -> None:
