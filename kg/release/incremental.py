@@ -41,7 +41,8 @@ STATE_DIR = ".incremental"
 GRAPHS_FILE = "graphs.nq"  #: every named-graph quad once, in byte order
 PARTS_FILE = "parts.tsv"  #: one line a part: its SHA-256, a tab, its graph IRIs
 DESCRIBED_FILE = "described.nt"  #: VoID and ontology triples in the default graph, sorted
-#: Above this share of the dataset's quads changed, the store is bulk-loaded from scratch.
+#: Above this share of the named graphs' quads changed (of the larger of the two releases),
+#: the store is bulk-loaded from scratch.
 MAX_CHANGE = 0.25
 Progress = Callable[[str], None]
 _C = dict(os.environ, LC_ALL="C")
@@ -190,7 +191,7 @@ class StoreLoader:
             return None
         gone, new = _difference(previous.graphs, sorted_graphs, self.work / "graphs")
         changed = _lines(gone) + _lines(new)
-        if changed > MAX_CHANGE * max(_lines(sorted_graphs), 1):
+        if changed > MAX_CHANGE * max(_lines(sorted_graphs), _lines(previous.graphs), 1):
             self.progress(f"  {changed} quads differ from the previous release: loading afresh")
             return None
         return previous
