@@ -28,6 +28,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,7 +147,7 @@ def write_sorted(graphs: Iterable[Path | bytes], default_nt: Path, work: Path, s
             (work / "gone.txt").write_text("".join(f"<{n}>\n" for n in sorted(gone)),
                                            encoding="utf-8")
             with open(source, "wb") as out:
-                subprocess.run(["awk", "NR == FNR { gone[$0]; next } !($(NF - 1) in gone)",
+                subprocess.run(["awk", "NR == FNR { gone[$0]; next } NF < 2 || !($(NF - 1) in gone)",
                                 str(work / "gone.txt"), str(previous.graphs)],
                                stdout=out, check=True, env=_C)
         sort_unique([source, work / "added.sorted.nq"], sorted_graphs, merge=True)
@@ -257,6 +258,19 @@ def _difference(old: Path, new: Path, prefix: Path) -> tuple[Path, Path]:
         if proc.wait() != 0:
             raise subprocess.CalledProcessError(proc.returncode, "comm")
     return gone, fresh
+
+
+def graph_sizes(quads: Path) -> Counter[str]:
+    """Quads per graph IRI of named-graph N-Quads (as ``kg.release.void.statistics`` counts
+    them), counted by awk: a graph term is the line's last but one field however many spaces
+    its literals hold."""
+    out = subprocess.run(["awk", "NF > 1 { n[$(NF - 1)]++ } END { for (g in n) print n[g], g }",
+                          str(quads)], check=True, capture_output=True, env=_C).stdout
+    sizes: Counter[str] = Counter()
+    for line in out.splitlines():
+        count, _, term = line.partition(b" ")
+        sizes[term[1:-1].decode()] += int(count)
+    return sizes
 
 
 def _lines(path: Path) -> int:

@@ -142,8 +142,10 @@ def publish_parts(
             store = loader.store
             if void is None:
                 progress("  counting for VoID")
-                with open(staging / "kg.nt", "rb") as nt, open(work / "graphs.nq", "rb") as nq:
-                    void = describe_statistics(statistics(nt, nq, base_uri), base_uri)
+                with open(staging / "kg.nt", "rb") as nt:
+                    stats = statistics(nt, (), base_uri)
+                stats.graphs = incremental.graph_sizes(work / "graphs.nq")  # by awk, not Python
+                void = describe_statistics(stats, base_uri)
             counts = _counts(staging, work, [void, ontology])
             # The store's default graph is what a query with no dataset sees: every triple of
             # every graph, each once (SPARQL's default graph is a set; Oxigraph's union default
