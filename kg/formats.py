@@ -162,6 +162,10 @@ DUMPS: tuple[Format, ...] = _pick("turtle", "ntriples", "trig", "nquads", "jsonl
 #: report). Order matters: werkzeug breaks quality ties by it, so ``*/*`` (curl, most HTTP
 #: libraries, no Accept header) gets Turtle; every browser asks for text/html explicitly.
 DOCUMENTS: tuple[Format, ...] = _pick("turtle", "html", "jsonld", "ntriples", "rdfxml")
+#: The representations of a Triple Pattern Fragment (``/fragments``): every RDF format, with
+#: TriG and N-Quads early because they keep the Hydra controls in a graph of their own.
+FRAGMENTS: tuple[Format, ...] = _pick(
+    "turtle", "html", "trig", "nquads", "jsonld", "ntriples", "rdfxml", "n3")
 #: What the SHACL service reads from a POST (parsed by Oxigraph, so JSON-LD never fetches a
 #: remote context).
 SHACL_INPUTS: tuple[Format, ...] = _pick("turtle", "ntriples", "jsonld")

@@ -79,12 +79,13 @@ class Mention:
 
 @dataclass(frozen=True)
 class Quantity:
-    value: int | float
+    value: int | float  # the amount, or the lower bound of a range
     unit: str | None
     measures: str | None
     text: str
     start: int
     end: int
+    max_value: int | float | None = None  # the upper bound: 'five to seven million people'
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,39 @@ class Quote:
     sentence: Sentence
     extractor: str
     confidence: float
+    #: marked (between quotation marks), colon (marked, after 'said:'), multi-paragraph,
+    #: block (unmarked lines after an attribution line), tweet (an embedded post)
+    form: str = "marked"
+    handle: str | None = None  # an embedded post's '@handle'
+    date: DateValue | None = None  # an embedded post's date, from its signature line
+
+
+#: How an article puts an event: as fact, as someone's report, as possible, or as not so.
+MODALITIES = ("asserted", "reported", "possible", "negated")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One clause that names an event (CAMEO-like class) with its named participants.
+
+    ``start``/``end`` are the trigger word's offsets; ``modality`` is one of MODALITIES and
+    ``attributed_to`` is who reported it, or said it might happen, when the text says."""
+
+    event_class: str
+    trigger: str
+    start: int
+    end: int
+    sentence: Sentence
+    agent: Mention | None = None
+    patient: Mention | None = None
+    recipient: Mention | None = None
+    place: Mention | None = None
+    when: DateValue | None = None
+    amount: Quantity | None = None
+    modality: str = "asserted"
+    attributed_to: Mention | None = None
+    extractor: str = ""
+    confidence: float = 0.7
 
 
 @dataclass
@@ -136,6 +170,7 @@ class Extraction:
     quotes: list[Quote] = field(default_factory=list)
     acronyms: list[tuple[str, str]] = field(default_factory=list)  # (expansion, acronym)
     quantities: list[tuple[Quantity, Sentence]] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
 
 
 @dataclass
@@ -147,5 +182,6 @@ class Entity:
     types: list[str]
     aliases: set[str] = field(default_factory=set)
     same_as: list[str] = field(default_factory=list)
+    identifiers: dict[str, str] = field(default_factory=dict)  # property IRI -> code (ISO 3166)
     mentions: list[Mention] = field(default_factory=list)
     slug: str = ""

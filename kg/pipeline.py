@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg import gate
+from kg import curate, gate
 from kg.cache import Cache, article_key, hash_tree, pipeline_fingerprint
 from kg.corpus import read_catalog, read_corpus
+from kg.curation import read_log
 from kg.evaluate import Evaluation, evaluate
 from kg.extract import extract
 from kg.gazetteer import load_gazetteer
@@ -209,6 +211,52 @@ def _evidence(res: Resolution, base_uri: str) -> dict[str, str]:
     return found
 
 
+def _curate(settings: Settings, layer: bytes, units: list[tuple[Path, Path]],
+            progress: Progress) -> curate.Curated:
+    """The curation log (``kg.curation``) applied to the extracted data (``kg.curate``)."""
+    try:
+        patches = read_log(settings.curation)
+    except ValueError as exc:
+        raise BuildError(f"the curation log at {settings.curation} cannot be read: {exc}") from None
+    work = settings.cache / "curated"
+    shutil.rmtree(work, ignore_errors=True)
+    curated = curate.apply(patches, layer, units, settings.base_uri, work)
+    if patches:
+        done = curated.summary()
+        progress(f"curation: {done['patches']} patch(es) from {settings.curation}: "
+                 f"{done['added']} triple(s) added, {done['retracted']} retracted")
+    for quad, patch in curated.stale:
+        progress(f"  curation: {patch.label} retracts {quad}, which this build did not extract")
+    return curated
+
+
+def _curation_unit(curated: curate.Curated, settings: Settings) -> list[tuple[Path, Path]]:
+    """What curation added, as one more unit for the gate (articles' shapes check it)."""
+    if not curated.checked:
+        return []
+    work = settings.cache / "curated"
+    (work / "curation.nt").write_bytes(curated.checked)
+    (work / "curation.nq").write_bytes(b"")
+    return [(work / "curation.nt", work / "curation.nq")]
+
+
+def _blame(curated: curate.Curated, result: ValidationResult, folder: Path) -> str:
+    """Which curation patches touched the nodes that failed, if any did."""
+    lines = []
+    for finding in result.violations:
+        for patch in curated.touching(finding.focus):
+            line = f"- {patch.label}, request {patch.request!r}, touches {finding.focus}"
+            if line not in lines:
+                lines.append(line)
+    if not lines and curated.patches:
+        return (f"\nthis build applied {len(curated.patches)} curation patch(es) from {folder}; "
+                "none names the failing nodes, but a retraction may have left them incomplete")
+    if not lines:
+        return ""
+    return ("\ncuration made the data invalid: undo these patches with another admin write, "
+            f"or remove their files from {folder}:\n" + "\n".join(lines))
+
+
 def build(settings: Settings, *, strict: bool = False, progress: Progress = print,
           workers: int | None = None, scheduler: str | None = None,
           runner: Runner | None = None) -> BuildReport:
@@ -235,6 +283,8 @@ def _build(settings: Settings, strict: bool, progress: Progress, workers: int | 
         resolution = resolve(extractions, gazetteer)
         units = write_units(extractions, keys, resolution, settings, gazetteer, progress)
         layer, _ = split_lines(entity_layer(resolution, settings.base_uri, gazetteer))
+        curated = _curate(settings, layer, units, progress)
+        layer, units = curated.layer, curated.units
         report.articles = [ex.article.doc_id for ex in extractions]
         report.entities = sum(1 for e in resolution.entities.values() if e.mentions)
         report.relations = sum(len(ex.relations) for ex in extractions)
@@ -243,11 +293,12 @@ def _build(settings: Settings, strict: bool, progress: Progress, workers: int | 
         del extractions, resolution  # what follows reads the files, not the objects
         shapes_file = settings.shapes_dir / SHAPES_FILE.name
         salt = gate.salt(shapes_file, settings.base_uri)
-        types = gate.type_triples(layer)
+        types = gate.type_triples(layer + curated.checked)
         resource_ns = Kind.RESOURCE.namespace(settings.base_uri)
-        pieces = (gate.article_piece(unit, types, resource_ns, salt) for unit in units)
+        pieces = [gate.article_piece(unit, types, resource_ns, salt)
+                  for unit in [*units, *_curation_unit(curated, settings)]]
         result = gate.check(
-            [*pieces, *gate.entity_pieces(layer, evidence, salt)],
+            [*pieces, *gate.entity_pieces(layer + curated.checked, evidence, salt)],
             shapes_file=shapes_file, base_uri=settings.base_uri, cache_root=settings.cache,
             runner=runner, progress=progress,
         )
@@ -258,11 +309,12 @@ def _build(settings: Settings, strict: bool, progress: Progress, workers: int | 
         result.report.serialize(failed, format="turtle")
         raise BuildError(
             f"validation failed, nothing published (report: {failed})\n{result.text()}"
+            f"{_blame(curated, result, settings.curation)}"
         )
     progress("publishing dumps and the Oxigraph store")
     report.publication = publish_parts(
         [layer, *(default for default, _ in units)],
-        [graph for _, graph in units],
+        [*(graph for _, graph in units), *curated.graphs],
         settings.dist_dir,
         base_uri=settings.base_uri,
         report=result.report,
@@ -275,6 +327,7 @@ def _build(settings: Settings, strict: bool, progress: Progress, workers: int | 
             "relations": report.relations,
             "quotes": report.quotes,
             "warnings": len(result.warnings),
+            "curation": curated.summary(),
         },
         progress=progress,
         remote=RemoteStores(tuple(settings.remote_store.split()),

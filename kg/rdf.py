@@ -19,13 +19,31 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 from kg import __version__
 from kg.corpus import references
 from kg.gazetteer import GazetteerEntry
-from kg.model import DateValue, Entity, Extraction, Mention, Quantity, Relation, Sentence
+from kg.model import (
+    DateValue,
+    Entity,
+    Event,
+    Extraction,
+    Mention,
+    Quantity,
+    Relation,
+    Sentence,
+)
 from kg.resolve import Resolution
 from kg.uris import Kind, Minter
 from kg.vocab import ITSRDF, NIF, SCHEMA, kg_namespace, prefixes
 
+#: The ontology's concept for each quote form the quote finder gives (kg.nlp.quotes).
+QUOTE_FORMS = {"marked": "MarkedQuote", "colon": "ColonQuote",
+               "multi-paragraph": "MultiParagraphQuote", "block": "BlockQuote",
+               "tweet": "EmbeddedPost"}
 #: Fact properties whose object is a language-tagged string rather than a resource.
 TEXT_PROPERTIES = frozenset({"holdsOffice"})
+
+
+def _number(value: int | float) -> Literal:
+    return Literal(value, datatype=XSD.integer) if isinstance(value, int) else \
+        Literal(Decimal(str(value)), datatype=XSD.decimal)
 
 
 def _hash(*parts: object) -> str:
@@ -78,6 +96,8 @@ class GraphBuilder:
             g.add((iri, SKOS.altLabel, Literal(alias, lang=self.languages.get(alias, "en"))))
         for same in entity.same_as:
             g.add((iri, OWL.sameAs, URIRef(same)))
+        for prop, code in sorted(entity.identifiers.items()):
+            g.add((iri, URIRef(prop), Literal(code)))
 
     def extractor(self, name: str) -> URIRef:
         iri = self.minter.extractor(re.sub(r"[^A-Za-z0-9.]+", "-", name).strip("-"))
@@ -130,6 +150,8 @@ class GraphBuilder:
             self.quantity_node(quantity, sentence)
         for relation in ex.relations:
             self.add_relation(relation, res)
+        for event in ex.events:
+            self.add_news_event(event, res)
         for quote in ex.quotes:
             speaker = res.entity(quote.speaker)
             if speaker is None:
@@ -138,6 +160,12 @@ class GraphBuilder:
             self.graph.add((node, RDF.type, self.kg.Quotation))
             self.graph.add((node, SCHEMA.text, Literal(quote.text, lang="en")))
             self.graph.add((node, self.kg.speaker, self.entity_iri(speaker)))
+            self.graph.add((node, self.kg.quoteForm, self.kg[QUOTE_FORMS[quote.form]]))
+            if quote.handle:
+                self.graph.add((node, self.kg.handle, Literal(quote.handle)))
+            if quote.date is not None:
+                self.graph.add((node, SCHEMA.datePublished,
+                                Literal(quote.date.lexical, datatype=XSD[quote.date.datatype])))
             self._provenance(node, quote.sentence, quote.extractor, quote.confidence,
                              quote.start, quote.end)
 
@@ -176,10 +204,11 @@ class GraphBuilder:
         node = self.minter.node(Kind.QUANTITY, _hash(self.doc_id, quantity.start, quantity.end))
         g = self.graph
         g.add((node, RDF.type, self.kg.Quantity))
-        value = quantity.value
-        literal = Literal(value, datatype=XSD.integer) if isinstance(value, int) else \
-            Literal(Decimal(str(value)), datatype=XSD.decimal)
-        g.add((node, SCHEMA.value, literal))
+        if quantity.max_value is None:
+            g.add((node, SCHEMA.value, _number(quantity.value)))
+        else:  # a range ('between 300 and 400'): its bounds, and no single value
+            g.add((node, SCHEMA.minValue, _number(quantity.value)))
+            g.add((node, SCHEMA.maxValue, _number(quantity.max_value)))
         if quantity.unit:
             g.add((node, SCHEMA.unitText, Literal(quantity.unit)))
         if quantity.measures:
@@ -216,9 +245,10 @@ class GraphBuilder:
                                                relation.sentence.start))
         g.add((node, RDF.type, self.kg.Event))
         g.add((node, self.kg.relation, predicate))
-        g.add((node, self.kg.actor, subject))
+        g.add((node, self.kg.modality, self.kg.Asserted))
+        g.add((node, self.kg.agent, subject))
         if isinstance(obj, URIRef) and isinstance(relation.obj, Mention):
-            g.add((node, self.kg.target, obj))
+            g.add((node, self.kg.patient, obj))
         if relation.predicate == "meetsWith":
             g.add((node, SCHEMA.attendee, subject))
             g.add((node, SCHEMA.attendee, obj))
@@ -229,6 +259,41 @@ class GraphBuilder:
             g.add((node, SCHEMA.location, self.entity_iri(place)))
         self._provenance(node, relation.sentence, relation.extractor, relation.confidence,
                          relation.evidence_start, relation.evidence_end)
+
+    def add_news_event(self, event: Event, res: Resolution) -> URIRef | None:
+        """An event a clause states: its class (a subclass of kg:Event), its named
+        participants, place, date, amount, modality and who reported it, and its trigger
+        word, anchored in its sentence. Never a plain triple: what is possible, reported or
+        denied stays on the event."""
+        roles = {}
+        for name in ("agent", "patient", "recipient", "place", "attributed_to"):
+            mention = getattr(event, name)
+            entity = res.entity(mention) if mention is not None else None
+            if entity is not None:
+                roles[name] = self.entity_iri(entity)
+        if not roles.keys() & {"agent", "patient", "recipient"}:
+            return None
+        g = self.graph
+        node = self.minter.node(Kind.EVENT, _hash(self.doc_id, event.event_class, event.start,
+                                                  roles.get("agent"), roles.get("patient"),
+                                                  roles.get("recipient")))
+        g.add((node, RDF.type, self.kg.Event))
+        g.add((node, RDF.type, self.kg[event_class_name(event.event_class)]))
+        for name, prop in (("agent", self.kg.agent), ("patient", self.kg.patient),
+                           ("recipient", self.kg.recipient), ("place", SCHEMA.location),
+                           ("attributed_to", self.kg.attributedTo)):
+            if name in roles:
+                g.add((node, prop, roles[name]))
+        if event.when is not None:
+            g.add((node, SCHEMA.startDate,
+                   Literal(event.when.lexical, datatype=XSD[event.when.datatype])))
+        if event.amount is not None:
+            g.add((node, self.kg.amount, self.quantity_node(event.amount, event.sentence)))
+        g.add((node, self.kg.modality, self.kg[event.modality.capitalize()]))
+        g.add((node, self.kg.trigger, Literal(event.trigger)))
+        self._provenance(node, event.sentence, event.extractor, event.confidence,
+                         event.start, event.end)
+        return node
 
     def _term(self, value: object, res: Resolution, sentence: Sentence):
         if isinstance(value, Mention):
@@ -255,6 +320,12 @@ class GraphBuilder:
         g.add((node, self.kg.confidence, Literal(Decimal(str(round(confidence, 2))),
                                                  datatype=XSD.decimal)))
         self._offsets(node, start, end)
+
+
+def event_class_name(event_class: str) -> str:
+    """The ontology class of an event class: court_ruling -> CourtRulingEvent (the suffix
+    keeps them apart from entity classes such as kg:Agreement)."""
+    return "".join(part.capitalize() for part in event_class.split("_")) + "Event"
 
 
 def to_rdf(extractions: list[Extraction], res: Resolution, base_uri: str,

@@ -3,6 +3,7 @@
 In order of trust: the gazetteer's ids; acronyms defined in the text; full names for short
 forms ('Bukele' -> 'Nayib Bukele') within an article and, when unambiguous, across articles;
 spelling variants (rapidfuzz); then the type each entity gets by a vote over all its mentions.
+Last, places whose name is unambiguous get their GeoNames link and ISO code (kg.links).
 """
 
 from __future__ import annotations
@@ -15,7 +16,17 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from kg.gazetteer import GazetteerEntry
+from kg.links import link
 from kg.model import Entity, Extraction, Mention
+from kg.nlp.mentions import acronym_matches
+from kg.nlp.wordclass import (
+    PEERAGE,
+    fold,
+    is_feature,
+    is_place_name,
+    name_class,
+    strip_honorific,
+)
 
 FUZZY_THRESHOLD = 93
 GAZETTEER_FUZZY = 90
@@ -76,9 +87,9 @@ def resolve(extractions: list[Extraction], gazetteer: tuple[GazetteerEntry, ...]
     surnames = _corpus_surnames(named)
     gazetteer_names = {normalise(n): e.slug for e in gazetteer for n in e.names}
     for ex in extractions:
-        full_names = {m.text.split()[-1]: normalise(m.text) for m in ex.mentions
-                      if m.label == "PERSON" and len(m.text.split()) > 1 and not m.gazetteer_id}
+        full_names = _full_names(ex.mentions)
         full_names.update(_short_forms(ex.mentions))
+        full_names.update(_initialisms(ex.mentions, acronyms))
         for mention in ex.mentions:
             key = _key(mention, acronyms, full_names, surnames, gazetteer_names)
             res.key_of[(mention.doc_id, mention.start, mention.end)] = key
@@ -86,10 +97,35 @@ def resolve(extractions: list[Extraction], gazetteer: tuple[GazetteerEntry, ...]
     _merge_variants(members, res)
     for key, group in members.items():
         res.entities[key] = _entity(key, group, gaz.get(key.removeprefix("gz:")))
+    _drop_lone_names(res)
     _resolve_agreements(extractions, res)
     _drop_subsumed_roles(extractions, res)
     _assign_slugs(res)
+    for entity in res.entities.values():
+        link(entity)  # GeoNames and ISO 3166 links from the registry packages (kg.links)
     return res
+
+
+def _drop_lone_names(res: Resolution) -> None:
+    """News introduces a person by full name. A 'person' mentioned once, with one word, no
+    title and no gazetteer entry ('Colla', 'Wala') is a word NER misread: a place where a
+    preposition says so ('in Sonbhadra'), else no resource at all."""
+    for key, entity in list(res.entities.items()):
+        if not key.startswith("n:") or entity.types != [LABEL_TYPES["PERSON"]]:
+            continue
+        named = [m for m in entity.mentions if m.source != "deal-noun"]
+        if len(named) > 1:
+            continue  # 'Ramirez said ... met Ramirez': a surname the text keeps using is someone
+        if not named or any(len(_name(m).split()) > 1 or m.role or
+                            (_name(m) != m.text and fold(m.text.split()[0]).rstrip(".")
+                             in PEERAGE) for m in named):
+            continue
+        if any(m.place_context for m in named):
+            entity.types = [LABEL_TYPES["GPE"]]
+            continue
+        del res.entities[key]
+        for m in entity.mentions:
+            res.key_of.pop((m.doc_id, m.start, m.end), None)
 
 
 def _drop_subsumed_roles(extractions: list[Extraction], res: Resolution) -> None:
@@ -121,21 +157,91 @@ def _key(mention: Mention, acronyms: dict[str, str], full_names: dict[str, str],
     name = acronyms.get(name, name)
     if mention.text in full_names and len(mention.text.split()) > 1:
         return f"n:{full_names[mention.text]}"
-    if len(mention.text.split()) == 1 and (mention.label == "PERSON" or mention.text in full_names):
+    text = _name(mention)
+    if text != mention.text:  # 'Ms Whitfield', 'Eng Joseph Kiarie': the name after the honorific
+        name = normalise(text)
+    if len(text.split()) == 1 and (mention.label == "PERSON" or text in full_names):
         # 'Kamau' after 'Wanjiru Kamau' is her, even where NER called it an organisation
-        name = full_names.get(mention.text, surnames.get(mention.text, name))
+        name = full_names.get(text, surnames.get(text, name))
+        if name == normalise(text) and text != mention.text and \
+                fold(mention.text.split()[0]).rstrip(".") in PEERAGE:
+            name = normalise(mention.text)  # 'Baroness Okafor', known by her title only
     return f"n:{name}"
+
+
+def _name(mention: Mention) -> str:
+    """A person's name without 'Mr', 'Dr', 'Eng' ...: the form resolution compares."""
+    return strip_honorific(mention.text) if mention.label == "PERSON" else mention.text
+
+
+def _full_names(mentions: list[Mention]) -> dict[str, str]:
+    """Short forms of the article's full personal names: the surname ('Whitfield', also after
+    'Ms'), and a given name that starts exactly one full name and ends none ('Dr. Selamawit'
+    for Selamawit Bekele, as Ethiopian and some other styles refer to people)."""
+    addressed = {_name(m) for m in mentions if _name(m) != m.text}  # 'Rawat' of 'Ms Rawat'
+    full = {_name(m) for m in mentions if len(_name(m).split()) > 1 and not m.gazetteer_id
+            and (m.label == "PERSON" or _name(m).split()[-1] in addressed)}
+    found = {name.split()[-1]: normalise(name) for name in full}
+    suffixes: dict[str, set[str]] = defaultdict(set)  # 'Ibarra Loaiza' of a four-part name
+    for name in full:
+        words = name.split()
+        for n in range(1, len(words) - 1):
+            suffixes[" ".join(words[n:])].add(normalise(name))
+    found.update({k: next(iter(v)) for k, v in suffixes.items() if len(v) == 1})
+    firsts: dict[str, set[str]] = defaultdict(set)
+    for name in full:
+        firsts[name.split()[0]].add(normalise(name))
+    for first, owners in firsts.items():
+        if len(owners) == 1 and first not in found:
+            found[first] = next(iter(owners))
+    return found
+
+
+def _initialisms(mentions: list[Mention], acronyms: dict[str, str]) -> dict[str, str]:
+    """'EFCC' in an article that names the Economic and Financial Crimes Commission without
+    defining the acronym: the one name in the article whose initials it spells."""
+    names = {m.text for m in mentions if m.label not in ("PERSON", "AGREEMENT")
+             and len(m.text.split()) > 1}
+    found = {}
+    for m in mentions:
+        text = m.text
+        if m.gazetteer_id or not (2 <= len(text) <= 6 and text.isupper() and text.isalpha()) \
+                or normalise(text) in acronyms:
+            continue
+        spelt = {n for n in names if acronym_matches(text, n)}
+        if len(spelt) == 1:
+            found[text] = normalise(spelt.pop())
+    return found
 
 
 def _short_forms(mentions: list[Mention]) -> dict[str, str]:
     """'Kilifi Bay' for 'Kilifi Bay Container Terminal': a name of two or more words that
-    starts exactly one longer name in the same article is a short form of it."""
+    starts exactly one longer name in the same article is a short form of it. So is a single
+    word ('Lumen' for 'Lumen Freight Systems') unless the word is a place name of its own."""
     names = {m.text for m in mentions if not m.gazetteer_id and m.label != "PERSON"}
+    placed = {m.text for m in mentions if m.label in ("GPE", "LOC")}
     found = {}
     for short in names:
-        if len(short.split()) < 2:
+        state = {n for n in names if re.fullmatch(  # 'Korea' for 'Republic of Korea'
+            r"(?:(?:Federal |People's |Islamic |Democratic )?Republic|Kingdom|State|"
+            rf"Commonwealth) of (?:the )?{re.escape(short)}", n)}
+        if len(state) == 1:
+            found[short] = normalise(state.pop())
+            continue
+        feature = {n for n in names if n.startswith(short + " ") and is_feature(n)
+                   and n.split()[-1].lower() in ("river", "lake", "sea", "ocean", "desert")}
+        if len(feature) == 1:  # 'Magdalena' for 'Magdalena River', place name or not
+            found[short] = normalise(feature.pop())
+            continue
+        if len(short.split()) < 2 and (is_place_name(short) or short in placed
+                                       or not short[:1].isupper() or short.isupper()):
             continue
         longer = {n for n in names if n != short and n.startswith(short + " ")}
+        if not longer and len(short.split()) > 1:  # 'Salar Andino' for 'Minera Salar Andino'
+            longer = {n for n in names if n != short and n.endswith(" " + short)}
+        if not longer:  # 'Dindo' for 'Typhoon Dindo'
+            longer = {n for n in names if name_class(n) == "EVENT" and
+                      n.split(" ", 1)[-1] == short}
         if len(longer) == 1:
             found[short] = normalise(longer.pop())
     return found
@@ -165,8 +271,8 @@ def _corpus_surnames(mentions: list[Mention]) -> dict[str, str]:
     """Surname -> full name, only for surnames that belong to exactly one full name."""
     owners: dict[str, set[str]] = defaultdict(set)
     for m in mentions:
-        if m.label == "PERSON" and len(m.text.split()) > 1 and not m.gazetteer_id:
-            owners[m.text.split()[-1]].add(normalise(m.text))
+        if m.label == "PERSON" and len(_name(m).split()) > 1 and not m.gazetteer_id:
+            owners[_name(m).split()[-1]].add(normalise(_name(m)))
     return {surname: next(iter(names)) for surname, names in owners.items() if len(names) == 1}
 
 
@@ -231,8 +337,12 @@ def _entity(key: str, group: list[Mention], entry: GazetteerEntry | None) -> Ent
         if any(m.text in {p.text for p in group if p.label == "PERSON"} for m in group) and \
                 any(len(m.text.split()) > 1 and m.label == "PERSON" for m in group):
             votes["PERSON"] += len(group)  # a full personal name outweighs stray labels
+        if any(m.role or (strip_honorific(m.text) != m.text) for m in group):
+            votes["PERSON"] += len(group)  # 'Mr Maurya', 'Governor Adesanya': only people
         best = max(votes, key=votes.__getitem__)  # the first of equals, as most_common(1)
         types = [LABEL_TYPES.get(best, LABEL_TYPES["ORG"])]
+        if best == "PERSON":
+            texts = _without_honorifics(texts)
         label = max(texts, key=lambda t: (len(t.split()) if best == "PERSON" else 0,
                                           not _is_acronym(t), texts[t], len(t), t)) \
             if texts else key[2:]
@@ -242,6 +352,18 @@ def _entity(key: str, group: list[Mention], entry: GazetteerEntry | None) -> Ent
     aliases = {t for t in texts if t != label}
     return Entity(key=key, label=label, types=sorted(types), aliases=aliases,
                   same_as=same_as, mentions=list(group))
+
+
+def _without_honorifics(texts: Counter[str]) -> Counter[str]:
+    """Label candidates without 'Mr'/'Dr'/...: 'Mrs Funke Adeyemi-Bello' is labelled 'Funke
+    Adeyemi-Bello'. A peer known only by title ('Baroness Okafor') keeps it."""
+    stripped: Counter[str] = Counter()
+    for text, n in texts.items():
+        bare = strip_honorific(text)
+        keep = bare != text and len(bare.split()) == 1 and \
+            fold(text.split()[0]).rstrip(".") in PEERAGE
+        stripped[text if keep else bare] += n
+    return stripped
 
 
 def _is_acronym(text: str) -> bool:

@@ -74,6 +74,10 @@ def run(
         workers = 1
     folder, made = prepare_metrics_dir()
     try:
+        from server import budget  # after the metrics folder is set: prometheus reads it
+
+        # every executor and validation gets its share of KG_MAX_MEMORY (server.budget)
+        settings = budget.apply(settings, workers)
         if name == "granian":
             from server import serving  # imports the app after the metrics folder is set
 

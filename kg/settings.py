@@ -152,10 +152,13 @@ SETTINGS: tuple[Setting, ...] = (
     # the server
     Setting("KG_SERVER", "server", "granian",
             "the HTTP server `kg serve` runs: `granian` or `gunicorn`", _choice("KG_SERVER", SERVERS)),
-    Setting("KG_THREADS", "threads", 4, "request threads per worker (one query executor each)",
-            _whole("KG_THREADS")),
+    Setting("KG_THREADS", "threads", 8,
+            "request threads per worker; long work (executor queries, validations, downloads, "
+            "uploads) may hold at most three quarters of them, the rest stay for lookups and "
+            "pages (`server/admission.py`)", _whole("KG_THREADS")),
     Setting("KG_QUERY_EXECUTORS", "query_executors", None,
-            "query executor processes per worker", _whole("KG_QUERY_EXECUTORS"), "`KG_THREADS`"),
+            "query executor processes per worker; a query finding them all busy gets 503 at "
+            "once", _whole("KG_QUERY_EXECUTORS"), "a quarter of `KG_THREADS`"),
     Setting("KG_QUERY_TIMEOUT", "query_timeout", 10.0,
             "seconds a query may run; past it its executor is killed and the client gets 503",
             _seconds("KG_QUERY_TIMEOUT"), "10"),
@@ -173,8 +176,14 @@ SETTINGS: tuple[Setting, ...] = (
             "document (Turtle `[]`/`()`/`{}`, JSON-LD arrays and objects, RDF/XML elements); "
             f"deeper gets 400 before any parser reads it (at most {MAX_NESTING_CEILING})", _nesting),
     Setting("KG_QUERY_MEMORY_MB", "query_memory_mb", 4096,
-            "address space of one query executor; a query using more is stopped with 503",
+            "address space of one query executor at most; a query using more is stopped with "
+            "503. `kg serve` lowers it to the executor's share of `KG_MAX_MEMORY`",
             _whole("KG_QUERY_MEMORY_MB")),
+    Setting("KG_MAX_MEMORY", "max_memory_mb", None,
+            "MiB the whole server's query executors and `/shacl` validations may use together: "
+            "`kg serve` gives each such process an equal share, this divided by workers x "
+            "(executors + `/shacl` validations) + 1 admin writer, and refuses to start if a share "
+            "is under 1024 MiB", _whole("KG_MAX_MEMORY"), "3/4 of physical memory"),
     Setting("KG_QUERY_CACHE_MB", "query_cache_mb", 64,
             "per-worker cache of deterministic answers (0 turns it off)",
             _whole("KG_QUERY_CACHE_MB", allow_zero=True)),
@@ -204,6 +213,9 @@ SETTINGS: tuple[Setting, ...] = (
             "(at least 16 characters)", shown_default="unset"),
     Setting("KG_ADMIN_DIR", "admin_dir", None,
             "where an admin server keeps its working copies", Path, "`.kg-admin` beside `dist`"),
+    Setting("KG_CURATION_DIR", "curation_dir", None,
+            "the curation log: every admin write as a patch, re-applied by each `kg build`",
+            Path, "`curation` beside `dist`"),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -223,7 +235,7 @@ class Settings:
     remote_store: str = ""  # two URLs, one space apart (kg.release.remote)
     remote_services: str = "query update store"
     server: str = "granian"
-    threads: int = 4
+    threads: int = 8
     query_executors: int | None = None
     query_timeout: float = 10.0
     update_timeout: float = 60.0
@@ -232,6 +244,7 @@ class Settings:
     max_upload_bytes: int = 64 << 20
     max_nesting: int = 128
     query_memory_mb: int = 4096
+    max_memory_mb: int | None = None
     query_cache_mb: int = 64
     inline_lookups: bool = True
     fast_path: bool = True
@@ -243,6 +256,7 @@ class Settings:
     access_log: str = "-"
     admin_token: str = ""
     admin_dir: Path | None = None
+    curation_dir: Path | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -262,9 +276,17 @@ class Settings:
         return self.cache_dir or self.dist_dir.parent / ".kg-cache"
 
     @property
+    def curation(self) -> Path:
+        """The curation log (``kg.curation``): ``KG_CURATION_DIR``, else ``curation`` beside
+        the publication link. The admin server appends to it; every build re-applies it."""
+        return self.curation_dir or self.dist_dir.parent / "curation"
+
+    @property
     def executors(self) -> int:
-        """Executor processes per web worker: ``KG_QUERY_EXECUTORS``, else one per thread."""
-        return self.query_executors or self.threads
+        """Executor processes per web worker: ``KG_QUERY_EXECUTORS``, else a quarter of the
+        threads, so that most threads stay free for lookups and pages while every executor is
+        busy, and the executors' memory shares (``server.budget``) stay large enough."""
+        return self.query_executors or max(1, self.threads // 4)
 
 
 def markdown_table() -> str:

@@ -33,7 +33,8 @@ class Kind(Enum):
     QUOTATION = ("quotation", "Quotation", "Quotations", None, "a quotation and its speaker")
     QUANTITY = ("quantity", "Quantity", "Quantities", None,
                 "a number with its unit, as a sentence states it")
-    EVENT = ("event", "Event", "Events", None, "the n-ary form of a fact a sentence dates or places")
+    EVENT = ("event", "Event", "Events", None,
+             "an event a clause states (class, participants, modality), or a dated or placed fact")
     EXTRACTOR = ("extractor", "Extractor", "Extractors", None,
                  "a component that extracted facts (prov:wasAttributedTo)")
     DATASET = ("dataset", None, None, None,

@@ -37,6 +37,7 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
 WIKIDATA = Namespace("http://www.wikidata.org/entity/")
+WIKIDATA_PROPS = Namespace("http://www.wikidata.org/prop/direct/")
 DBPEDIA = Namespace("http://dbpedia.org/resource/")
 
 ONTOLOGY_FILE = PROJECT_ROOT / "ontology" / "newskg.ttl"
@@ -66,6 +67,7 @@ STANDARD_PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "nif": NIF,
     "itsrdf": ITSRDF,
     "wd": WIKIDATA,
+    "wdt": WIKIDATA_PROPS,
     "dbr": DBPEDIA,
 }
 

@@ -8,8 +8,12 @@ app built from one ``kg.settings.Settings``. Each part sets itself up in its ``i
 - ``server.ops``: health, metrics and the access log;
 - ``server.sparql``: the SPARQL protocol views and the front that answers before Flask;
 - ``server.linked_data``: dereferenceable URIs, pages, dumps and documentation;
-- ``server.web``: CORS and compression;
+- ``server.linked_data.fragments``: Triple Pattern Fragments;
+- ``server.linked_data.feed``: the change feed and every kept release by version;
 - ``server.bodies``: request bodies held to their limit however framed, drained before a refusal.
+- ``server.linked_data.search``: full-text search and name completion over the release's index;
+- ``server.web``: CORS and compression.
+- ``server.admission``: how many requests of each kind of work run at once (outermost).
 
 ``server.engine`` runs queries and has no Flask import, so query executor processes do not
 pay for the web stack; this module imports Flask only inside the factory for the same reason.
@@ -30,7 +34,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     from kg.settings import Settings
     from server import bodies, errors, linked_data, ops, sparql, state, web
+    from server.admission import Admission, AdmissionLayer
     from server.limits import Limits
+    from server.linked_data import feed, fragments, search
 
     settings = settings or Settings.from_env()
     limits = Limits.from_settings(settings)
@@ -38,12 +44,18 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["KG_SETTINGS"] = settings
     app.config["KG_LIMITS"] = limits
     app.config["MAX_CONTENT_LENGTH"] = limits.max_request_bytes
+    admission = app.extensions["kg_admission"] = Admission.from_settings(settings)
     state.init_app(app)
     errors.init_app(app)
     ops.init_app(app)
     sparql.init_app(app)
     linked_data.init_app(app)
+    search.init_app(app)
+    fragments.init_app(app)
+    feed.init_app(app)
     web.init_app(app)
     bodies.init_app(app)  # chunked bodies held to the limits; unread bodies drained
-    sparql.install_front(app)  # outermost: answers cached /sparql requests without Flask
+    sparql.install_front(app)  # answers cached /sparql requests without Flask
+    # outermost: a request whose kind of work is at its limit is refused before anything else
+    app.wsgi_app = AdmissionLayer(app.wsgi_app, admission)  # type: ignore[method-assign]
     return app

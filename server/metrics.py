@@ -42,6 +42,14 @@ CACHE = Counter(
 
 access_log = logging.getLogger("kg.access")
 
+#: Methods counted under their own name; any other (clients may invent them) is "other", so
+#: the series stay a closed set however many methods a client sends.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
+
+
+def method_label(method: str) -> str:
+    return method if method in METHODS else "other"
+
 
 def count_query(result: str, truncated: bool) -> None:
     QUERIES.labels(result).inc()

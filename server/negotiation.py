@@ -93,11 +93,13 @@ def choose(
     return found
 
 
-def negotiate(accept: MIMEAccept, exts: Iterable[str] = DOCUMENT_EXTS) -> Format | None:
-    """The representation of a linked-data document the client prefers among ``exts`` (q-values
-    honoured), or None: answer 406."""
-    wanted = set(exts)
-    allowed = [f for f in DOCUMENTS if f.extension in wanted]
+def negotiate(accept: MIMEAccept, exts: Iterable[str] | None = None,
+              among: tuple[Format, ...] = DOCUMENTS) -> Format | None:
+    """The representation the client prefers among the formats ``among`` (linked-data documents
+    by default; Triple Pattern Fragments offer all RDF formats), those with the extensions
+    ``exts`` if given (q-values honoured), or None: answer 406."""
+    wanted = set(exts) if exts is not None else {f.extension for f in among}
+    allowed = [f for f in among if f.extension in wanted]
     if not accept:  # no (or an empty) Accept header means "anything"
         return allowed[0]
     offers = [(f.media_type, f) for f in allowed]

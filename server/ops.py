@@ -35,10 +35,6 @@ def healthz() -> tuple[Response, int]:
     ), 200
 
 
-#: Methods counted under their own name; any other (clients may invent them) is "other", so
-#: the series stay a closed set however many methods a client sends.
-METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
-
 
 def _may_read_metrics() -> bool:
     who = current_app.config["KG_SETTINGS"].metrics
@@ -82,7 +78,7 @@ def _finish(response: Response) -> Response:
     started = g.get("kg_started")
     elapsed = time.perf_counter() - started if started is not None else 0.0
     endpoint = request.url_rule.rule if request.url_rule is not None else "unmatched"
-    method = request.method if request.method in METHODS else "other"
+    method = metrics.method_label(request.method)
     metrics.REQUESTS.labels(method, endpoint, str(response.status_code)).inc()
     metrics.LATENCY.labels(endpoint).observe(elapsed)
     metrics.log_request(

@@ -32,6 +32,12 @@ if TYPE_CHECKING:
 
     from kg.settings import Settings
 
+#: A client has this long to send a request's headers (Granian's default is 30 s). Headers are
+#: read by Granian's Rust side, so a slow sender (slowloris) never holds a Python thread; this
+#: bounds how long it holds a connection slot (``backpressure``). Bodies are read by the app's
+#: threads, which ``server.admission`` bounds (class ``uploads``).
+HEADER_READ_TIMEOUT_MS = 10_000
+
 #: The app built by the master before the workers are forked (None in a spawned worker).
 _APP: Flask | None = None
 
@@ -78,7 +84,7 @@ def run(settings: Settings, host: str, port: int, workers: int, threads: int) ->
         blocking_threads=threads,  # Python threads per worker calling the app
         # backpressure stays at its default (backlog / workers): it caps *connections* per
         # worker, and idle keep-alive connections would otherwise lock clients out.
-        http1_settings=HTTP1Settings(keep_alive=True),
+        http1_settings=HTTP1Settings(keep_alive=True, header_read_timeout=HEADER_READ_TIMEOUT_MS),
         websockets=False,
         log_access=False,  # the app writes JSON access lines itself (server.ops)
         respawn_failed_workers=True,

@@ -28,13 +28,14 @@ STAGES = ("kg.corpus", "kg.nlp", "kg.extract", "kg.resolve", "kg.rdf", "kg.valid
 DRIVERS = ("kg.pipeline", "kg.cli", "kg.__main__", "kg.evaluate", "kg.query", "kg.serve")
 #: The part of kg the server may use: settings, vocabularies, formats, URI kinds and the
 #: on-disk layout of a release. None of it loads spaCy.
-KG_SHARED = ("kg", "kg.settings", "kg.vocab", "kg.formats", "kg.uris", "kg.release",
-             "kg.release.publication")
+KG_SHARED = ("kg", "kg.settings", "kg.vocab", "kg.formats", "kg.uris", "kg.curation",
+             "kg.release", "kg.release.publication")
 #: Modules any kg module may use: plain data, the gazetteer and the shared part.
 KG_FOUNDATION = (*KG_SHARED, "kg.model", "kg.gazetteer")
 #: The server's shared modules, below both protocol packages.
 SERVER_SHARED = ("server.state", "server.errors", "server.metrics", "server.ops", "server.web",
-                 "server.limits", "server.serving", "server.bodies")
+                 "server.limits", "server.serving", "server.bodies", "server.admission",
+                 "server.budget")
 SERVER_PARTS = ("server.engine", "server.sparql", "server.linked_data")
 
 

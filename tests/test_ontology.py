@@ -52,7 +52,8 @@ def test_every_own_term_is_documented(ontology: Graph):
     for term in terms:
         assert ontology.value(term, RDFS.label) is not None, term
         assert ontology.value(term, RDFS.comment) is not None, term
-        if (term, RDF.type, OWL.Class) not in ontology:
+        if (term, RDF.type, OWL.Class) not in ontology and \
+                (term, RDF.type, OWL.NamedIndividual) not in ontology:
             assert ontology.value(term, RDFS.domain) is not None, term
             assert ontology.value(term, RDFS.range) is not None, term
 
@@ -157,8 +158,13 @@ BAD_EXAMPLES = {
                       "xsd:integer or xsd:decimal"),
     "FactFromTextShape": ("res:Rubio kg:criticises res:Bukele .", "without a kg:Assertion"),
     "ObjectFactShape": (FACT.replace("res:Rubio", "res:Unknown"), "described person"),
-    "EventShape": (f"<event/1> a kg:Event ; kg:relation kg:meetsWith ; kg:actor res:Bukele ; "
-                   f"kg:target res:Rubio ; {PROVENANCE} .", "needs a schema:startDate or a schema:location"),
+    "EventShape": (f'<event/1> a kg:Event , kg:MeetingEvent ; kg:agent res:Bukele ; kg:patient res:Rubio ; '
+                   f'kg:trigger "met" ; {PROVENANCE} .', "needs exactly one kg:modality"),
+    "EventKindShape": (f"<event/1> a kg:Event ; kg:agent res:Bukele ; kg:modality kg:Asserted ; "
+                       f"{PROVENANCE} .", "either read from a clause"),
+    "FactEventShape": (f"<event/1> a kg:Event ; kg:relation kg:meetsWith ; kg:agent res:Bukele ; "
+                       f"kg:patient res:Rubio ; kg:modality kg:Asserted ; {PROVENANCE} .",
+                       "needs a schema:startDate or a schema:location"),
     "ValueFactShape": ('res:Bukele kg:openedOn "last year" .', "xsd:date, xsd:gYearMonth or xsd:gYear"),
 }
 
@@ -199,3 +205,28 @@ def test_shape_fires_on_its_bad_example(shapes: Graph, ontology: Graph, shape: s
     severity = str(shapes.value(owner, SH.severity) or SH.Violation).rsplit("#", 1)[-1]
     assert fired[0].severity == severity
     assert result.conforms == (severity != "Violation")
+
+
+QUOTE = f"""<quotation/1> a kg:Quotation ; schema:text "We will."@en ; kg:speaker res:Bukele ;
+    {PROVENANCE} """
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (QUOTE + ".", "exactly one kg:quoteForm"),
+    (QUOTE + "; kg:quoteForm kg:Shouted .", "exactly one kg:quoteForm"),
+    (QUOTE + '; kg:quoteForm kg:MarkedQuote ; kg:handle "@bukele" .', "Only an embedded post"),
+    (QUOTE + '; kg:quoteForm kg:EmbeddedPost ; kg:handle "bukele" .', "an '@name' string"),
+    (QUOTE + '; kg:quoteForm kg:EmbeddedPost ; schema:datePublished "March 10" .',
+     "an xsd:date"),
+])
+def test_quotation_form_handle_and_date_constraints(shapes: Graph, ontology: Graph, extra: str,
+                                                    message: str):
+    result = run(shapes, ontology, extra)
+    assert any(message in f.message for f in result.findings), result.text()
+    assert not result.conforms
+
+
+def test_an_embedded_post_with_handle_and_date_conforms(shapes: Graph, ontology: Graph):
+    result = run(shapes, ontology, QUOTE + '; kg:quoteForm kg:EmbeddedPost ; kg:handle '
+                 '"@nayibbukele" ; schema:datePublished "2025-03-10"^^xsd:date .')
+    assert result.conforms and not result.findings, result.text()

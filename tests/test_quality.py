@@ -121,13 +121,13 @@ def test_relative_dates_need_the_article_date(tmp_path: Path, base_uri: str):
 
 def test_dated_or_placed_facts_become_events(unseen: Settings, built: Settings):
     meeting = select(unseen, """SELECT ?a ?t ?place WHERE { ?e a kg:Event ;
-        kg:relation kg:meetsWith ; kg:actor/rdfs:label ?a ; kg:target/rdfs:label ?t ;
+        kg:relation kg:meetsWith ; kg:agent/rdfs:label ?a ; kg:patient/rdfs:label ?t ;
         schema:location/rdfs:label ?place }""")
     assert {(r["a"], r["t"], r["place"]) for r in meeting} == \
         {("Claire Dumont", "Greg Lindqvist", "Regina")}
     withdrawal = select(built, """SELECT ?who ?date WHERE { ?e a kg:Event ;
-        kg:relation kg:withdrawnBy ; kg:actor res:Asylum_Cooperative_Agreements ;
-        kg:target/kg:ledBy/rdfs:label ?who ; schema:startDate ?date }""")
+        kg:relation kg:withdrawnBy ; kg:agent res:Asylum_Cooperative_Agreements ;
+        kg:patient/kg:ledBy/rdfs:label ?who ; schema:startDate ?date }""")
     assert [(r["who"], r["date"]) for r in withdrawal] == [("Joe Biden", "2021-02")]
 
 

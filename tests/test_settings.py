@@ -36,6 +36,7 @@ SAMPLES: dict[str, tuple[str, object]] = {
     "KG_MAX_UPLOAD_BYTES": ("4096", 4096),
     "KG_MAX_NESTING": ("64", 64),
     "KG_QUERY_MEMORY_MB": ("2048", 2048),
+    "KG_MAX_MEMORY": ("16384", 16384),
     "KG_QUERY_CACHE_MB": ("0", 0),
     "KG_INLINE_LOOKUPS": ("off", False),
     "KG_FAST_PATH": ("No", False),
@@ -47,6 +48,7 @@ SAMPLES: dict[str, tuple[str, object]] = {
     "KG_ACCESS_LOG": ("off", "off"),
     "KG_ADMIN_TOKEN": ("0123456789abcdef", "0123456789abcdef"),
     "KG_ADMIN_DIR": ("/srv/admin", Path("/srv/admin")),
+    "KG_CURATION_DIR": ("/srv/curation", Path("/srv/curation")),
 }
 
 #: Values each checked variable must refuse.
@@ -74,6 +76,7 @@ BAD: list[tuple[str, str]] = [
     ("KG_MAX_NESTING", "0"),
     ("KG_MAX_NESTING", "5000"),
     ("KG_QUERY_MEMORY_MB", "4G"),
+    ("KG_MAX_MEMORY", "0"),
     ("KG_QUERY_CACHE_MB", "-1"),
     ("KG_EXECUTOR_SANDBOX", "none"),
     ("KG_SHACL_MAX_BYTES", "0"),
@@ -135,7 +138,8 @@ def test_from_env_reads_the_process_environment(monkeypatch):
     monkeypatch.delenv("KG_THREADS", raising=False)
     monkeypatch.delenv("KG_QUERY_EXECUTORS", raising=False)
     settings = Settings.from_env()
-    assert (settings.max_rows, settings.server, settings.executors) == (7, "gunicorn", 4)
+    # a quarter of the 8 threads: the rest stay free for lookups and pages (server.admission)
+    assert (settings.max_rows, settings.server, settings.executors) == (7, "gunicorn", 2)
     assert Settings.from_env(max_rows=2, threads=None).max_rows == 2  # flags win; None is "not given"
 
 
@@ -150,7 +154,7 @@ def test_limits_defaults_are_the_tables():
 
 
 def test_limits_follow_the_settings():
-    settings = Settings.from_env({"KG_THREADS": "2", "KG_MAX_ROWS": "5", "KG_QUERY_TIMEOUT": "3"})
+    settings = Settings.from_env({"KG_THREADS": "12", "KG_MAX_ROWS": "5", "KG_QUERY_TIMEOUT": "3"})
     limits = Limits.from_settings(settings)
-    assert (limits.executors, limits.max_rows, limits.query_timeout) == (2, 5, 3.0)
+    assert (limits.executors, limits.max_rows, limits.query_timeout) == (3, 5, 3.0)
     assert Limits.from_settings(settings.replace(query_executors=6)).executors == 6

@@ -12,9 +12,10 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span
 
 from kg.extract import dates as date_norm
+from kg.extract.events import find_events
 from kg.extract.relations import AgreementRef, Context, RawRelation, find_relations
 from kg.gazetteer import load_gazetteer
-from kg.model import Article, Extraction, Mention, Quote, Relation, Sentence
+from kg.model import Article, DateValue, Extraction, Mention, Quote, Relation, Sentence
 from kg.nlp.mentions import RESOURCE_LABELS
 
 EXTRACTOR_VERSION = "0.1"
@@ -111,21 +112,32 @@ def extract(article: Article, doc: Doc) -> Extraction:
         if relation is not None:
             result.relations.append(relation)
 
+    result.events = find_events(ctx, body_sents, mention_of, sentences)
+
     for quote in doc._.quotes or []:
         speaker_span = ctx.coref.get(quote.speaker.start, quote.speaker)
         speaker = mention_of.get((speaker_span.start_char, speaker_span.end_char))
         sentence = sentence_of(doc.char_span(quote.start, quote.end, alignment_mode="expand")
                                or speaker_span)
-        if speaker is None or sentence is None or sentence.kind != "body":
-            continue
+        if speaker is None or sentence is None:
+            continue  # titles and headings quote too: 'says city is now ‘on world cricket map’'
         result.quotes.append(
             Quote(
                 text=doc.text[quote.start : quote.end].strip(), start=quote.start, end=quote.end,
                 speaker=speaker, sentence=sentence, extractor=f"quotes@{EXTRACTOR_VERSION}",
-                confidence=quote.confidence,
+                confidence=quote.confidence, form=quote.form, handle=quote.handle,
+                date=_post_date(doc.text, quote.end, quote.date, reference),
             )
         )
     return result
+
+
+def _post_date(text: str, after: int, given: str | None, reference: date | None,
+               ) -> DateValue | None:
+    """An embedded post's date, found on its signature line below the post, as an XSD value."""
+    if given is None or (start := text.find(given, after)) < 0:
+        return None
+    return date_norm.normalise(given, start, start + len(given), reference)
 
 
 def _to_relation(raw: RawRelation, mention_of, sentences, sentence_of) -> Relation | None:

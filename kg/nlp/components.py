@@ -122,12 +122,16 @@ def entity_cleanup(doc: Doc) -> Doc:
     taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     first: list[Span] = []
     for ent in [*doc.ents, *mentions.titled_names(doc, taken),
-                *mentions.named_agreements(doc, taken)]:
+                *mentions.named_agreements(doc, taken), *mentions.dateline_places(doc, taken),
+                *mentions.listed_places(doc, taken)]:
         if ent.label_ in mentions.ENTITY_LABELS | {"AGREEMENT"}:
             ent = mentions.demonym_before_title(doc, ent, demonyms) or ent
-        first.append(ent)
-    doc.ents = filter_spans(first)
+        for part in mentions.split_possessive(doc, ent):
+            first.extend(mentions.split_coordination(doc, part))
+    doc.ents = mentions.join_split_names(doc, filter_spans(first))
 
+    given_names = {t.text for e in doc.ents if len(e) > 1 and
+                   mentions.person_by_context(doc, e).label_ == "PERSON" for t in e}
     roles: dict[tuple[int, int], str] = {}
     kept: list[Span] = []
     titles: list[tuple[int, int]] = []
@@ -136,10 +140,13 @@ def entity_cleanup(doc: Doc) -> Doc:
         if ent.label_ not in mentions.ENTITY_LABELS | {"AGREEMENT"}:
             kept.append(ent)
             continue
-        span, role = mentions.clean_span(doc, ent)
+        span, role = mentions.clean_span(doc, mentions.person_by_context(doc, ent))
         if span is None or mentions.attributive_acronym(span):
             continue
         span = mentions.relabel_by_head(span)
+        span = mentions.relabel_by_word_class(span, given_names) if not role else span
+        if span is None:
+            continue
         if role:
             start = doc.text.rfind(role, max(0, span.start_char - 80), span.start_char)
             if start >= 0:
@@ -210,7 +217,7 @@ def find_coref(doc: Doc) -> Doc:
 
 def speaker_spans(doc: Doc) -> list[Span]:
     """People and organisations that may speak, plus pronouns resolved to people."""
-    spans = [e for e in doc.ents if e.label_ in ("PERSON", "ORG")]
+    spans = [e for e in doc.ents if e.label_ in ("PERSON", "ORG", "GPE", "FAC", "LOC")]
     spans += [doc[i : i + 1] for i in (doc._.coref or {})]
     return sorted(spans, key=lambda s: s.start)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from kg.nlp.quotes import quoted_stretches
+
 PERSONAL = frozenset({"he", "him", "his", "she", "her", "hers"})
 
 
@@ -28,6 +30,9 @@ def resolve_pronouns(doc: Doc, persons: list[Span]) -> list[tuple[Span, Span]]:
     """(pronoun, antecedent) pairs. The window is the pronoun's sentence up to the pronoun plus
     the sentence before; two different people in it means we do not guess."""
     pairs: list[tuple[Span, Span]] = []
+    quoted = quoted_stretches(doc.text)  # a name inside someone's words is not in play
+    persons = [p for p in persons
+               if not any(a <= p.start_char and p.end_char <= b for a, b in quoted)]
     sents = list(doc.sents)
     index = {tok.i: n for n, sent in enumerate(sents) for tok in sent}
     for token in doc:
@@ -35,6 +40,11 @@ def resolve_pronouns(doc: Doc, persons: list[Span]) -> list[tuple[Span, Span]]:
             continue
         n = index[token.i]
         window_start = sents[max(0, n - 1)].start
+        closed = [a for a, b in quoted if 0 <= token.idx - b <= 6]
+        if closed:  # '..., ” she said': the window starts before the quote opened
+            opening = doc.char_span(closed[-1], closed[-1] + 1, alignment_mode="expand")
+            if opening is not None:
+                window_start = min(window_start, sents[max(0, index[opening.start] - 1)].start)
         candidates = [p for p in persons if window_start <= p.start and p.end <= token.i]
         # a pronoun already resolved in the window stands for its person ('..., he told
         # reporters. "...," he added.')

@@ -6,6 +6,9 @@ import re
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg.nlp import wordclass
 
 #: Labels whose spans name real-world things we make resources for.
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "LAW", "EVENT", "NORP"})
@@ -23,7 +26,8 @@ HEAD_WORDS = frozenset({
     "princess", "general", "gen.", "colonel", "col.", "ceo", "executive", "professor", "prof.",
     "dr.", "leader", "speaker", "commander", "superintendent", "inspector", "sheriff",
     "councillor", "councilor", "officer", "manager", "head", "prosecutor", "attorney",
-    "lawmaker", "mp", "president-elect",
+    "lawmaker", "mp", "president-elect", "assemblywoman", "assemblyman", "congressman",
+    "congresswoman", "councilwoman", "councilman", "magistrate", "administrator", "mla", "cm",
 })
 #: Words that may stand inside a title before its head ('Prime', 'Deputy', 'Health').
 PART_WORDS = frozenset({
@@ -34,6 +38,11 @@ PART_WORDS = frozenset({
     "press", "cabinet", "general", "senior", "attorney", "district", "supreme", "court",
 })
 _DETERMINERS = {"the", "The", "a", "an"}
+#: Lowercase words that belong inside names ('Santa Rita do Ivaí', 'Ruta del Sol').
+_PARTICLES = frozenset({"de", "da", "do", "das", "dos", "del", "della", "di", "la", "le", "el",
+                        "van", "von", "der", "den", "bin", "al", "ibn", "y", "e"})
+_DATE_LIKE = re.compile(r"^(on |in )?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? "
+                        r"\d{1,2}(st|nd|rd|th)?$", re.I)
 _POSSESSIVE = {"'s", "’s", "'", "’"}
 _STOP_INITIALS = {"of", "de", "del", "la", "the", "and", "for", "on", "in", "y", "el"}
 _BLOCKING = {"GPE", "NORP", "DATE", "PERSON", "LOC", "FAC", "TIME", "CARDINAL", "ORDINAL"}
@@ -115,8 +124,29 @@ def clean_span(doc: Doc, ent: Span) -> tuple[Span | None, str | None]:
     while end > start and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct
                            and doc[end - 1].text not in (".",) or doc[end - 1].is_space):
         end -= 1
-    if start >= end:
+    while end - start > 1 and doc[end - 1].text[:1].islower() and \
+            doc[end - 1].pos_ in ("ADP", "CCONJ", "DET", "ADV", "PART", "SCONJ"):
+        end -= 1  # 'Terminal 2 of', 'Channel as': NER ran on into the sentence
+    while end - start > 1 and doc[start].text[:1].islower() and \
+            doc[start].lower_ not in _PARTICLES and not ent.ent_id_:
+        start += 1  # 'city council on March 20'
+    if start >= end or _DATE_LIKE.match(doc[start:end].text):
         return None, None
+    if ent.label_ != "PERSON" and not ent.ent_id_ and end < len(doc) and \
+            doc[end].text[:1].isupper() and doc[end].lower_ in HEAD_WORDS:
+        # 'British Home [Secretary]', 'World Bank Country [Director]': the title's first words
+        while end - start > 1 and doc[end - 1].lower_ in PART_WORDS | {"country", "regional"}:
+            end -= 1
+        if all(t.text in _demonyms() or t.ent_type_ == "NORP" or
+               re.fullmatch(r"[A-Z][a-z]+(ish|ese|ian)", t.text) for t in doc[start:end]):
+            return None, None  # 'British [Home Secretary]
+    while end - start > 1 and ent.label_ == "ORG" and not ent.ent_id_ and \
+            doc[end - 1].lower_ in HEAD_WORDS and end < len(doc) and \
+            doc[end].ent_type_ == "PERSON":
+        end -= 1  # 'Office of Civil Defense Administrator [Ana Cruz]', 'BJP MLA'
+    while end - start > 1 and ent.label_ == "ORG" and not ent.ent_id_ and \
+            doc[end - 1].lower_ in ("mla", "cm", "mp", "mlas", "mps"):
+        end -= 1
     span = Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_)
     if "(" in span.text:  # 'Canada Energy Regulator (CER': the acronym is its own mention
         cut = next(t.i for t in span if t.text == "(")
@@ -231,38 +261,181 @@ FACILITY_HEADS = frozenset({
     "camp", "base", "plant", "mine", "stadium", "tower", "palace", "museum", "library", "jail",
     "penitentiary", "megaprison", "refinery", "pipeline", "reactor", "harbour", "harbor",
     "facility", "complex", "clinic", "barracks", "shelter", "warehouse", "depot", "wharf",
+    "arena", "theatre", "theater", "pier", "quay", "jetty",
 })
 
 
 def relabel_by_head(span: Span) -> Span:
     """'Kilifi Bay Container Terminal' is a facility and 'Kenya Shippers Council' an
     organisation, whatever the statistical model guessed; gazetteer names keep their label."""
-    if span.ent_id_ or span.label_ not in ("ORG", "PERSON", "GPE", "LOC", "FAC") or len(span) < 2:
+    if span.ent_id_ or span.label_ not in ("ORG", "PERSON", "GPE", "LOC", "FAC", "LAW", "EVENT",
+                                           "NORP", "PRODUCT", "WORK_OF_ART") or len(span) < 2:
         return span
     head = span[-1].lower_
+    if span[-1].like_num and len(span) > 1:
+        head = span[-2].lower_  # 'Terminal 2', 'Bill 402'
     label = span.label_
+    by_word = wordclass.name_class(span.text)
     if head in FACILITY_HEADS:
         label = "FAC"
     elif head in ORG_HEADS or any(t.lower_ in ORG_HEADS for t in span[:-1]) and \
             span.label_ == "PERSON":
         label = "ORG"
+    elif by_word is not None and not (by_word == "LOC" and label in ("GPE", "LOC")):
+        label = by_word
     if label == span.label_:
         return span
     return Span(span.doc, span.start, span.end, label=label, kb_id=span.kb_id_, span_id=span.id_)
+
+
+def split_coordination(doc: Doc, span: Span) -> list[Span]:
+    """'Calais and Dunkirk', 'Bremerhaven and Wilhelmshaven': two places NER read as one name.
+    Split only when both sides are known place names."""
+    conj = [t.i for t in span if t.lower_ == "and"]
+    if len(conj) != 1 or span.ent_id_ or span.label_ not in ("ORG", "GPE", "LOC", "PERSON"):
+        return [span]
+    left, right = doc[span.start : conj[0]], doc[conj[0] + 1 : span.end]
+    if len(left) and len(right) and wordclass.is_place_name(left.text) and \
+            wordclass.is_place_name(right.text):
+        return [Span(doc, left.start, left.end, label="GPE"),
+                Span(doc, right.start, right.end, label="GPE")]
+    return [span]
+
+
+def split_possessive(doc: Doc, span: Span) -> list[Span]:
+    """'Mexico’s National Migration Institute', 'Parliament’s Public Investments Committee':
+    an owner and the thing it owns, two names, when the owner is a place or an organisation
+    by its head word ('Attorney General's Office' stays whole)."""
+    cut = [t.i for t in span if t.text in ("’s", "'s") and span.start < t.i < span.end - 1]
+    if len(cut) != 1 or span.ent_id_:
+        return [span]
+    left, right = doc[span.start : cut[0]], doc[cut[0] + 1 : span.end]
+    if not right[0].text[:1].isupper():
+        return [span]
+    owner_place = wordclass.is_place_name(left.text) or wordclass.is_place_name(left[-1].text)
+    if not owner_place and left[-1].lower_ not in ORG_HEADS:
+        return [span]
+    return [Span(doc, left.start, left.end,
+                 label="GPE" if wordclass.is_place_name(left.text) else "ORG"),
+            Span(doc, right.start, right.end, label=span.label_)]
+
+
+def person_by_context(doc: Doc, span: Span) -> Span:
+    """A short proper name that a title introduces ('Governor Adesanya', 'opposition candidate
+    ... ') or that stands in apposition to a title ('Its chief executive, Marcus Bell,') is a
+    person, though NER read it as an organisation, a place or a nationality."""
+    inside = title_inside(doc, span) if not span.ent_id_ and span.label_ == "ORG" else None
+    if inside is not None and 2 <= span.end - inside <= 3 and \
+            all(t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in ORG_HEADS
+                for t in doc[inside : span.end]):
+        return Span(doc, span.start, span.end, label="PERSON", kb_id=span.kb_id_,
+                    span_id=span.id_)  # 'District Magistrate Anupam Sinha'
+    if span.ent_id_ or span.label_ not in ("ORG", "GPE", "NORP") or len(span) > 3 or \
+            not all(t.pos_ == "PROPN" and t.text[:1].isupper() and not t.text.isupper()
+                    for t in span) or any(t.lower_ in ORG_HEADS | FACILITY_HEADS for t in span):
+        return span
+    sent_start = span.sent.start if doc.has_annotation("SENT_START") else 0
+    titled = span.start > 0 and doc[span.start - 1].lower_ in HEAD_WORDS and \
+        title_before(doc, span.start, sent_start) is not None
+    root = span.root
+    appositive = (root.dep_ == "appos" and root.head.lower_ in HEAD_WORDS) or any(
+        c.dep_ == "appos" and c.lemma_.lower() in wordclass.PERSON_NOUNS | HEAD_WORDS
+        for c in root.children)  # 'Menezes, a soybean farmer and former city councillor,'
+    if titled or appositive:
+        return Span(doc, span.start, span.end, label="PERSON", kb_id=span.kb_id_, span_id=span.id_)
+    return span
+
+
+_PLACE_NOUNS = frozenset({"district", "state", "province", "county", "city", "town", "village",
+                          "department", "region", "municipality", "constituency", "seat",
+                          "block", "division", "municipal", "suburb"})
+
+
+_ORG_NOUNS = frozenset({"union", "party", "agency", "firm", "company", "group", "bank",
+                        "miner", "insurer", "lender", "carrier", "airline", "regulator",
+                        "watchdog", "broadcaster", "newspaper", "charity", "contractor",
+                        "developer", "operator", "startup", "conglomerate", "coalition"})
+
+
+def _particle_place(span: Span) -> bool:
+    """'La Dorada', 'Santa Rita do Ivaí': Romance place names start with an article or a
+    saint's title; people's names rarely do."""
+    first = span[0].lower_
+    return len(span) > 1 and first in ("la", "el", "los", "las", "santa", "são", "sao", "san",
+                                       "santo", "são", "le", "les")
+
+
+def relabel_by_word_class(span: Span, given_names: set[str]) -> Span | None:
+    """What the word classes say a name is, over the statistical model's guess: currencies,
+    platforms, units and amounts are dropped ('Birr', 'Twitter'); a name after Mr, Ms, Dr ... is
+    a person; natural features ('the Channel') and known place names are places, unless the
+    article uses the word inside a person's full name ('Marcus Bell' keeps 'Bell' a person).
+    A capitalised common noun opening a sentence ('Turnout was 71%') is no name at all."""
+    label = span.label_
+    if span.ent_id_ or label not in ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"):
+        return span
+    text = span.text
+    if wordclass.not_a_name(text):
+        return None
+    if span.start > 0 and span.doc[span.start - 1].text in ("#", "@"):
+        return None  # '#BuildingKenya', '@handle': tags, not mentions
+    if wordclass.fold(text) in wordclass.GOVERNMENT_METONYMS:
+        return span if label == "ORG" else Span(span.doc, span.start, span.end, label="ORG")
+    if len(span) == 1 and span[0].is_sent_start and span[0].pos_ in ("NOUN", "VERB", "ADJ") \
+            and not text.isupper() and label in ("PERSON", "ORG"):
+        return None
+    if label in ("PERSON", "ORG") and wordclass.generic(text):
+        return None
+    new = label
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    if (wordclass.is_honorific(span[0].text) and len(span) > 1 and span[1].text[:1].isupper()) \
+            or (before is not None and before.text[:1].isupper()
+                and wordclass.is_honorific(before.text)):
+        new = "PERSON"  # 'Mrs Bisola Ogundipe', 'Dr Oyelaran' (which NER read as a nationality)
+    elif label in ("PERSON", "ORG", "FAC") and wordclass.is_feature(text) and \
+            span[-1].lower_ not in FACILITY_HEADS:
+        new = "LOC"
+    elif label in ("PERSON", "ORG") and wordclass.is_place_name(text) and \
+            (len(span) > 1 or text not in given_names):
+        new = "GPE"
+    elif label in ("PERSON", "ORG", "NORP") and span.end < len(span.doc) and \
+            span.doc[span.end].lower_ in _PLACE_NOUNS and text not in given_names and \
+            not (label == "NORP" and re.search(r"(an|ish|ese|i)$", text)):
+        new = "GPE"  # 'Sonbhadra district', 'Caldas department'
+    elif label in ("PERSON", "ORG", "FAC") and _particle_place(span):
+        new = "GPE"
+    elif label in ("PERSON", "ORG", "NORP", "FAC") and span.start >= 2 and \
+            span.doc[span.start - 1].lower_ == "of" and \
+            span.doc[span.start - 2].lower_ in ("town", "city", "village", "municipality"):
+        new = "GPE"  # 'the town of Palomas'
+    elif label in ("PERSON", "GPE", "NORP") and not re.search(r"(an|ish|ese|i)$", text) and (
+            (span.end < len(span.doc) and span.doc[span.end].lower_ in _ORG_NOUNS) or
+            (span.start > 0 and span.doc[span.start - 1].lower_ in _ORG_NOUNS)):
+        new = "ORG"  # 'the Verdi union', 'state-backed miner Minera Salar Andino'
+    if new == label:
+        return span
+    return Span(span.doc, span.start, span.end, label=new, kb_id=span.kb_id_, span_id=span.id_)
 
 
 def titled_names(doc: Doc, taken: set[int]) -> list[Span]:
     """People NER missed but the text introduces with a title: 'Justice Renata Albuquerque'."""
     found = []
     for tok in doc:
-        if not (tok.text[:1].isupper() and tok.lower_ in HEAD_WORDS) or tok.i in taken:
+        honorific = wordclass.is_honorific(tok.text) and tok.text[:1].isupper()
+        if not (tok.text[:1].isupper() and tok.lower_ in HEAD_WORDS or honorific) \
+                or tok.i in taken:
             continue
-        end = tok.i + 1
-        while end < len(doc) and end - tok.i <= 3 and doc[end].pos_ == "PROPN" and \
-                doc[end].text[:1].isupper() and end not in taken:
+        first = tok.i + 1
+        if first < len(doc) and doc[first].text == ".":
+            first += 1  # 'Dr. Selamawit'
+        end = first
+        while end < len(doc) and end - first < 3 and doc[end].pos_ == "PROPN" and \
+                doc[end].text[:1].isupper() and end not in taken and \
+                not doc[end].text.isupper():
             end += 1
-        if end - (tok.i + 1) >= 2:  # a first and a last name, at least
-            found.append(Span(doc, tok.i + 1, end, label="PERSON"))
+        # a first and a last name at least; after Mr, Dr ... a surname alone ('Dr Oyelaran')
+        if end - first >= (1 if honorific else 2):
+            found.append(Span(doc, tok.i if honorific else first, end, label="PERSON"))
     return found
 
 
@@ -294,3 +467,138 @@ def surname_mentions(doc: Doc, ents: list[Span]) -> list[Span]:
     taken = {i for e in ents for i in range(e.start, e.end)}
     return [Span(doc, t.i, t.i + 1, label="PERSON") for t in doc
             if t.text in surnames and t.i not in taken and t.pos_ == "PROPN"]
+
+
+_DATELINE_PLACE = re.compile(
+    r"^(?P<place>[A-ZÀ-Þ][\w'’.-]*(?: [A-ZÀ-Þ][\w'’.-]*){0,3}?)(?=\s*(?:,|\(|—|–|-- |\s"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d))", re.M)
+
+
+def dateline_places(doc: Doc, taken: set[int]) -> list[Span]:
+    """The place a dateline opens with ('MEXICO CITY (AP) —', 'Addis Ababa May 14/2025'),
+    which NER misses in capitals or before a date: a place only when it is a known one."""
+    found = []
+    for match in _DATELINE_PLACE.finditer(doc.text):
+        if not wordclass.is_place_name(match.group("place")):
+            continue
+        span = doc.char_span(match.start("place"), match.end("place"))
+        if span is not None and not any(i in taken for i in range(span.start, span.end)):
+            found.append(Span(doc, span.start, span.end, label="GPE"))
+    return found
+
+
+def listed_places(doc: Doc, taken: set[int]) -> list[Span]:
+    """'Adjumani, Arua, Isingiro and Kyegegwa': a capitalised word NER left out of a list of
+    places is one more place of the list."""
+    found = []
+    for tok in doc:
+        if tok.i in taken or tok.pos_ != "PROPN" or not tok.text[:1].isupper() or \
+                tok.is_sent_start or tok.ent_type_:
+            continue
+        kin = [tok.head] if tok.dep_ == "conj" else []
+        kin += [c for c in tok.children if c.dep_ == "conj"]
+        if kin and all(k.ent_type_ == "GPE" for k in kin) and \
+                not any(c.dep_ == "compound" for c in tok.children):
+            found.append(Span(doc, tok.i, tok.i + 1, label="GPE"))
+    return found
+
+
+_JOINING = {"do", "da", "de", "dos", "das", "del", "di", "du"}
+_SCHEME_HEADS = {"project", "programme", "program", "scheme", "initiative", "fund", "plan"}
+_ROUTE_HEADS = {"road", "highway", "railway", "expressway", "bridge", "corridor", "camp",
+                "line", "pipeline"}
+
+
+def route_name(doc: Doc, ent: Span) -> Span:
+    """'Kisumu-Busia road', 'Dhanaha-Ratwal bridge', 'Farchana refugee camp': a named route or
+    camp whose head noun is written in lower case."""
+    if ent.ent_id_ or ent.label_ not in ("ORG", "GPE", "LOC", "PERSON", "FAC"):
+        return ent
+    end = ent.end
+    while end < len(doc) and end - ent.end < 2 and doc[end].text.islower() and \
+            doc[end].pos_ == "NOUN":
+        end += 1
+        if doc[end - 1].lower_ in _ROUTE_HEADS and (
+                "-" in ent.text or "–" in ent.text or doc[end - 1].lower_ == "camp"):
+            return Span(doc, ent.start, end, label="FAC")
+    return ent
+
+
+def join_split_names(doc: Doc, ents: list[Span]) -> list[Span]:
+    """Names NER cut in two: 'Santa Rita' + 'do Ivaí', "Ochieng" + "'" + 'Adera', and
+    'Articulation of Indigenous Peoples' + 'of Brazil' when the acronym after it ('APIB')
+    spells the whole."""
+    ents = sorted((route_name(doc, _whole_person(doc, e)) for e in ents), key=lambda e: e.start)
+    starts = {e.start: e for e in ents}
+    out: list[Span] = []
+    skip_to = -1
+    for a in ents:
+        if a.start < skip_to:
+            continue
+        end = _continuation_end(doc, a, starts)
+        if end is not None:
+            b = starts.get(a.end + 1)
+            label = "PERSON" if doc[a.end].text in ("'", "’") else a.label_
+            out.append(Span(doc, a.start, end, label=label))
+            skip_to = end
+            if b is not None and b.end > end:
+                out.append(b)
+        else:
+            out.append(a)
+    return filter_spans(out)
+
+
+def _name_word(tok) -> bool:
+    return tok.pos_ == "PROPN" and tok.text[:1].isupper() and not tok.ent_type_ and \
+        tok.lower_ not in HEAD_WORDS | PART_WORDS and not wordclass.is_honorific(tok.text) and \
+        tok.text.isalpha() and not tok.text.isupper()
+
+
+def _whole_person(doc: Doc, ent: Span) -> Span:
+    """A personal name NER cut short: 'María Fernanda [Ospina]', '[Joel] Okumu Atim'."""
+    if ent.label_ == "ORG" and ent.start > 0 and re.fullmatch(r"\d+(st|nd|rd|th)",
+                                                             doc[ent.start - 1].text):
+        return Span(doc, ent.start - 1, ent.end, label="ORG")  # '9th U.S. Circuit Court'
+    if ent.label_ != "PERSON" or ent.ent_id_:
+        return ent
+    start, end = ent.start, ent.end
+    while end < len(doc) and end - ent.end < 2 and _name_word(doc[end]) and \
+            not doc[end].is_sent_start:
+        end += 1
+    if start > 1 and _name_word(doc[start - 1]) and not doc[start - 1].is_sent_start and \
+            len(ent) >= 2 and (doc[start - 2].text in (",", "(") or (
+                doc[start - 2].lower_ in HEAD_WORDS and doc[start - 2].text[:1].isupper())):
+        start -= 1  # ', Joel Okumu Atim', 'Justice Folake Adekunle-Bamgbose'
+    if (start, end) == (ent.start, ent.end):
+        return ent
+    return Span(doc, start, end, label="PERSON")
+
+
+def _capitalised_run(doc: Doc, i: int, limit: int = 3) -> int:
+    end = i
+    while end < len(doc) and end - i < limit and doc[end].text[:1].isupper() and \
+            doc[end].pos_ == "PROPN":
+        end += 1
+    return end
+
+
+def _continuation_end(doc: Doc, a: Span, starts: dict[int, Span]) -> int | None:
+    if a.ent_id_ or a.label_ not in ENTITY_LABELS or a.end + 1 >= len(doc):
+        return None
+    link = doc[a.end]
+    after = _capitalised_run(doc, a.end + 1)
+    if after == a.end + 1:
+        return None
+    if link.lower_ in _JOINING:
+        return after  # 'Santa Rita do Ivaí', 'Ruta del Sol'
+    if link.lower_ == "and" and a.label_ == "ORG" and a[-1].lower_ not in ORG_HEADS and \
+            doc[after - 1].lower_ in _SCHEME_HEADS:
+        return after  # 'Uganda Refugee and Host Communities Resilience Project'
+    if link.text in ("'", "’") and not a[-1].whitespace_ and a.label_ == "PERSON" and \
+            len(a) == 1 and after == a.end + 2:
+        return after  # "Ochieng' Adera"
+    if link.lower_ in ("of", "for", "in") and a.label_ == "ORG" and after + 2 < len(doc) and \
+            doc[after].text == "(" and acronym_matches(doc[after + 1].text,
+                                                       doc[a.start : after].text):
+        return after  # 'Articulation of Indigenous Peoples of Brazil (APIB)'
+    return None

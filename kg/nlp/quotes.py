@@ -9,18 +9,33 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.nlp.mentions import HEAD_WORDS
+
 #: Verbs that report speech or writing, strongest first: a 'said' outranks a 'pledged'.
 SAY_VERBS = ("say", "tell", "add", "write", "post", "tweet", "remark", "reply", "respond",
              "state", "declare", "explain", "read", "report", "ask", "conclude")
 OTHER_VERBS = ("announce", "confirm", "warn", "note", "insist", "argue", "claim", "urge", "vow",
                "pledge", "acknowledge", "admit", "stress", "suggest", "describe", "frame",
                "characterise", "characterize", "call")
-SPEECH_VERBS = frozenset(SAY_VERBS + OTHER_VERBS)
-_RANK = {verb: n for n, verb in enumerate(SAY_VERBS + OTHER_VERBS)}
+SPEECH_VERBS = frozenset(SAY_VERBS + OTHER_VERBS + ("appeal", "question", "accuse"))
+_RANK = {verb: n for n, verb in enumerate(SAY_VERBS + OTHER_VERBS + ("appeal", "question",
+                                                                     "accuse"))}
 #: Verbs that may introduce a short fragment ('called El Salvador an "example"') as a quote.
 FRAGMENT_VERBS = frozenset({"call", "describe", "frame", "characterise", "characterize",
-                            "announce", "suggest", "say", "pledge"})
-_PAIRS = re.compile(r"“(?P<a>[^”“\n]+)”|\"(?P<b>[^\"\n]+)\"")
+                            "announce", "suggest", "say", "pledge", "write", "tell", "add",
+                            "appeal", "question", "urge", "warn", "insist", "argue", "claim",
+                            "note", "accuse"})
+_PAIRS = re.compile(r"“(?P<a>[^”“\n]+)”|\"(?P<b>[^\"\n]+)\"|"
+                    r"(?<![\w’])‘(?P<c>(?:[^‘’\n]|’(?=\w))+)’(?!\w)|"
+                    r"(?<![\w'])'(?P<d>[A-Z](?:[^'\n]|'(?=\w))*[^\s'])'(?!\w)")
+_OPENING = "“\"‘"
+#: The line under an embedded post: '— Name (@handle) March 10, 2025'.
+_SIGNATURE = re.compile(r"^[ \t]*[—–-]{1,2}\s*(?P<name>[^(\n@]+?)\s*\((?P<handle>@\w+)\)\s*"
+                        r"(?P<date>[A-Z][a-z]+\.? \d{1,2},? \d{4})[ \t]*$", re.M)
+#: Nouns that speak for an organisation named beside them ('a Home Office spokesperson').
+_VOICE_NOUNS = frozenset({"spokesperson", "spokesman", "spokeswoman", "statement", "spokespeople",
+                          "representative", "official", "officials", "document", "ruling",
+                          "letter", "release", "notice"})
 MIN_WORDS = 4  # shorter quoted phrases count only when a speech verb governs them
 
 
@@ -31,17 +46,110 @@ class QuoteSpan:
     speaker: Span  # an entity span or a pronoun token span
     verb: Token | None
     confidence: float
+    form: str = "marked"  # marked, colon, multi-paragraph, block or tweet
+    handle: str | None = None
+    date: str | None = None
 
 
 def quoted_stretches(text: str) -> list[tuple[int, int]]:
-    """Inner offsets of each quoted stretch (one entry per contiguous quote)."""
-    spans = []
+    """Inner offsets of each quoted stretch (one entry per contiguous quote). A paragraph that
+    opens a quotation mark and never closes it continues into the next paragraph that opens
+    one (the style of multi-paragraph quotes): that is one stretch."""
+    spans = _multi_paragraph(text)
     for match in _PAIRS.finditer(text):
-        group = "a" if match.group("a") is not None else "b"
+        group = next(g for g in ("a", "b", "c", "d") if match.group(g) is not None)
         start, end = match.start(group), match.end(group)
-        if text[start:end].strip():
+        if text[start:end].strip() and not any(a <= start < b for a, b in spans):
             spans.append((start, end))
+    return sorted(spans)
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+
+
+def _unclosed(line: str) -> int | None:
+    """Offset of the mark that opens a quote left open at the end of the line, or None."""
+    depth, opened = 0, None
+    for i, ch in enumerate(line):
+        if ch == "“":
+            depth, opened = depth + 1, (i if depth == 0 else opened)
+        elif ch == "”":
+            depth = max(0, depth - 1)
+    return opened if depth else None
+
+
+def _multi_paragraph(text: str) -> list[tuple[int, int]]:
+    spans = []
+    lines = _paragraphs(text)
+    i = 0
+    while i < len(lines):
+        start, end = lines[i]
+        opened = _unclosed(text[start:end])
+        j = i + 1
+        if opened is not None:
+            while j < len(lines) and text[lines[j][0]:lines[j][1]].lstrip()[:1] == "“":
+                line = text[lines[j][0] : lines[j][1]]
+                if _unclosed(line) is None:
+                    close = lines[j][0] + line.rfind("”")
+                    if close > lines[j][0]:
+                        spans.append((start + opened + 1, close))
+                    break
+                j += 1
+        i = j if opened is not None and j > i + 1 else i + 1
     return spans
+
+
+@dataclass(frozen=True)
+class Block:
+    """Unmarked quoted lines: after an attribution line ending in a colon ('Ms Marsh said on
+    Twitter:'), or above an embedded post's signature line (then with handle and date)."""
+
+    start: int
+    end: int
+    intro: tuple[int, int] | None  # the attribution line
+    signature: tuple[int, int] | None  # the '— Name (@handle) date' line
+    handle: str | None = None
+    date: str | None = None
+
+
+def block_stretches(text: str) -> list[Block]:
+    lines = _paragraphs(text)
+    signatures = {m.start(): m for m in _SIGNATURE.finditer(text)}
+    blocks: list[Block] = []
+    used: set[int] = set()
+    for n, (start, end) in enumerate(lines):
+        line = text[start:end].strip()
+        if not line.endswith(":") or n + 1 >= len(lines):
+            continue
+        first = n + 1
+        if text[lines[first][0] : lines[first][1]].lstrip()[:1] in _OPENING:
+            continue  # a marked quote follows: the marks delimit it
+        last = first
+        while last + 1 < len(lines) and "\n\n" not in text[lines[last][1] : lines[last + 1][0] + 1] \
+                and lines[last + 1][0] not in signatures:
+            last += 1
+        sig = signatures.get(lines[last + 1][0]) if last + 1 < len(lines) else None
+        used.update(range(first, last + 1))
+        blocks.append(_block(text, lines[first][0], lines[last][1], (start, end), sig))
+    for n, (start, _end) in enumerate(lines):
+        sig = signatures.get(start)
+        if sig is None or n == 0 or n - 1 in used:
+            continue
+        first = n - 1
+        while first > 0 and "\n\n" not in text[lines[first - 1][1] : lines[first][0] + 1]:
+            first -= 1
+        blocks.append(_block(text, lines[first][0], lines[n - 1][1], None, sig))
+    return blocks
+
+
+def _block(text: str, start: int, end: int, intro: tuple[int, int] | None, sig) -> Block:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if sig is None:
+        return Block(start, end, intro, None)
+    return Block(start, end, intro, (sig.start(), sig.end()), sig.group("handle"),
+                 sig.group("date"))
 
 
 def find_quotes(doc: Doc, speakers: list[Span]) -> list[QuoteSpan]:
@@ -54,8 +162,45 @@ def find_quotes(doc: Doc, speakers: list[Span]) -> list[QuoteSpan]:
             attribution = _continuation(doc, start, found[-1])
         if attribution is not None:
             speaker, verb, confidence = attribution
-            found.append(QuoteSpan(start, end, speaker, verb, confidence))
-    return found
+            found.append(QuoteSpan(start, end, speaker, verb, confidence,
+                                   _marked_form(doc.text, start, end)))
+    for block in block_stretches(doc.text):
+        quote = _block_quote(doc, block, speakers)
+        if quote is not None:
+            found.append(quote)
+    return sorted(found, key=lambda q: q.start)
+
+
+def _marked_form(text: str, start: int, end: int) -> str:
+    """How a quote between marks is set out: over several paragraphs, after a colon
+    ('said: "..."'), or plainly in running text."""
+    if "\n" in text[start:end]:
+        return "multi-paragraph"
+    return "colon" if text[: max(start - 1, 0)].rstrip().endswith(":") else "marked"
+
+
+def _block_quote(doc: Doc, block: Block, speakers: list[Span]) -> QuoteSpan | None:
+    """The speaker of an unmarked block: the signature's name, else the subject of the
+    attribution line's speech verb."""
+    form = "tweet" if block.signature else "block"
+    if block.signature is not None:
+        a, b = block.signature
+        named = [s for s in speakers if a <= s.start_char and s.end_char <= b and len(s) > 0
+                 and s[0].pos_ != "PRON"]
+        if named:
+            return QuoteSpan(block.start, block.end, named[0], None, 0.9, form, block.handle,
+                             block.date)
+    if block.intro is None:
+        return None
+    intro = doc.char_span(block.intro[0], block.intro[1], alignment_mode="expand")
+    if intro is None:
+        return None
+    for sent in reversed([s for s in doc.sents if s.start < intro.end and s.end > intro.start]):
+        hit = _speech_verb_speaker(sent, block.start, block.end, speakers, governed=False)
+        if hit:
+            return QuoteSpan(block.start, block.end, hit[0], hit[1], 0.85, form, block.handle,
+                             block.date)
+    return None
 
 
 def _outside(token: Token, start: int, end: int) -> bool:
@@ -112,9 +257,18 @@ def _continuation(doc: Doc, start: int, last: QuoteSpan):
     if not stripped or stripped[0] not in "“\"" or not (previous.start_char <= last.end
                                                         <= previous.end_char + 2):
         return None
-    if "\n" in doc.text[last.end : start]:
-        return None  # a new paragraph may be a new speaker
+    if "\n" in doc.text[last.end : start] and not _only_quote(doc.text, start):
+        return None  # a new paragraph may be a new speaker, unless it is nothing but a quote
     return last.speaker, last.verb, 0.85
+
+
+def _only_quote(text: str, start: int) -> bool:
+    """The paragraph around ``start`` is a quotation and nothing else: it carries no
+    attribution of its own, so it continues the speaker of the paragraph before."""
+    para_start = text.rfind("\n", 0, start) + 1
+    para_end = text.find("\n", start)
+    para = text[para_start : para_end if para_end >= 0 else len(text)].strip()
+    return len(para) > 2 and para[0] in _OPENING and para.rstrip(".")[-1:] in "”\"’'"
 
 
 def _has_quote(sent: Span) -> bool:
@@ -125,11 +279,39 @@ def _speaker_for(token: Token, speakers: list[Span]) -> Span | None:
     for span in speakers:
         if span.start <= token.i < span.end:
             return span
-    for child in token.children:  # 'reads the State Department's travel advisory'
-        if child.dep_ == "poss":
+    for child in token.children:  # 'The Congress's state unit chief, Virendra Pal, called'
+        if child.dep_ == "appos":
             for span in speakers:
+                if span.start <= child.i < span.end and span.label_ == "PERSON":
+                    return span
+    if token.lower_ in HEAD_WORDS:  # 'said Under Secretary for ... Daniel R. Whitcomb'
+        inside = [s for s in speakers if s.label_ == "PERSON" and token.i < s.start
+                  and s.start <= token.right_edge.i]
+        if inside:
+            return inside[-1]
+    for child in token.children:  # 'reads the State Department's travel advisory'
+        if child.dep_ == "poss" or (child.dep_ == "compound" and token.lower_ in _VOICE_NOUNS):
+            for span in speakers:  # 'a Home Office spokesperson'
                 if span.start <= child.i < span.end:
                     return span
+        if child.dep_ == "prep" and child.lower_ in ("for", "of") and \
+                token.lower_ in _VOICE_NOUNS:  # 'a spokesperson for ECHO'
+            for obj in child.children:
+                for span in speakers:
+                    if obj.dep_ == "pobj" and span.start <= obj.i < span.end:
+                        return span
+    return _definite_description(token, speakers)
+
+
+def _definite_description(token: Token, speakers: list[Span]) -> Span | None:
+    """'the court', 'the commission': the nearest organisation before it whose name has that
+    head noun ('the Regional Electoral Court of Paraná ... the court wrote')."""
+    if token.pos_ != "NOUN" or not any(c.lower_ == "the" for c in token.children):
+        return None
+    for span in reversed(speakers):
+        if span.end <= token.i and span.label_ == "ORG" and \
+                any(t.lower_ == token.lower_ for t in span):
+            return span
     return None
 
 
@@ -149,15 +331,31 @@ def _speech_verb_speaker(sent: Span, start: int, end: int, speakers: list[Span],
             continue
         if governed and (lemma not in FRAGMENT_VERBS or not _governs(token, start, end)):
             continue
-        for child in token.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and _outside(child, start, end):
+        for child in _subjects(token):
+            if _outside(child, start, end):
                 speaker = _speaker_for(child, speakers)
                 if speaker is not None:
                     hits.append((_RANK[lemma], speaker, token))
+        if not hits and token.idx >= end and not _subjects(token):
+            # '..., ” said Under Secretary for ... Daniel R. Whitcomb': the subject follows
+            after = [s for s in speakers if s.start > token.i and s.start - token.i <= 12
+                     and s.end <= sent.end and s.label_ == "PERSON"
+                     and token in s.root.ancestors]
+            if after:
+                hits.append((_RANK[lemma], after[0], token))
     if not hits:
         return None
     _, speaker, verb = min(hits, key=lambda h: h[0])
     return speaker, verb
+
+
+def _subjects(verb: Token) -> list[Token]:
+    """The verb's subjects; a participle or infinitive without one takes its head's
+    ('defended Ms Dunmore, telling the BBC ...', 'he urged ..., writing that ...')."""
+    own = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if own or verb.dep_ not in ("advcl", "xcomp", "conj") or verb.head is verb:
+        return own
+    return [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
 
 
 def _according_to(sent: Span, start: int, end: int, speakers: list[Span]) -> Span | None:

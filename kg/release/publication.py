@@ -33,6 +33,19 @@ REMOTE_KEY = "remote"
 #: ``sparql+<query endpoint>#<release id>``, so an answer cached for one release is not
 #: replayed for the next one loaded into the same dataset.
 REMOTE_SCHEME = "sparql+"
+#: The full-text index (SQLite FTS5) written with the release (``kg.release.search_index``).
+SEARCH_FILE = "search.sqlite"
+#: A release's changes since the previous one (``kg.release.changes``): N-Quads lines to add
+#: to the previous ``kg.nq`` and to drop from it.
+ADDED_FILE = "changes.added.nq"
+REMOVED_FILE = "changes.removed.nq"
+PATCH_FILES = (ADDED_FILE, REMOVED_FILE)
+
+
+def release_url(base_uri: str, release_id: str) -> str:
+    """Where one release stays downloadable by its id (``server.linked_data.feed``): its
+    version IRI in VoID, and the folder of its dumps and patches."""
+    return f"{base_uri}releases/{release_id}/"
 
 
 def releases_dir(dist: Path) -> Path:
@@ -60,6 +73,10 @@ class Publication:
     @property
     def store_path(self) -> Path:
         return self.root / STORE_DIR
+
+    @property
+    def search_path(self) -> Path:
+        return self.root / SEARCH_FILE
 
     @cached_property
     def manifest(self) -> dict:

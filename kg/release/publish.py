@@ -20,15 +20,17 @@ import pyoxigraph
 from rdflib import Dataset, Graph
 
 from kg.rdf import split_lines
-from kg.release import incremental
+from kg.release import changes, incremental
 from kg.release.durable import sync_dir, sync_tree
 from kg.release.lock import build_lock
 from kg.release.publication import (
     DUMP_FORMATS,
     MANIFEST_FILE,
     ONTOLOGY_FILE,
+    PATCH_FILES,
     REMOTE_KEY,
     REPORT_FILE,
+    SEARCH_FILE,
     SHAPES_FILE,
     STORE_DIR,
     VOID_FILE,
@@ -36,7 +38,8 @@ from kg.release.publication import (
     releases_dir,
 )
 from kg.release.remote import RemoteStores, load
-from kg.release.void import describe_statistics, statistics
+from kg.release.search_index import write_index
+from kg.release.void import describe_statistics, describe_version, statistics
 from kg.uris import Kind
 from kg.vocab import prefixes
 
@@ -105,6 +108,7 @@ def publish_parts(
     with build_lock(dist):
         releases = releases_dir(dist)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        previous = Publication.current(dist)  # what the changes are counted from
         staging = Path(tempfile.mkdtemp(prefix=f".{stamp}-", dir=releases))
         staging.chmod(0o755)  # mkdtemp makes it private; the server may run as another user
         try:
@@ -115,9 +119,9 @@ def publish_parts(
             _concatenate(default, work / "default.unsorted.nt")
             _sort_unique([work / "default.unsorted.nt"], work / "default.nt")
             # kg.nq and kg.nt by merges with the previous release's sorted graphs, if any
-            previous = incremental.Previous.of(dist, base_uri)
+            basis = incremental.Previous.of(dist, base_uri)
             sorted_graphs = incremental.write_sorted(graphs, work / "default.nt", work, staging,
-                                                     previous, progress)
+                                                     basis, progress)
             progress("  kg.nq and kg.nt sorted; writing Turtle, TriG and JSON-LD")
             written = prefixes(base_uri)
             grouped = (work / "default.nt", work / "graphs.nq")  # the default graph, then each graph
@@ -135,8 +139,17 @@ def publish_parts(
             for name in DUMP_FORMATS:
                 _record(staging / name, files)
                 _record(staging / f"{name}.gz", files)
+            progress("  writing the search index")
+            write_index(work / "default.nt", work / "graphs.nq", staging / SEARCH_FILE, base_uri)
+            _record(staging / SEARCH_FILE, files)
+            release = f"{stamp}-{files['kg.nq']['sha256'][:12]}"
+            created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            progress("  the changes since the previous release")
+            change = changes.record(previous.root if previous else None, staging)
+            for name in PATCH_FILES if change["previous"] else ():
+                _record(staging / name, files)
             progress("loading the Oxigraph store")
-            loader = incremental.StoreLoader(staging / STORE_DIR, previous, sorted_graphs, work,
+            loader = incremental.StoreLoader(staging / STORE_DIR, basis, sorted_graphs, work,
                                              progress)  # a checkpoint of the previous one's?
             loader.load_dataset(staging / "kg.nq")
             store = loader.store
@@ -146,6 +159,7 @@ def publish_parts(
                     stats = statistics(nt, (), base_uri)
                 stats.graphs = incremental.graph_sizes(work / "graphs.nq")  # by awk, not Python
                 void = describe_statistics(stats, base_uri)
+            void += describe_version(base_uri, release, created, change["previous"])
             counts = _counts(staging, work, [void, ontology])
             # The store's default graph is what a query with no dataset sees: every triple of
             # every graph, each once (SPARQL's default graph is a set; Oxigraph's union default
@@ -168,11 +182,11 @@ def publish_parts(
                 extra_manifest = {**(extra_manifest or {}), REMOTE_KEY: load(
                     remote, Publication.current(dist), store, staging, progress)}
             del store  # release the RocksDB lock before readers open it
-            content_id = files["kg.nq"]["sha256"][:12]
             manifest = {
-                "release": f"{stamp}-{content_id}",
+                "release": release,
                 "base_uri": base_uri,
-                "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "created": created,
+                "changes": change,
                 "quads": quads,
                 **counts,
                 "files": files,

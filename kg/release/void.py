@@ -8,17 +8,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import XSD, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, VOID
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, VOID
 
 from kg import __version__
 from kg.rdf import graph_name, graph_triple, split_lines
-from kg.release.publication import DUMP_FORMATS
+from kg.release.publication import DUMP_FORMATS, release_url
 from kg.uris import Kind, Minter
 from kg.vocab import ITSRDF, STANDARD_PREFIXES, kg_namespace
 
 LINK_TARGETS = {
     "wikidata": ("http://www.wikidata.org/entity/", "http://www.wikidata.org/"),
     "dbpedia": ("http://dbpedia.org/resource/", "http://dbpedia.org/"),
+    "geonames": ("https://sws.geonames.org/", "https://www.geonames.org/"),
 }
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
@@ -139,4 +140,26 @@ def describe_statistics(stats: Statistics, base_uri: str) -> Graph:
         g.add((dataset, VOID.subset, URIRef(name)))
         g.add((URIRef(name), RDF.type, VOID.Dataset))
         g.add((URIRef(name), VOID.triples, _int(size)))
+    return g
+
+
+def describe_version(base_uri: str, release: str, issued: str, previous: str | None) -> Graph:
+    """Which release this is: the dataset's version and date, and the version itself (its own
+    IRI, where its dumps stay downloadable) linked to the one it revises, so a mirror can tell
+    what it holds and walk back to it."""
+    g = Graph()
+    dataset = Minter(base_uri).dataset
+    version = URIRef(release_url(base_uri, release))
+    when = Literal(issued, datatype=XSD.dateTime)
+    g.add((dataset, DCTERMS.modified, when))
+    g.add((dataset, OWL.versionInfo, Literal(release)))
+    g.add((dataset, DCTERMS.hasVersion, version))
+    g.add((version, RDF.type, VOID.Dataset))
+    g.add((version, DCTERMS.isVersionOf, dataset))
+    g.add((version, OWL.versionInfo, Literal(release)))
+    g.add((version, DCTERMS.issued, when))
+    for name in DUMP_FORMATS:
+        g.add((version, VOID.dataDump, URIRef(f"{version}{name}")))
+    if previous is not None:
+        g.add((version, PROV.wasRevisionOf, URIRef(release_url(base_uri, previous))))
     return g

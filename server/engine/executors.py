@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -70,6 +71,19 @@ class _Executor:
         if not self.conn.poll(max(timeout, 0.0)):
             raise QueryTimeout("time limit reached")
         return self.conn.recv()
+
+    def ended(self) -> str:
+        """How the process ended, as far as the kernel tells: a signal or an exit status."""
+        try:
+            code = self.proc.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            return "it stopped answering"
+        if code < 0:
+            try:
+                return f"it was ended by {signal.Signals(-code).name}"
+            except ValueError:
+                return f"it was ended by signal {-code}"
+        return f"it exited with status {code}"
 
     def kill(self) -> None:
         self.conn.close()
@@ -156,10 +170,13 @@ class ExecutorPool:
             self._replace(executor)
             raise QueryTimeout(f"the query ran past the {timeout:g} s time limit") from None
         except (EOFError, OSError):
+            ended = executor.ended()
             self._replace(executor)
             raise ExecutorCrashed(
-                "the query executor stopped while running this request; the query probably "
-                f"needed more than {self.memory_mb} MiB of memory"
+                f"the query executor ended while running this request ({ended}) without an "
+                f"answer. Its memory limit is {self.memory_mb} MiB (KG_QUERY_MEMORY_MB, at most "
+                "its share of KG_MAX_MEMORY): a query needing more ends it this way, and so "
+                "does a crash while evaluating the query"
             ) from None
         self._give_back(executor)
         return reply

@@ -23,6 +23,8 @@ class QueryJob:
     graph_format: str | None  # None: the client accepts no format for CONSTRUCT/DESCRIBE
     max_rows: int
     budget: float
+    #: the release's full-text index, for the SPARQL text functions (server.engine.text_functions)
+    search_index: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,10 @@ class WriteJob:
     #: put/post: (name for messages, empty for a lone payload; media type; data) of each
     #: document; a multipart POST has several, added as their RDF merge
     parts: tuple[tuple[str, str, bytes], ...] = ()
+    #: where the change is recorded as a curation patch (``kg.curation``); empty: not recorded
+    curation_dir: str = ""
+    agent: str = ""  # who asked (the ``From`` header, else the token bearer)
+    request: str = ""  # what asked, for the patch's header
 
 
 @dataclass

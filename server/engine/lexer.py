@@ -113,7 +113,7 @@ class Words:
     top: tuple[str, ...]  # the words and name prefixes outside braces, in order
     glued: frozenset[str]  # candidates found inside a longer word or name prefix, any depth
     glued_top: frozenset[str]  # the same, outside braces only
-    depth: int = 0  # the deepest nesting of { }, ( ) and [ ] together (Oxigraph recurses on each)
+    depth: int = 0  # the deepest nesting of { }, ( ), [ ] and << >> together (Oxigraph recurses on each)
 
 
 def words(text: str, candidates: frozenset[str]) -> Words:
@@ -126,10 +126,17 @@ def words(text: str, candidates: frozenset[str]) -> Words:
     depth, declaring = 0, False
     nesting = deepest = 0
     for token in tokens(text):
-        if token.kind == "open" or (token.kind == "other" and token.text in ("(", "[")):
+        # ``<<`` outside an IRI opens a triple term, which Oxigraph's parser recurses on as on
+        # brackets (20,000 ``<`` crash it): a ``<`` followed by ``<`` counts, as ``>`` before ``>``
+        doubled = token.kind == "other" and text[token.end : token.end + 1] == token.text
+        if token.kind == "open" or (token.kind == "other" and token.text in ("(", "[")) or (
+            doubled and token.text == "<"
+        ):
             nesting += 1
             deepest = max(deepest, nesting)
-        elif token.kind == "close" or (token.kind == "other" and token.text in (")", "]")):
+        elif token.kind == "close" or (token.kind == "other" and token.text in (")", "]")) or (
+            doubled and token.text == ">"
+        ):
             nesting = max(nesting - 1, 0)  # a stray closer never hides later nesting
         if token.kind == "open":
             depth += 1

@@ -37,9 +37,14 @@ from kg.settings import BY_NAME as SETTINGS_BY_NAME
 from server.engine import results as sparql_results
 from server.engine.jobs import GraphJob, QueryJob, Reply, WriteJob, failure
 from server.engine.sandbox import SANDBOX_SETTING, refusal
+from server.engine.text_functions import text_functions
 from server.engine.writer import Writer
 
 WATCHDOG_GRACE = 5.0  # seconds past the parent's own deadline before the executor exits itself
+#: Added to an executor's nice value: when heavy queries keep every core busy, the web workers
+#: (lookups, pages, health checks) still get most of it (3x an executor's share at 5), so a
+#: heavy query slows itself more than the cheap requests.
+NICENESS = 5
 
 #: The graph formats an executor writes: canonical name -> Oxigraph format (``kg.formats.GRAPHS``).
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -77,11 +82,20 @@ class Reader:
         the job's prefixes out of parsing, where they would change nothing but cost ~15 us
         (pyoxigraph converts the whole dict on every call); graph answers still use them."""
         store = self.open(job.store)
+        options = _options(job, parse_prefixes)
+        # kg:textMatch and the other text functions (server.engine.text_functions), for a query that
+        # names them; the namespace is the ontology's (kg.vocab.ontology_ns) under the base
+        functions = text_functions(job.query, job.search_index, f"{job.base_iri}ontology#")
+        if functions is not None:
+            options["custom_functions"] = functions.registry()
         try:
-            result = store.query(job.query, **_options(job, parse_prefixes))
+            result = store.query(job.query, **options)
         except SyntaxError as exc:
             return failure("syntax", str(exc))
-        return respond(job, result, max_bytes)
+        reply = respond(job, result, max_bytes)
+        if functions is not None and functions.error:  # pyoxigraph reads a raise as unbound
+            return failure("syntax", functions.error)
+        return reply
 
     def select_json(
         self, job: QueryJob, text: str, max_bytes: int, parse_prefixes: bool = True
@@ -305,6 +319,7 @@ def main(argv: list[str]) -> None:
     fd, role, memory_mb = int(argv[1]), argv[2], int(argv[3])
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    os.nice(NICENESS)
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the watchdog: SIGALRM ends the process
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server; it stops us
     try:

@@ -6,13 +6,17 @@ process started with role ``writer``.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg import curation
+from kg.release.publication import MANIFEST_FILE
 from server.engine.jobs import Reply, WriteJob, failure
+from server.engine.update_scope import graphs_named
 
 KEEP_SNAPSHOTS = 3
 
@@ -30,6 +34,7 @@ class Writer:
         self.work_dir: Path | None = None
         self.store: ox.Store | None = None
         self.snapshot: Path | None = None
+        self._names: set[str] = set()  # the named graphs before the update being run
 
     def ensure(self, job: WriteJob) -> None:
         work = Path(job.work_dir)
@@ -42,6 +47,8 @@ class Writer:
             shutil.rmtree(staging, ignore_errors=True)
             work.mkdir(parents=True, exist_ok=True)
             shutil.copytree(job.release_store, staging)
+            if job.curation_dir:
+                _catch_up(staging, Path(job.release_store), Path(job.curation_dir))
             os.rename(staging, live)  # a half-made copy never looks like a working copy
         self.store = ox.Store(str(live))
         self.work_dir = work
@@ -68,6 +75,11 @@ class Writer:
         self.ensure(job)
         assert self.store is not None
         extra: dict = {}
+        if job.op == "open":
+            extra["snapshot"] = str(self.snapshot)
+            return Reply(extra=extra)
+        scope = self.scope(job)
+        before = self.contents(job, scope)
         if job.op == "update":
             try:
                 self.store.update(job.text, base_iri=job.base_iri)
@@ -85,12 +97,65 @@ class Writer:
                 if not self.store.contains_named_graph(name):
                     return failure("not_found", f"no graph <{job.graph}> in the store")
                 self.store.update(f"DROP GRAPH {name}")
-        elif job.op != "open":
+        else:
             return failure("internal", f"unknown write operation {job.op!r}")
-        if job.op != "open":
-            self.take_snapshot()
+        if scope is not None and job.op == "update":  # and the graphs it made
+            scope = scope | {g.value for g in self.store.named_graphs()} - self._names
+        reply = self.record(job, before, scope)
+        if reply is not None:
+            return reply
+        self.take_snapshot()
         extra["snapshot"] = str(self.snapshot)
         return Reply(extra=extra)
+
+    def scope(self, job: WriteJob) -> set[str] | None:
+        """The named graphs the change may touch (the default graph is always diffed), or
+        None for any: a Graph Store request names its graph, an update is read for the graphs
+        it can name (``server.engine.update_scope``)."""
+        assert self.store is not None
+        if not job.curation_dir:
+            return set()
+        if job.op != "update":
+            return set() if job.graph is None else {job.graph}
+        self._names = {g.value for g in self.store.named_graphs()}
+        return graphs_named(job.text, job.base_iri, self._names)
+
+    def contents(self, job: WriteJob, scope: set[str] | None) -> set[ox.Quad]:
+        """The quads of the graphs in ``scope`` (and of the default graph; all if None)."""
+        assert self.store is not None
+        if not job.curation_dir:
+            return set()
+        if scope is None:
+            return set(self.store.quads_for_pattern(None, None, None, None))
+        found: set[ox.Quad] = set()
+        if job.op == "update" or job.graph is None:
+            found.update(self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        for name in scope:
+            found.update(self.store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+        return found
+
+    def record(self, job: WriteJob, before: set[ox.Quad], scope: set[str] | None) -> Reply | None:
+        """Keep what the change did as a curation patch (``kg.curation``), so the next build
+        re-applies it; if the patch cannot be written, undo the change: no write is kept in
+        the working copy that a rebuild would lose."""
+        assert self.store is not None
+        if not job.curation_dir:
+            return None
+        after = self.contents(job, scope)
+        removed, added = sorted(before - after, key=str), sorted(after - before, key=str)
+        if not removed and not added:
+            return None
+        try:
+            curation.append(Path(job.curation_dir),
+                            curation.new_patch(job.agent, job.request, removed, added))
+        except OSError as exc:
+            for quad in added:
+                self.store.remove(quad)
+            for quad in removed:
+                self.store.add(quad)
+            return failure("not_recorded", f"the change could not be recorded in the curation "
+                           f"log ({exc}); nothing was changed")
+        return None
 
     def load(self, job: WriteJob, extra: dict) -> Reply | None:
         """PUT replaces a graph, POST adds to it; both in one transaction, all or nothing.
@@ -123,6 +188,25 @@ class Writer:
         self.store.update(f"{clear} {target}")
         extra["triples"] = len(triples)
         return None
+
+
+def _catch_up(copy: Path, release_store: Path, log: Path) -> None:
+    """Replay onto a fresh working copy the patches its release does not hold: writes accepted
+    while that release was being built, after its build had read the log. Without this they
+    would be out of sight on the admin server until the next build re-applied them."""
+    manifest = json.loads((release_store.parent / MANIFEST_FILE).read_text(encoding="utf-8"))
+    applied = manifest.get("curation", {}).get("last", "")
+    newer = [patch for patch in curation.read_log(log) if patch.name > applied]
+    if not newer:
+        return
+    store = ox.Store(str(copy))
+    for patch in newer:  # as the writer applied them: removals, then additions
+        for quad in patch.removed:
+            store.remove(quad)
+        for quad in patch.added:
+            store.add(quad)
+    store.flush()
+    del store
 
 
 def _read(label: str, media_type: str, data: bytes, base_iri: str | None) -> list[ox.Triple] | Reply:

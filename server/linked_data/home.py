@@ -166,6 +166,7 @@ def index() -> Response:
         base=base,
         example_entity=_example_entity(store, base),
         limits=current_app.config["KG_LIMITS"],
+        prefixes=prefixes(base),  # the editor's prefix and entity-name completion (home.js)
     )
     return Response(body, 200, mimetype="text/html")
 

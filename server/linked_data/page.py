@@ -14,6 +14,7 @@ from itertools import islice
 import pyoxigraph as ox
 
 from kg.vocab import ITSRDF, NIF
+from server.linked_data.curated import Note, notes
 from server.linked_data.describe import MAX_INCOMING, distinct_triples
 from server.linked_data.evidence import FactKey, Source, mentions, provenance
 from server.linked_data.labels import fetch_labels
@@ -45,6 +46,7 @@ HEADER_PREDICATES = (RDF_TYPE, SKOS_NS + "prefLabel", RDFS_NS + "label", SKOS_NS
                      *SAME_AS_PREDICATES)
 
 Facts = dict[FactKey, list[Source]]
+Added = dict[tuple[str, str], Note]
 
 
 def build_page(store: ox.Store, nm: Namer, iri: str, incoming_page: int = 1) -> dict:
@@ -61,12 +63,15 @@ def build_page(store: ox.Store, nm: Namer, iri: str, incoming_page: int = 1) -> 
     start = (incoming_page - 1) * INCOMING_PAGE
     incoming = listed[start : start + INCOMING_PAGE]
     facts = provenance(store, nm, iri)
+    curated = notes(store, nm.base, iri)
+    added = {n.key: n for n in curated if n.added}
     extra_out, extra_in = _unlisted_facts(str(node), facts, out, every_incoming)
     if incoming_page > 1:
         extra_in = []  # listed on the first page
     iris = {t.object.value for t in out if isinstance(t.object, ox.NamedNode)}
     iris |= {t.subject.value for t in incoming if isinstance(t.subject, ox.NamedNode)}
     iris |= set(graphs) | {iri}
+    iris |= {n.object.value for n in curated if isinstance(n.object, ox.NamedNode)}
     for s, _p, o in facts:
         iris |= {x[1:-1] for x in (s, o) if x.startswith("<")}
     labels = fetch_labels(store, iris, nm.base)
@@ -91,7 +96,9 @@ def build_page(store: ox.Store, nm: Namer, iri: str, incoming_page: int = 1) -> 
             for p in SAME_AS_PREDICATES for o in objects(p)
             if isinstance(o, ox.NamedNode) and not nm.is_local(o.value)
         ],
-        "properties": _outgoing(nm, node, out, extra_out, facts, labels),
+        "properties": _outgoing(nm, node, out, extra_out, facts, labels, added),
+        "retracted": [{"pred": nm.iri_view(n.predicate.value), "term": nm.view(n.object, labels),
+                       "curation": _curation(nm, n)} for n in curated if not n.added],
         "incoming": incoming_groups,
         "incoming_total": len(listed),
         "incoming_capped": len(every_incoming) >= MAX_INCOMING,
@@ -122,20 +129,30 @@ def _iri_term(text: str) -> ox.NamedNode | None:
     return ox.NamedNode(text[1:-1]) if text.startswith("<") else None
 
 
-def _value(nm: Namer, term: AnyTerm, labels: dict[str, str], sources: list[Source]) -> dict:
-    return {"term": nm.view(term, labels), "sources": sources}
+def _value(nm: Namer, term: AnyTerm, labels: dict[str, str], sources: list[Source],
+           note: Note | None = None) -> dict:
+    return {"term": nm.view(term, labels), "sources": sources,
+            "curation": _curation(nm, note) if note else None}
+
+
+def _curation(nm: Namer, note: Note) -> dict:
+    """Who curated a statement and when, with a link to the patch's description."""
+    return {"agent": note.agent, "time": note.time[:19].replace("T", " "),
+            "patch": nm.iri_view(note.patch)}
 
 
 def _outgoing(nm: Namer, node: ox.NamedNode, out: list[ox.Triple], extra_out: list[tuple[str, str]],
-              facts: Facts, labels: dict[str, str]) -> list[dict]:
-    """The property table: each predicate with its values and their sources."""
+              facts: Facts, labels: dict[str, str], added: Added) -> list[dict]:
+    """The property table: each predicate with its values, their sources, and who curated
+    the values an admin added."""
     by_pred: dict[str, list[dict]] = {}
     for t in out:
         p = t.predicate.value
         if p in HEADER_PREDICATES:
             continue
         key = (str(node), p, str(t.object))
-        by_pred.setdefault(p, []).append(_value(nm, t.object, labels, facts.get(key, [])))
+        by_pred.setdefault(p, []).append(_value(nm, t.object, labels, facts.get(key, []),
+                                                added.get((p, str(t.object)))))
     for p, o in extra_out:
         term = _iri_term(o)
         if term is not None:

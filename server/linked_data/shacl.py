@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import multiprocessing
 import resource
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,8 +33,6 @@ from server.negotiation import negotiate, not_acceptable_text
 
 bp = Blueprint("shacl", __name__)
 add_page_hooks(bp)
-
-CONCURRENT_VALIDATIONS = 2  # per worker process; each one is a forked pyshacl
 
 #: Request media type -> the format it names: each input format's own type and its aliases.
 INPUT_FORMATS: dict[str, Format] = {
@@ -182,38 +179,33 @@ class Outcome:
 _context = multiprocessing.get_context("forkserver")
 # Modules imported once in the fork server, so each validation forks ready to run.
 _context.set_forkserver_preload(["rdflib", "pyshacl", "pyoxigraph", "server.linked_data.shacl"])
-_slots = threading.BoundedSemaphore(CONCURRENT_VALIDATIONS)
 
 
 def run(job: Job, timeout: float) -> Outcome:
-    """Validate in a child process; kill it at the time limit."""
-    if not _slots.acquire(blocking=False):
-        return Outcome(503, f"busy: {CONCURRENT_VALIDATIONS} validations are already running "
-                            "in this worker; try again shortly")
+    """Validate in a child process; kill it at the time limit. How many run at once is the
+    admission class ``shacl`` (``server.admission``)."""
+    receiver, sender = _context.Pipe(duplex=False)
+    proc = _context.Process(target=_child, args=(sender, job), daemon=True)
+    proc.start()
+    sender.close()
     try:
-        receiver, sender = _context.Pipe(duplex=False)
-        proc = _context.Process(target=_child, args=(sender, job), daemon=True)
-        proc.start()
-        sender.close()
+        if not receiver.poll(timeout):
+            return Outcome(504, f"validation took longer than the {timeout:g} s limit "
+                                "(KG_SHACL_TIMEOUT) and was stopped; post less data or "
+                                "fewer inferences")
         try:
-            if not receiver.poll(timeout):
-                return Outcome(504, f"validation took longer than the {timeout:g} s limit "
-                                    "(KG_SHACL_TIMEOUT) and was stopped; post less data or "
-                                    "fewer inferences")
-            try:
-                return receiver.recv()
-            except EOFError:
-                proc.join(5)
-                return Outcome(500, f"the validation process died (exit code {proc.exitcode}), "
-                                    f"probably out of its {job.max_memory} bytes of memory "
-                                    "(KG_SHACL_MAX_MEMORY); post less data or fewer inferences")
-        finally:
-            receiver.close()
-            if proc.is_alive():
-                proc.kill()
+            return receiver.recv()
+        except EOFError:
             proc.join(5)
+            return Outcome(500, f"the validation process died (exit code {proc.exitcode}) "
+                                "without an answer; its memory share is "
+                                f"{job.max_memory} bytes (KG_SHACL_MAX_MEMORY, KG_MAX_MEMORY), "
+                                "so posting less data or fewer inferences may help")
     finally:
-        _slots.release()
+        receiver.close()
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
 
 
 def _child(conn, job: Job) -> None:

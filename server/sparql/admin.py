@@ -12,8 +12,10 @@ write and a write never exposes half a change.
 
 Because the working copy belongs to one process, an admin server runs one web worker (threads
 give it concurrency); ``kg serve`` enforces that. The public servers keep serving the release
-as built; a new ``kg build`` starts a fresh working copy from the new release (the old one stays
-on disk, and its edits can be exported with Graph Store GETs before rebuilding).
+as built. Writes are curation: before it answers, the writer appends what each write changed
+to the curation log (``kg.curation``, ``KG_CURATION_DIR``), with who (``From``) and when, and
+every ``kg build`` re-applies the log, so a new release, and the fresh working copy made
+from it, keeps every accepted write.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from flask import Response, current_app, request
 
+from kg.curation import DEFAULT_AGENT
 from kg.release.publication import Publication
 from server.engine.executors import ExecutorError, ExecutorPool
 from server.engine.jobs import Reply, WriteJob
@@ -40,9 +43,11 @@ if TYPE_CHECKING:
 class Admin:
     """The bearer token and the writer of one admin server process."""
 
-    def __init__(self, token: str, work_root: Path, limits: Limits, sandbox: str = "required") -> None:
+    def __init__(self, token: str, work_root: Path, limits: Limits, sandbox: str = "required",
+                 curation_dir: Path | None = None) -> None:
         self._token = token.encode("utf-8")
         self.work_root = work_root
+        self.curation_dir = curation_dir
         self.timeout = limits.update_timeout
         self.writer = ExecutorPool(1, role="writer", memory_mb=limits.query_memory_mb, sandbox=sandbox)
         self._lock = threading.Lock()
@@ -57,7 +62,7 @@ class Admin:
         if len(token) < 16:
             raise ValueError("KG_ADMIN_TOKEN must be at least 16 characters long")
         root = settings.admin_dir or settings.dist_dir.parent / ".kg-admin"
-        return cls(token, root, limits, settings.executor_sandbox)
+        return cls(token, root, limits, settings.executor_sandbox, settings.curation)
 
     def authorised(self, header: str | None) -> bool:
         """``Authorization: Bearer <token>``, compared in constant time."""
@@ -80,12 +85,14 @@ class Admin:
         return self._snapshots[publication.release_id]
 
     def write(self, publication: Publication, op: str, **fields: object) -> Reply:
-        """Run one change in the writer; the new checkpoint becomes what readers see."""
+        """Run one change in the writer; the new checkpoint becomes what readers see, and the
+        change is kept in the curation log (``kg.curation``) for the next build."""
         job = WriteJob(
             release_store=str(publication.store_path),
             work_dir=str(self.work_root / publication.release_id),
             op=op,
             budget=self.timeout,
+            curation_dir=str(self.curation_dir) if self.curation_dir else "",
             **fields,  # type: ignore[arg-type]
         )
         with self._lock:  # one change at a time, in the order they arrived
@@ -93,6 +100,13 @@ class Admin:
             if reply.ok:
                 self._snapshots[publication.release_id] = Path(reply.extra["snapshot"])
         return reply
+
+
+def curator() -> str:
+    """Who a write is recorded as: the ``From`` header (RFC 9110: the human user's e-mail
+    address) if the client sends one, else the bearer of the admin token."""
+    named = (request.headers.get("From") or "").strip()
+    return named[:200] if named.isprintable() and named else DEFAULT_AGENT
 
 
 def unauthorised() -> Response | None:

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from kg import vocab
 from kg.formats import GRAPHS, RESULTS, UPDATE_INPUTS, by_name
 from kg.release.publication import VOID_FILE
+from server.engine.text_functions import FUNCTION_DOCS
 from server.engine.worker import write_triples
 from server.errors import ProtocolError, problem
 from server.limits import Limits
@@ -116,6 +117,11 @@ def _describe_service(store: ox.Store, admin: bool, recorded: int | None) -> lis
         f"({', '.join(current_app.config['KG_PREFIXES'])}) may be used without declaring them.",
         language="en"))
     add(service, RDFS + "seeAlso", ox.NamedNode(f"{base}.well-known/void"))
+    for local, comment in FUNCTION_DOCS.items():  # over the release's search index
+        function = ox.NamedNode(vocab.ontology_ns(base) + local)
+        add(service, SD + "extensionFunction", function)
+        add(function, RDF_TYPE.value, sd("Function"))
+        add(function, RDFS + "comment", ox.Literal(comment, language="en"))
 
     dataset = ox.BlankNode("defaultDataset")
     add(service, SD + "defaultDataset", dataset)

@@ -25,6 +25,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from kg.formats import GRAPHS, RESULTS, by_name
 from server import metrics
+from server.admission import Admission, Busy
 from server.engine.cache import Answer, ResultCache
 from server.engine.executors import ExecutorCrashed, ExecutorPool, QueryTimeout
 from server.engine.jobs import QueryJob, Reply
@@ -225,9 +226,11 @@ def _job(text: str, looks: Shape, params: MultiDict, limits: Limits) -> QueryJob
     named = graph_iris(params, "named-graph-uri")
     bindings_format, graph_format = _formats(params, looks.form)
     holder = current_app.extensions["kg_store"]
+    publication = holder.publication()
     return make_job(
-        current_app.config, holder.query_store(holder.publication()), text,
+        current_app.config, holder.query_store(publication), text,
         (bindings_format, graph_format), _timeout(params, limits), defaults, named,
+        search_index=str(publication.search_path),
     )
 
 
@@ -237,6 +240,7 @@ def _execute(job: QueryJob, timeout: float) -> Answer | Response:
     lookups: LookupRunner = current_app.extensions["kg_lookups"]
     pool: ExecutorPool = current_app.extensions["kg_executors"]
     remote: RemoteQueries = current_app.extensions["kg_remote"]
+    admission: Admission = current_app.extensions["kg_admission"]
     try:
         reply: Reply | None
         if is_remote(job.store):
@@ -244,7 +248,11 @@ def _execute(job: QueryJob, timeout: float) -> Answer | Response:
         else:
             reply = lookups.run(job) if lookups.accepts(job) else None
         if reply is None:
-            reply = pool.run(job, timeout)
+            with admission.hold("queries"):  # at most one per executor: no line forms
+                reply = pool.run(job, timeout)
+    except Busy as exc:
+        metrics.count_error(f"busy_{exc.name}")
+        return problem(503, str(exc), {"Retry-After": "1"})
     except QueryTimeout as exc:
         metrics.count_timeout()
         return problem(

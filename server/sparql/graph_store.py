@@ -18,13 +18,14 @@ from flask import Blueprint, Response, current_app, request
 from kg.formats import GRAPHS, by_name
 from kg.uris import Kind
 from server import metrics
+from server.admission import Busy
 from server.engine import nesting
 from server.engine.executors import ExecutorError
 from server.engine.jobs import GraphJob, Reply
 from server.errors import ProtocolError, problem
 from server.limits import Limits, too_deep
 from server.negotiation import NotAcceptable, UnknownFormat, choose
-from server.sparql.admin import Admin, unauthorised
+from server.sparql.admin import Admin, curator, unauthorised
 
 bp = Blueprint("gsp", __name__)
 
@@ -133,7 +134,10 @@ def _read(graph: str | None, limits: Limits, publication) -> Response:
         prefixes=current_app.config["KG_PREFIXES"], budget=limits.query_timeout,
     )
     try:
-        reply = current_app.extensions["kg_executors"].run(job, limits.query_timeout)
+        with current_app.extensions["kg_admission"].hold("queries"):
+            reply = current_app.extensions["kg_executors"].run(job, limits.query_timeout)
+    except Busy as exc:
+        return problem(503, str(exc), {"Retry-After": "1"})
     except ExecutorError as exc:
         return problem(503, f"graph read stopped: {exc}", {"Retry-After": "1"})
     if not reply.ok:
@@ -145,8 +149,10 @@ def _read(graph: str | None, limits: Limits, publication) -> Response:
 
 
 def _write(admin: Admin, publication, op: str, graph: str | None, **fields: object) -> Reply:
+    target = "?default" if graph is None else f"?graph=<{graph}>"
     try:
-        return admin.write(publication, op, graph=graph, **fields)
+        return admin.write(publication, op, graph=graph, agent=curator(),
+                           request=f"Graph Store {request.method} {target}", **fields)
     except ExecutorError as exc:
         return Reply(ok=False, code="stopped", message=f"{exc}; nothing was changed")
 
@@ -155,7 +161,8 @@ def _answer(reply: Reply, op: str) -> Response:
     """201 for a graph that did not exist before, 204 otherwise (GSP sections 5.3-5.6)."""
     if not reply.ok:
         metrics.count_error(f"gsp_{reply.code}")
-        status = {"not_found": 404, "media_type": 415, "bad_data": 400, "stopped": 503, "sandbox": 503}
+        status = {"not_found": 404, "media_type": 415, "bad_data": 400, "stopped": 503, "sandbox": 503,
+                  "not_recorded": 503}
         return problem(status.get(reply.code, 500), reply.message)
     metrics.count_update(f"gsp_{op}")
     return Response(status=201 if reply.extra.get("created") else 204)

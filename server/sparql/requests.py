@@ -44,8 +44,10 @@ def negotiate_formats(
 def make_job(
     config: Mapping, store: str, text: str, formats: tuple[str | None, str | None],
     timeout: float, defaults: Sequence[str] = (), named: Sequence[str] = (),
+    search_index: str | None = None,
 ) -> QueryJob:
-    """The job for a checked request (``config``: the app's config)."""
+    """The job for a checked request (``config``: the app's config); ``search_index``: the
+    release's full-text index, for the text functions."""
     protocol_dataset = bool(defaults or named)
     return QueryJob(
         store=store,
@@ -60,6 +62,7 @@ def make_job(
         graph_format=formats[1],
         max_rows=config["KG_LIMITS"].max_rows,
         budget=timeout,
+        search_index=search_index,
     )
 
 

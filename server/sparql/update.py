@@ -23,7 +23,7 @@ from server.engine.update_dataset import (
 )
 from server.errors import problem
 from server.limits import Limits, too_deep
-from server.sparql.admin import Admin, unauthorised
+from server.sparql.admin import Admin, curator, unauthorised
 
 
 def run_update(updates: list[str], params: MultiDict) -> Response:
@@ -52,7 +52,8 @@ def run_update(updates: list[str], params: MultiDict) -> Response:
     publication = current_app.extensions["kg_store"].publication()
     try:
         reply = admin.write(
-            publication, "update", text=text, base_iri=current_app.config["KG_SETTINGS"].base_uri
+            publication, "update", text=text, base_iri=current_app.config["KG_SETTINGS"].base_uri,
+            agent=curator(), request="SPARQL Update",
         )
     except ExecutorError as exc:
         metrics.count_error("update_stopped")
@@ -63,6 +64,8 @@ def run_update(updates: list[str], params: MultiDict) -> Response:
             return problem(400, f"malformed update: {reply.message}")
         if reply.code == "evaluation":  # e.g. DROP of a graph that does not exist
             return problem(400, f"the update failed, nothing was changed: {reply.message}")
+        if reply.code == "not_recorded":  # the curation log could not be written
+            return problem(503, reply.message, {"Retry-After": "5"})
         return problem(500, f"the update failed, nothing was changed: {reply.message}")
     metrics.count_update("update")
     return Response(status=204)

@@ -129,7 +129,7 @@ class Counting:
     """Counts the requests that reach Flask behind the front (``server.sparql.front``)."""
 
     def __init__(self, app) -> None:
-        self.fast = app.wsgi_app
+        self.fast = app.wsgi_app.inner  # under the admission layer (server.admission)
         self.flask = self.fast.inner
         self.calls = 0
         self.fast.inner = self

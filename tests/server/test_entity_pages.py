@@ -144,3 +144,26 @@ def test_article_text_highlights_each_mention_with_its_entity_label(server_url, 
     links = re.findall(rf'<a class="mention ent-PERSON" href="{re.escape(href)}"[^>]*'
                        rf'data-label="PERSON">([^<]*)</a>', text)
     assert html.unescape(found[0]["text"].value) in [html.unescape(x) for x in links]
+
+
+def test_an_entity_s_events_are_its_timeline(server_url, built, store):
+    """Every event the entity takes part in (agent, patient or recipient) is on its page, with
+    its class and a link to the sentence it was read from; dated ones come first."""
+    found = rows(store, built, """
+        SELECT ?u (COUNT(DISTINCT ?e) AS ?n) { VALUES ?r { kg:agent kg:patient kg:recipient }
+          ?e a kg:Event ; ?r ?u } GROUP BY ?u ORDER BY DESC(?n) ?u LIMIT 1""")
+    assert found, "the seeds have events"
+    entity, total = found[0]["u"].value, int(found[0]["n"].value)
+    events = rows(store, built, f"""
+        SELECT DISTINCT ?e ?sent {{ VALUES ?r {{ kg:agent kg:patient kg:recipient }}
+          ?e a kg:Event ; ?r <{entity}> ; kg:sourceSentence ?sent }}""")
+    timeline = section(page(server_url, built, entity).text, "events")
+    assert f"Events ({total})" in timeline
+    shown = re.findall(r'<li class="event">', timeline)
+    assert len(shown) == min(total, 100)
+    hrefs = set(re.findall(r'<span class="from">— <a href="([^"]+)"', timeline))
+    expected = {r["sent"].value.replace(built.base_uri, built.base_uri + "page/") for r in events}
+    assert hrefs == expected
+    dates = re.findall(r'<span class="when">(?:<time datetime="([^"]+)">|undated)', timeline)
+    dated = [d for d in dates if d]
+    assert dated == sorted(dated) and dates[:len(dated)] == dated  # dated first, in order

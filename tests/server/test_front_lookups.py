@@ -163,7 +163,7 @@ def test_with_the_cache_a_repeated_lookup_is_a_hit(make_app, headers):
     counting = Counting(app)
     client = Client(app, Response)
     _send(client, "GET", lookup("e0"), headers)  # Flask: the class is new
-    lane = app.wsgi_app.lookups
+    lane = app.wsgi_app.inner.lookups  # the front, under the admission layer
     lane_calls = []
     answer = lane.answer
     lane.answer = lambda *args: lane_calls.append(args) or answer(*args)

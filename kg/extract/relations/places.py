@@ -17,7 +17,7 @@ from kg.extract.relations.context import (
 def pattern_values(ctx: Context, sent: Span) -> Iterator[RawRelation]:
     """'a capacity of 40,000 inmates' -> capacity of the facility the clause is about."""
     for quantity, measure in ctx.quantities:
-        if measure is None or measure.lemma_.lower() != "capacity":
+        if measure is None or quantity.measures != "capacity":
             continue
         if not (sent.start_char <= quantity.start < sent.end_char):
             continue
@@ -27,8 +27,17 @@ def pattern_values(ctx: Context, sent: Span) -> Iterator[RawRelation]:
             or owner_of(ctx, measure)
         if owner is not None and owner.label_ == "FAC":
             yield RawRelation("capacity", owner, quantity, sent, "capacity", 0.9)
-        elif (only := ctx.only_facility(sent)) is not None:
+        elif not _named_elsewhere(measure) and (only := ctx.only_facility(sent)) is not None:
             yield RawRelation("capacity", only, quantity, sent, "capacity-sole-facility", 0.75)
+
+
+def _named_elsewhere(measure: Token) -> bool:
+    """A hold-verb whose subject is an unnamed noun ('the new bridge ... can carry') says whose
+    capacity it is, and it is not the one facility the sentence happens to name."""
+    if measure.pos_ not in ("VERB", "AUX"):
+        return False
+    subject = subject_of(measure)
+    return subject is not None and subject.pos_ in ("NOUN", "PROPN")
 
 
 _CHANGE_VERBS = frozenset({"expand", "increase", "raise", "double", "triple", "boost", "reduce",

@@ -1,0 +1,698 @@
+"""Events: every body clause in which a named entity is the agent, patient or recipient of an
+event verb or noun ("X signed Y with Z", "the arrest of X", "X was deported to Y").
+
+The trigger lexicon (kg/data/event_triggers.tsv) maps lemmas to CAMEO-like classes and says
+which grammatical function fills which role; the roles themselves are read from spaCy's
+dependency parse. Modality comes from the clause: a negation ("did not"), a modal or future
+("will", "could", "is expected to", an infinitive), or reported speech ("X said ...",
+"according to X"). Events quoted verbatim are left to the quotations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Span, Token
+
+from kg.extract.relations.context import Context, date_at
+from kg.model import DateValue, Event, Mention, Quantity, Sentence
+
+LEXICON_FILE = Path(__file__).resolve().parents[1] / "data" / "event_triggers.tsv"
+VERSION = "0.1"
+
+#: Speech verbs: their complement clause is what the speaker reports.
+SPEECH = frozenset({"say", "tell", "write", "note", "add", "warn", "report", "announce",
+                    "state", "claim", "confirm", "indicate", "estimate", "allege", "insist",
+                    "argue", "explain", "deny"})
+MODALS = frozenset({"will", "would", "could", "might", "may", "shall", "should", "can", "'ll"})
+#: Verbs whose infinitive complement has not happened yet ("is expected to open").
+PROSPECTIVE = frozenset({"expect", "set", "plan", "due", "seek", "intend", "aim", "want", "hope",
+                         "propose", "threaten", "vow", "promise", "prepare", "agree", "decide",
+                         "try", "await", "consider", "urge", "ask", "call", "force", "likely"})
+COURT_WORDS = re.compile(r"\b(court|tribunal|judge|justice|magistrate|bench)\b", re.I)
+#: Money in a clause: currency signs, codes and names (word classes, not amounts).
+MONEY = re.compile(r"[$€£₹¥]|\b(?:US\$|R\$|Sh|Rs\.?|N|P)\s?\d|\b(?:dollars?|euros?|pounds?|"
+                   r"reais|pesos|rupees|shillings|naira|birr|yen|francs|cedis|USD|EUR|GBP|INR|"
+                   r"KES|NGN|ETB|BRL|PHP|MXN|UGX|GHS)\b")
+#: Light verbs whose object noun is the event ("launched an appeal", "filed a lawsuit").
+SUPPORT = frozenset({"launch", "open", "file", "bring", "lodge", "announce", "hold", "conduct",
+                     "carry", "stage", "call", "make", "issue", "begin", "start", "mount",
+                     "face", "await", "undergo", "give", "take", "order", "go", "secure",
+                     "win", "award", "sign", "approve", "receive", "provide"})
+#: Verbs of being in a state: 'remains in custody', 'is in hiding'.
+STATES = frozenset({"be", "remain", "stay"})
+#: Who speaks for an organisation: the organisation is the agent of what they say.
+SPOKESPEOPLE = frozenset({"spokesperson", "spokesman", "spokeswoman", "representative"})
+#: Symmetric events: of several subjects the first acts, the others take part.
+SYMMETRIC = frozenset({"agreement", "meeting"})
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’\n]{12,}’")
+ROLE_NAMES = ("agent", "patient", "recipient")
+
+
+@dataclass(frozen=True)
+class Sense:
+    """One lexicon row: the class a trigger names and how its functions map to roles."""
+
+    event_class: str
+    roles: tuple[tuple[str, str], ...]  # (function, role) overrides
+    needs: frozenset[str]
+
+    def role(self, function: str, default: str | None) -> str | None:
+        return dict(self.roles).get(function, default)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[tuple[str, str], tuple[Sense, ...]]:
+    """(lemma, V|N) -> its senses in order; read on first use."""
+    table: dict[tuple[str, str], list[Sense]] = {}
+    for line in LEXICON_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("lemma\t"):
+            continue
+        lemma, pos, event_class, frame = (line.split("\t") + [""])[:4]
+        roles, needs = [], set()
+        for item in filter(None, (f.strip() for f in frame.split(","))):
+            if "=" in item:
+                function, role = item.split("=")
+                roles.append((function, role))
+            else:
+                needs.add(item)
+        table.setdefault((lemma, pos), []).append(
+            Sense(event_class, tuple(roles), frozenset(needs)))
+    return {key: tuple(senses) for key, senses in table.items()}
+
+
+class EventReader:
+    """Reads the events of one article's body sentences."""
+
+    def __init__(self, ctx: Context, mention_of: dict[tuple[int, int], Mention],
+                 sentence_of: dict[int, Sentence]) -> None:
+        self.ctx = ctx
+        self.doc = ctx.doc
+        self.mention_of = mention_of
+        self.sentence_of = sentence_of
+        self.lex = lexicon()
+        self.quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(self.doc.text)]
+        self.money = [q for q, _ in ctx.quantities if MONEY.search(q.text)]
+
+    # ------------------------------------------------------------ entry point
+
+    def read(self, sentences: list[Span]) -> list[Event]:
+        events: list[Event] = []
+        for sent in sentences:
+            sentence = self.sentence_of.get(sent.start)
+            if sentence is None:
+                continue
+            events.extend(self._sentence(sent, sentence))
+        seen: set[tuple] = set()
+        unique = []
+        for event in events:
+            key = (event.event_class, event.start, _key(event.agent), _key(event.patient),
+                   _key(event.recipient))
+            if key not in seen:
+                seen.add(key)
+                unique.append(event)
+        return unique
+
+    def _sentence(self, sent: Span, sentence: Sentence) -> Iterator[Event]:
+        """Events of one sentence; speech verbs last, since a speech clause whose content
+        is itself an event read here is left to that event."""
+        found: list[Event] = []
+        speech: list[tuple[Token, Sense, int]] = []
+        for token in sent:
+            if self._inside_quote(token):
+                continue
+            if token.lower_ == "among" and token.head.lemma_ == "be":
+                found.extend(self._among(token, sentence))
+                continue
+            trigger = self._trigger(token)
+            if trigger is None:
+                continue
+            sense, trigger_end = trigger
+            if token.pos_ in ("NOUN", "PROPN"):
+                found.extend(self._noun_event(token, sense, trigger_end, sentence))
+            elif sense.event_class == "statement":
+                speech.append((token, sense, trigger_end))
+            else:
+                found.extend(self._verb_event(token, sense, trigger_end, sentence))
+        told = {event.start for event in found}
+        for verb, sense, trigger_end in speech:
+            if not self._statement_covered(verb, told):
+                found.extend(self._verb_event(verb, sense, trigger_end, sentence))
+        yield from sorted(found, key=lambda event: event.start)
+
+    def _among(self, among: Token, sentence: Sentence) -> Iterator[Event]:
+        """'Among the dead were X and Y', 'Among those arrested was X': the names that
+        make up the group are the event's patients."""
+        for pobj in (c for c in among.children if c.dep_ == "pobj"):
+            candidates = [pobj] if pobj.pos_ == "ADJ" else [
+                c for c in pobj.children if c.dep_ == "acl" and c.tag_ == "VBN"]
+            for word in candidates:
+                found = self._trigger(word) if word.pos_ != "ADJ" else \
+                    self._adjective(word)
+                if found is None:
+                    continue
+                sense, trigger_end = found
+                subject = next((c for c in among.head.children if c.dep_ == "nsubj"), None)
+                if subject is None:
+                    continue
+                roles = {"agent": [], "patient": self._entities(subject), "recipient": []}
+                yield from self._emit(word, sense, trigger_end, sentence, roles)
+
+    def _adjective(self, token: Token) -> tuple[Sense, int] | None:
+        senses = self.lex.get((token.lemma_.lower(), "A"), ())
+        return (senses[0], token.idx + len(token)) if senses else None
+
+    # ------------------------------------------------------------ triggers
+
+    def _trigger(self, token: Token) -> tuple[Sense, int] | None:
+        """The sense of a trigger token, and where the trigger text ends (after a particle)."""
+        if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and token.tag_ == "VBN"):
+            pos = "V"
+        elif token.pos_ in ("NOUN", "PROPN") and token.i not in self.ctx.by_token:
+            pos = "N"
+        else:
+            return None
+        lemma = token.lemma_.lower()
+        candidates: list[tuple[tuple[str, str], int]] = []
+        for child in token.children:
+            if child.dep_ in ("prt", "prep") and child.i > token.i:
+                candidates.append(((f"{lemma} {child.lower_}", pos), child.idx + len(child)))
+        candidates.append(((lemma, pos), token.idx + len(token)))
+        if pos == "N":
+            candidates.append(((token.lower_, pos), token.idx + len(token)))
+        for key, end in candidates:
+            for sense in self.lex.get(key, ()):
+                if sense.event_class == "statement" or self._fits(token, sense):
+                    return sense, end
+        return None
+
+    def _fits(self, token: Token, sense: Sense) -> bool:
+        if "money" in sense.needs and not self._money_in(token):
+            return False
+        if "noccomp" in sense.needs and any(c.dep_ == "ccomp" for c in token.children):
+            return False  # 'promised that ...' reports; 'promised to ...' proposes
+        if "patient" in sense.needs and not self._argument(token, "patient", sense):
+            return False
+        if "facility" in sense.needs and not any(
+                m.label not in ("GPE", "LOC", "NORP", "PERSON")
+                for m in self._argument(token, "patient", sense)):
+            return False
+        if "person" in sense.needs:
+            patient = self._argument(token, "patient")
+            if not patient or not any(m.label == "PERSON" for m in patient):
+                return False
+        if "legal" in sense.needs:  # 'will appeal', 'appealed to the Supreme Court'
+            to = self._prep_objects(token, "to")
+            if any(not self._is_court(m) for m in to) or (not to and any(
+                    c.dep_ == "prep" and c.lower_ == "to" for c in token.children)):
+                return False
+        if "court" in sense.needs:
+            agent = self._argument(token, "agent")
+            to = self._prep_objects(token, "to")
+            if not any(self._is_court(m) for m in agent + to):
+                return False
+        return True
+
+    def _is_court(self, mention: Mention) -> bool:
+        """A court or a judge: by its name, its title, or the name its acronym stands for."""
+        names = [mention.text, mention.role or ""] + [
+            self.doc.text[start:end] for start, end, acronym in self.ctx.acronyms
+            if acronym == mention.text]
+        return any(COURT_WORDS.search(name) for name in names)
+
+    def _money_in(self, token: Token) -> bool:
+        lo, hi = _clause_bounds(token)
+        return bool(MONEY.search(self.doc.text[lo:hi]))
+
+    def _inside_quote(self, token: Token) -> bool:
+        return any(a < token.idx < b for a, b in self.quoted)
+
+    # ------------------------------------------------------------ verbs
+
+    def _verb_event(self, verb: Token, sense: Sense, trigger_end: int,
+                    sentence: Sentence) -> Iterator[Event]:
+        if self._support_verb(verb):
+            return  # "opened an investigation": the noun is the event, the verb its support
+        if self._unnamed_patient(verb, sense):
+            return
+        if verb.dep_ == "xcomp" and any(s.event_class in ("appeal", "demand") for s in
+                                        self.lex.get((verb.head.lemma_.lower(), "V"), ())):
+            return  # 'asked the court to suspend ...': what is asked for has not happened
+        roles = {name: self._argument(verb, name, sense) for name in ROLE_NAMES}
+        yield from self._emit(verb, sense, trigger_end, sentence, roles)
+
+    def _unnamed_patient(self, verb: Token, sense: Sense) -> bool:
+        """'criticised the deal', 'welcomed the project': the patient is a thing the article
+        named before but we cannot tell which; an event without it would be wrong, not
+        just incomplete. (An event noun there, 'condemned the arrests', is no participant.)"""
+        for function, token in self._functions(verb):
+            if function not in ("obj", "passive") or sense.role(function, "patient") != "patient":
+                continue
+            definite = any(c.dep_ in ("det", "poss") and c.lower_ in (
+                "the", "this", "that", "these", "those", "its", "their", "his", "her")
+                for c in token.children)
+            if definite and token.pos_ == "NOUN" and not self._entities(token) and \
+                    self._trigger(token) is None:
+                return True
+        return False
+
+    def _support_verb(self, verb: Token) -> bool:
+        if verb.lemma_.lower() not in SUPPORT:
+            return False
+        for child in verb.children:
+            if child.dep_ in ("dobj", "nsubjpass") and child.pos_ == "NOUN" and \
+                    self._trigger(child) is not None and not _anaphoric(child):
+                return True
+        return False
+
+    def _statement_covered(self, verb: Token, told: set[int]) -> bool:
+        """A speech clause is left to the quotation when it quotes its words or introduces
+        them (":"), to the statement it attributes when its content comes first ("...,
+        the agency said"), and to the event it reports when that event was read (``told``
+        holds the offsets of the sentence's event triggers)."""
+        text = verb.sent.text.strip()
+        if any(mark in text for mark in "“”\"") or text.endswith(":") or \
+                text.startswith(("'", "‘")):
+            return True
+        if any(c.dep_ in ("ccomp", "parataxis") and c.i < verb.i for c in verb.children) or \
+                verb.dep_ in ("parataxis", "relcl") or (
+                verb.dep_ in ("ccomp", "conj") and verb.head.i < verb.i and
+                not any(c.dep_ in ("ccomp", "xcomp") for c in verb.children)):
+            return True  # "..., the prosecutor told reporters", "which she said"
+        subject = _subject(verb)
+        own = set(subject[0].subtree) if subject is not None else set()
+        return any(sub.idx in told or self._reports_event(sub) for sub in verb.subtree
+                   if sub.i > verb.i and sub not in own)
+
+    def _reports_event(self, token: Token) -> bool:
+        """An event verb of a class in the reported content ('said officers were injured',
+        'said the hospital could open'): that event is the news, even where it names no one,
+        so the speech is no statement of its own. Precision first: any event verb of the
+        lexicon in the content is enough to leave the speech out."""
+        if token.pos_ not in ("VERB", "AUX"):
+            return False
+        senses = self.lex.get((token.lemma_.lower(), "V"), ())
+        return any(sense.event_class != "statement" for sense in senses)
+
+    def _argument(self, verb: Token, role: str, sense: Sense | None = None) -> list[Mention]:
+        """The named entities filling ``role`` of a verb, by the sense's frame."""
+        found: list[Mention] = []
+        for function, token in self._functions(verb):
+            default = {"subj": "agent", "obj": "patient", "dative": "recipient",
+                       "to": "recipient", "by": "agent", "passive": "patient",
+                       "against": "patient"}.get(function)
+            mapped = sense.role(function, default) if sense is not None else default
+            if mapped == role:
+                found.extend(self._entities(token))
+        return found
+
+    def _functions(self, verb: Token) -> Iterator[tuple[str, Token]]:
+        """(function, token) pairs: subj, obj, passive, by, dative and prepositions."""
+        found = _subject(verb)
+        if found is not None:
+            subject, passive = found
+            yield ("passive" if passive else "subj"), subject
+        for child in verb.children:
+            if child.dep_ == "dobj":
+                yield "obj", child
+                for prep in child.children:  # 'granted an injunction against X'
+                    if prep.dep_ == "prep" and prep.lower_ == "against":
+                        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                            yield "against", pobj
+            elif child.dep_ == "dative":
+                yield "dative", child
+            elif child.dep_ == "agent":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        yield "by", pobj
+            elif child.dep_ == "prep" and child.lower_ in ("to", "with", "against", "from", "of",
+                                                          "for", "into"):
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        yield child.lower_, pobj
+                    elif pobj.dep_ == "prep":  # "pulled out of"
+                        for inner in pobj.children:
+                            if inner.dep_ == "pobj":
+                                yield pobj.lower_, inner
+
+    def _prep_objects(self, head: Token, prep: str) -> list[Mention]:
+        return [m for function, token in self._functions(head) if function == prep
+                for m in self._entities(token)]
+
+    # ------------------------------------------------------------ nouns
+
+    def _noun_event(self, noun: Token, sense: Sense, trigger_end: int,
+                    sentence: Sentence) -> Iterator[Event]:
+        if _anaphoric(noun):
+            return  # "welcomed the announcement": an event already told, not a new one
+        roles: dict[str, list[Mention]] = {name: [] for name in ROLE_NAMES}
+        for child in noun.children:
+            if child.dep_ == "poss":
+                target = "patient" if sense.event_class in (
+                    "arrest", "detention", "deportation", "release", "trial", "death",
+                    "appointment", "dismissal", "resignation") and child.lower_ not in (
+                    "its", "their", "his", "her") else "agent"
+                if sense.event_class == "resignation":
+                    target = "agent"
+                roles[target].extend(self._entities(child))
+            elif child.dep_ == "prep":
+                for pobj in (c for c in child.children if c.dep_ == "pobj"):
+                    function = "by" if child.lower_ == "by" else child.lower_
+                    default = {"by": "agent", "of": "patient", "to": "recipient",
+                               "against": "patient", "with": "recipient"}.get(function)
+                    role = sense.role(function, default)
+                    if role in roles:
+                        roles[role].extend(self._entities(pobj))
+            elif child.dep_ == "acl":  # "a strike called by Verdi"
+                for sub in child.children:
+                    if sub.dep_ == "agent":
+                        for pobj in (c for c in sub.children if c.dep_ == "pobj"):
+                            roles["agent"].extend(self._entities(pobj))
+        head = noun.head
+        if noun.dep_ == "pobj" and head.lower_ == "in" and head.head.lemma_ in STATES and \
+                not roles["patient"]:  # 'X remains in detention': X is held
+            found = _subject(head.head)
+            if found is not None:
+                roles["patient"].extend(self._entities(found[0]))
+        if noun.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX") and \
+                head.lemma_.lower() in SUPPORT:
+            # the support verb's subject (or "by" agent) acts; its "to"/"with" party receives
+            for function, token in self._functions(head):
+                if function in ("subj", "by") and not roles["agent"]:
+                    roles["agent"].extend(self._entities(token))
+                elif function in ("to", "with") and not roles["recipient"]:
+                    roles["recipient"].extend(self._entities(token))
+                elif function == "against" and not roles["patient"]:
+                    roles["patient"].extend(self._entities(token))
+        yield from self._emit(noun, sense, trigger_end, sentence, roles)
+
+    # ------------------------------------------------------------ entities in an argument
+
+    def _entities(self, token: Token) -> list[Mention]:
+        """The named things an argument token stands for: itself (or its antecedent), the
+        name in apposition to it ("the prosecutor, Camille Arnaud"), a thing named before
+        that a definite noun takes up ("the bridge"), the owner of an unnamed group ("the
+        Senate's committee"), and the conjuncts of each ("X and Y")."""
+        out: list[Mention] = []
+        head = token
+        if token.lower_ in ("which", "who", "that") and token.head.dep_ == "relcl":
+            head = token.head.head
+        for member in [head, *head.conjuncts]:
+            for found in self._stands_for(member):
+                if found not in out:
+                    out.append(found)
+        return out
+
+    def _stands_for(self, token: Token) -> list[Mention]:
+        if token.i in self.ctx.by_token or token.i in self.ctx.coref:
+            found = self._mention(token)
+            if found is not None and found.label != "PERSON":  # 'the BJP MLA, Shyam Lal Kol,'
+                for child in token.children:
+                    person = self._mention(child) if child.dep_ == "appos" else None
+                    if person is not None and person.label == "PERSON":
+                        return self._with_conjuncts(child, person)
+            return [found] if found is not None else []
+        for child in token.children:
+            if child.dep_ == "appos" and not _parenthesised(child):
+                found = self._mention(child)
+                if found is not None:
+                    return self._with_conjuncts(child, found)
+        for child in token.children:  # "two of X's coordinators, A and B"
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for pobj in (c for c in child.children if c.dep_ == "pobj"):
+                    for app in (c for c in pobj.children if c.dep_ == "appos"):
+                        found = self._mention(app)
+                        if found is not None:
+                            return self._with_conjuncts(app, found)
+        found = self._mention(token)  # "the CECOT facility"
+        if found is not None:
+            return [found]
+        if token.pos_ == "PRON" and token.lower_ in ("it", "they") and token.dep_ == "nsubj":
+            speaker = self._speaker_of_clause(token.head)
+            return [speaker] if speaker is not None else []
+        if token.lemma_.lower() in SPOKESPEOPLE:  # 'a spokesperson for X denied': X speaks
+            for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("for", "of")):
+                for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                    owner = self._mention(pobj)
+                    if owner is not None and owner.label not in ("PERSON", "GPE"):
+                        return [owner]
+        if token.pos_ == "NOUN":
+            earlier = self._taken_up(token)
+            if earlier is not None:
+                return [earlier]
+            for child in token.children:
+                if child.dep_ == "poss" and child.i in self.ctx.by_token:
+                    owner = self._mention(child)
+                    if owner is not None and owner.label in ("ORG", "GPE", "NORP", "FAC"):
+                        return [owner]
+        return []
+
+    def _speaker_of_clause(self, verb: Token) -> Mention | None:
+        """'X said it had withdrawn': "it" is X when X says it of itself."""
+        node = verb
+        while node.dep_ in ("conj", "xcomp", "aux") and node.head is not node:
+            node = node.head
+        if node.dep_ != "ccomp" or node.head.lemma_.lower() not in SPEECH:
+            return None
+        for child in node.head.children:
+            if child.dep_ == "nsubj" and child.i in self.ctx.by_token:
+                found = self._mention(child)
+                if found is not None and found.label in ("ORG", "GPE", "NORP", "FAC"):
+                    return found
+        return None
+
+    def _taken_up(self, noun: Token) -> Mention | None:
+        """'the bridge', 'the court': the latest thing named before whose name has that word
+        ('Bicentennial Bridge'), or a person whose title it is ('the minister')."""
+        if not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in noun.children):
+            return None
+        word = noun.lower_
+        phrase = [c.lower_ for c in noun.children if c.dep_ in ("compound", "amod")
+                  and c.i < noun.i] + [word]
+        best: Mention | None = None
+        for mention in self.mention_of.values():
+            if mention.start >= noun.idx or mention.source == "name-part":
+                continue
+            words = mention.text.lower().split()
+            role = (mention.role or "").lower().split()
+            fits = (len(words) > 1 and word in words[1:]) or _heads(role, phrase)
+            if fits and (best is None or mention.start > best.start):
+                best = mention
+        return best
+
+    def _with_conjuncts(self, token: Token, first: Mention) -> list[Mention]:
+        out = [first]
+        for conj in token.conjuncts:
+            found = self._mention(conj)
+            if found is not None and found not in out:
+                out.append(found)
+        return out
+
+    def _mention(self, token: Token) -> Mention | None:
+        span = self.ctx.entity(token)
+        if span is None or _dateline(span):
+            return None
+        return self.mention_of.get((span.start_char, span.end_char))
+
+    # ------------------------------------------------------------ events
+
+    def _emit(self, trigger: Token, sense: Sense, trigger_end: int, sentence: Sentence,
+              roles: dict[str, list[Mention]]) -> Iterator[Event]:
+        if not any(roles.values()):
+            return
+        modality, source = self._modality(trigger)
+        place, when, amount = self._circumstances(trigger)
+        event_class = sense.event_class
+        if event_class in SYMMETRIC and len(roles["agent"]) > 1 and not roles["recipient"]:
+            roles["recipient"] = roles["agent"][1:]
+            roles["agent"] = roles["agent"][:1]
+        agents: list[Mention | None] = [*roles["agent"]] or [None]
+        patients: list[Mention | None] = [*roles["patient"]] or [None]
+        recipient = roles["recipient"][0] if roles["recipient"] else None
+        base = Event(
+            event_class=event_class, trigger=self.doc.text[trigger.idx:trigger_end],
+            start=trigger.idx, end=trigger_end, sentence=sentence, recipient=recipient,
+            place=place, when=when, amount=None if event_class == "statement" else amount,
+            modality=modality, attributed_to=source, extractor=f"events@{VERSION}",
+            confidence=0.7 if modality == "asserted" else 0.6,
+        )
+        for agent in agents:
+            for patient in patients:
+                if agent is not None and patient is not None and agent == patient:
+                    continue
+                if agent is None and patient is None and recipient is None:
+                    continue
+                yield replace(base, agent=agent, patient=patient)
+
+    def _modality(self, trigger: Token) -> tuple[str, Mention | None]:
+        """asserted, negated, possible or reported, and who reported it."""
+        verb = trigger
+        if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.pos_ in ("VERB", "AUX"):
+            verb = trigger.head  # a noun takes the modality of its support verb
+        negated = any(c.dep_ == "neg" for c in verb.children)
+        possible = any(c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS for c in verb.children)
+        if any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children):
+            possible = True
+        node = verb
+        source: Mention | None = None
+        reported = False
+        for _ in range(4):
+            head = node.head
+            if head is node:
+                break
+            lemma = head.lemma_.lower()
+            if node.dep_ == "xcomp" and lemma in PROSPECTIVE:
+                possible = True
+            if (node.dep_ in ("ccomp", "parataxis") or head.dep_ == "parataxis") and \
+                    lemma in SPEECH:
+                reported = True
+                speakers = [m for f, t in self._functions(head) if f == "subj"
+                            for m in self._entities(t)]
+                source = speakers[0] if speakers else None
+                negated = negated or lemma == "deny"
+                break
+            node = head
+        if source is None:
+            source = self._according_to(trigger.sent)
+            reported = reported or source is not None
+        if any(c.dep_ == "parataxis" and c.lemma_.lower() in SPEECH for c in verb.children):
+            reported = True
+            speakers = [m for c in verb.children if c.dep_ == "parataxis"
+                        for f, t in self._functions(c) if f == "subj" for m in self._entities(t)]
+            source = source or (speakers[0] if speakers else None)
+        if negated:
+            return "negated", source
+        if possible:
+            return "possible", source
+        if reported:
+            return "reported", source
+        return "asserted", None
+
+    def _according_to(self, sent: Span) -> Mention | None:
+        for token in sent:
+            if token.lower_ == "according" and token.i + 1 < sent.end and \
+                    self.doc[token.i + 1].lower_ == "to":
+                for pobj in self.doc[token.i + 1].children:
+                    if pobj.dep_ == "pobj":
+                        found = self._entities(pobj)
+                        if found:
+                            return found[0]
+        return None
+
+    def _circumstances(self, trigger: Token
+                       ) -> tuple[Mention | None, DateValue | None, Quantity | None]:
+        """Place ('in Abuja'), date ('on 4 March 2025') and amount of money of the clause."""
+        place: Mention | None = None
+        when: DateValue | None = None
+        heads = [trigger]
+        if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.pos_ in ("VERB", "AUX"):
+            heads.append(trigger.head)
+        for head in heads:
+            for child in head.children:
+                if child.dep_ == "npadvmod" and when is None:
+                    when = date_at(self.ctx, child)
+                if child.dep_ != "prep" or child.lower_ not in ("in", "on", "at", "during"):
+                    continue
+                for pobj in (c for c in child.children if c.dep_ == "pobj"):
+                    when = when or date_at(self.ctx, pobj)
+                    found = self._mention(pobj)
+                    if place is None and found is not None and found.label in ("GPE", "LOC",
+                                                                                "FAC"):
+                        place = found
+        lo, hi = _clause_bounds(trigger)
+        amount = next((q for q in self.money if lo <= q.start < hi), None)
+        return place, when, amount
+
+
+def _subject(verb: Token) -> tuple[Token, bool] | None:
+    """The verb's subject and whether it is a passive one. A participle modifying a noun
+    ('the bridge, built by') has that noun as passive subject; a verb coordinated with another
+    ('resigned and left') shares its subject; an infinitive ('expected to open', 'asked the
+    court to suspend') takes its governor's object, else its governor's subject."""
+    node = verb
+    if verb.tag_ == "VBN" and verb.dep_ in ("conj", "advcl") and not any(
+            c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return None  # 'the ward, closed in 2023': a participle, not the subject's act
+    for _ in range(4):
+        subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            # two subjects are a dateline read as one ('UDAIPUR: X inaugurated'): the
+            # nearer one acts
+            child = min(subjects, key=lambda c: abs(node.i - c.i))
+            own = any(c.dep_ == "auxpass" for c in verb.children)
+            passive = own or (child.dep_ == "nsubjpass" and node is verb)
+            return child, passive
+        if node.dep_ == "acl" and node.tag_ == "VBN" and node is verb:
+            return node.head, True
+        if node.dep_ == "acl" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in node.children):
+            # 'entered into an agreement to acquire X': who entered acquires
+            governor = node.head
+            while governor.dep_ in ("pobj", "prep", "dobj") and governor.head is not governor:
+                governor = governor.head
+                if governor.pos_ in ("VERB", "AUX"):
+                    break
+            if governor.pos_ not in ("VERB", "AUX"):
+                break
+            node = governor
+            continue
+        if node.dep_ == "xcomp" and node.head is not node:
+            obj = next((c for c in node.head.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                return obj, False
+            node = node.head
+            continue
+        if node.dep_ == "conj" and node.head is not node:
+            node = node.head
+            continue
+        break
+    return None
+
+
+def _heads(words: list[str], phrase: list[str]) -> bool:
+    """Whether ``phrase`` heads the title ``words``: it ends it or comes before its "of" or
+    "for" ('minister' in 'minister of health', not 'council' in 'city council mayor')."""
+    n = len(phrase)
+    return any(words[i : i + n] == phrase and (i + n == len(words) or words[i + n] in ("of", "for"))
+               for i in range(len(words) - n + 1))
+
+
+def _anaphoric(noun: Token) -> bool:
+    """'the arrests', 'the ruling': a definite event noun that takes up an event told before."""
+    return any(c.dep_ == "det" and c.lower_ in ("the", "this", "these", "that") for c in
+               noun.children) and not any(c.dep_ == "prep" and c.lower_ == "of" for c in
+                                          noun.children)
+
+
+def _dateline(span: Span) -> bool:
+    """'WASHINGTON, May 20 —', 'BOGOTÁ (EFE) —': the place and agency of a dateline are
+    where and by whom the story was filed, not participants."""
+    text = span.doc.text
+    line_start = text.rfind("\n", 0, span.start_char) + 1
+    before = text[line_start : span.start_char]
+    return len(before) < 20 and (span.text.isupper() or before.rstrip().endswith("(")) and \
+        bool(re.search(r"[—–:-]|--", text[span.end_char : span.end_char + 30]))
+
+
+def _parenthesised(token: Token) -> bool:
+    doc = token.doc
+    return token.i > 0 and doc[token.i - 1].text == "(" or \
+        token.i + 1 < len(doc) and doc[token.i + 1].text == ")"
+
+
+def _clause_bounds(token: Token) -> tuple[int, int]:
+    tokens = list(token.subtree)
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+
+
+def _key(mention: Mention | None) -> tuple[int, int] | None:
+    return (mention.start, mention.end) if mention is not None else None
+
+
+def find_events(ctx: Context, sentences: list[Span], mention_of: dict[tuple[int, int], Mention],
+                sentence_of: dict[int, Sentence]) -> list[Event]:
+    """The events of an article's body sentences."""
+    return EventReader(ctx, mention_of, sentence_of).read(sentences)

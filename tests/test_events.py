@@ -1,0 +1,106 @@
+"""Events read with the real spaCy model: class, roles, modality and source, and their RDF."""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+
+from kg.corpus import segment
+from kg.extract import extract
+from kg.extract.events import lexicon
+from kg.gazetteer import load_gazetteer
+from kg.model import Event, Extraction
+from kg.nlp import pipeline
+from kg.rdf import event_class_name, to_rdf
+from kg.resolve import resolve
+from kg.vocab import ontology_graph
+
+BASE = "http://example.org/kg/"
+KG = Namespace(BASE + "ontology#")
+
+
+def run(text: str) -> Extraction:
+    article = segment("t", "t.txt", "Test title\n\n" + text + "\n")
+    return extract(article, pipeline()(article.text))
+
+
+def events(text: str) -> list[tuple[str, str | None, str | None, str | None, str]]:
+    def name(event: Event, role: str) -> str | None:
+        mention = getattr(event, role)
+        return mention.text if mention is not None else None
+    return [(e.event_class, name(e, "agent"), name(e, "patient"), name(e, "recipient"),
+             e.modality) for e in run(text).events]
+
+
+def test_active_clause_gives_agent_and_patient():
+    assert ("arrest", "FBI", "John Smith", None, "asserted") in events(
+        "The FBI arrested John Smith in Chicago on Tuesday.")
+
+
+def test_passive_clause_takes_its_agent_from_by():
+    found = events("John Smith was arrested by the FBI in February.")
+    assert [(c, a, p) for c, a, p, _, _ in found] == [("arrest", "FBI", "John Smith")]
+
+
+def test_each_conjunct_is_its_own_event():
+    found = events("The Economic and Financial Crimes Commission charged Ibrahim Sule and "
+                   "Chukwuemeka Obiora with fraud.")
+    assert {p for c, _, p, _, _ in found if c == "charge"} == {"Ibrahim Sule",
+                                                              "Chukwuemeka Obiora"}
+
+
+def test_negation_and_modals_are_kept():
+    assert events("John Smith did not respond to Reuters.") == [
+        ("statement", "John Smith", None, "Reuters", "negated")]
+    found = events("Mexico will deport John Smith to Guatemala next week.")
+    assert found == [("deportation", "Mexico", "John Smith", "Guatemala", "possible")]
+
+
+def test_reported_event_is_attributed_to_its_source():
+    ex = run("Police spokesperson Irene Wafula said officers had arrested Ochieng Adera.")
+    event = next(e for e in ex.events if e.event_class == "arrest")
+    assert event.patient is not None and event.patient.text == "Ochieng Adera"
+    assert event.modality == "reported"
+    assert event.attributed_to is not None and event.attributed_to.text == "Irene Wafula"
+    assert not any(e.event_class == "statement" for e in ex.events)  # the arrest covers it
+
+
+def test_event_noun_after_a_light_verb():
+    found = events("The World Food Programme launched an appeal for $310 million in January.")
+    assert ("appeal", "World Food Programme", None, None, "asserted") in found
+
+
+def test_quoted_words_are_left_to_the_quotation():
+    assert events('“We will arrest Peter Mwangi tomorrow,” the governor said.') == []
+    assert not any(c == "statement" for c, *_ in events(
+        'Helen Marsh said the deal was “a good day for Britain”.'))
+
+
+def test_a_verb_needs_a_named_participant():
+    assert events("Officers arrested 43 people in the city centre.") == []
+
+
+def test_lexicon_names_only_ontology_classes():
+    classes = {s.event_class for senses in lexicon().values() for s in senses}
+    ontology = ontology_graph(BASE)
+    assert len(classes) >= 40
+    for event_class in classes:
+        assert (KG[event_class_name(event_class)], None, None) in ontology, event_class
+
+
+def test_event_in_rdf_is_traceable_to_its_sentence():
+    ex = run("The FBI arrested John Smith in Chicago on Tuesday.")
+    ds = to_rdf([ex], resolve([ex], load_gazetteer()), BASE)
+    rows = list(ds.query("""
+        PREFIX kg: <http://example.org/kg/ontology#>
+        PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?agent ?patient ?trigger ?text ?modality WHERE {
+            GRAPH ?g { ?e a kg:Event , kg:ArrestEvent ; kg:agent ?a ; kg:patient ?p ;
+                          kg:trigger ?trigger ; kg:modality ?modality ;
+                          kg:sourceSentence ?s . ?s nif:anchorOf ?text }
+            ?a rdfs:label ?agent . ?p rdfs:label ?patient .
+        }"""))
+    assert len(rows) == 1
+    agent, patient, trigger, text, modality = (str(v) for v in rows[0])
+    assert (agent, patient, trigger) == ("FBI", "John Smith", "arrested")
+    assert text.startswith("The FBI arrested") and modality == str(KG.Asserted)
