@@ -70,7 +70,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     from kg.pipeline import check, run_pipeline, shapes_of
     from kg.validate import validate
-    from kg.vocab import ontology_graph
+    from kg.vocab import schema_graph
 
     settings = _settings(args)
     if args.file:
@@ -79,7 +79,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             data.parse(args.file)
         except Exception as exc:
             raise ValueError(f"{args.file}: cannot parse RDF ({exc})") from None
-        result = validate(data, shapes_of(settings), ontology_graph(settings.base_uri))
+        result = validate(data, shapes_of(settings), schema_graph(settings.base_uri))
     else:
         dataset, _ = run_pipeline(settings, strict=args.strict, progress=_progress(args))
         result = check(dataset, settings)

@@ -27,7 +27,7 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from kg.cache import Cache, validation_fingerprint
 from kg.parallel import Runner
 from kg.validate import Finding, ValidationResult, load_shapes, validate
-from kg.vocab import ITSRDF, SH, kg_namespace, ontology_graph
+from kg.vocab import ITSRDF, SH, kg_namespace, schema_graph
 
 ENTITY_SLICES = 64
 #: N-Quads per pyshacl call (about 25 articles): large enough to pay its fixed cost rarely,
@@ -146,7 +146,7 @@ def validate_batch(batch: Batch) -> list[Verdict]:
     use = of_entities if batch.entities else of_articles
     if not use:
         return [Verdict((), b"") for _ in batch.data]
-    result = validate(data, shapes, ontology_graph(batch.base_uri), use_shapes=list(use),
+    result = validate(data, shapes, schema_graph(batch.base_uri), use_shapes=list(use),
                       inplace=True)
     owner: dict[str, int] = {}
     for i, piece_data in enumerate(batch.data):

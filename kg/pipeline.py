@@ -33,7 +33,7 @@ from kg.resolve import Resolution, resolve
 from kg.settings import PROJECT_ROOT, Settings
 from kg.uris import Kind, Minter
 from kg.validate import ValidationResult, load_shapes, validate
-from kg.vocab import ONTOLOGY_FILE, SHAPES_FILE, load_turtle, ontology_graph
+from kg.vocab import ONTOLOGY_FILE, SHAPES_FILE, load_turtle, schema_graph
 
 Progress = Callable[[str], None]
 FAILED_REPORT = "validation-failed.ttl"
@@ -104,7 +104,7 @@ def evaluate_corpus(settings: Settings, gold: Path, progress: Progress = print) 
 
 
 def check(dataset, settings: Settings) -> ValidationResult:
-    return validate(union_graph(dataset), shapes_of(settings), ontology_graph(settings.base_uri))
+    return validate(union_graph(dataset), shapes_of(settings), schema_graph(settings.base_uri))
 
 
 def shapes_of(settings: Settings):

@@ -65,6 +65,9 @@ def ontology_model(graph: Graph, nm: Namer, store: ox.Store | None) -> dict:
 
     classes = sorted({s for t in CLASS_TYPES for s in graph.subjects(RDF.type, t) if ours(s)})
     props = sorted({s for t in PROPERTY_TYPES for s in graph.subjects(RDF.type, t) if ours(s)})
+    # named values: SKOS schemes and concepts (event modalities, quote forms), individuals
+    values = sorted({s for s in graph.subjects(RDF.type, None) if ours(s)} - set(classes)
+                    - set(props) - {onto})
     counts, examples = _usage(store, nm, classes, props)
     return {
         "iri": str(onto) if onto is not None else nm.base + "ontology",
@@ -74,6 +77,7 @@ def ontology_model(graph: Graph, nm: Namer, store: ox.Store | None) -> dict:
         "meta": _meta(graph, nm, onto),
         "classes": [_term_doc(graph, nm, c, counts, examples, is_class=True) for c in classes],
         "properties": [_term_doc(graph, nm, p, counts, examples, is_class=False) for p in props],
+        "values": [_term_doc(graph, nm, v, counts, examples, is_class=None) for v in values],
         "tree": _class_tree(graph, nm, classes),
         "has_data": store is not None,
     }
@@ -93,7 +97,8 @@ def _meta(graph: Graph, nm: Namer, onto: Node | None) -> list[tuple[str, list[Te
 
 
 def _term_doc(graph: Graph, nm: Namer, term: URIRef, counts: dict[str, int],
-              examples: dict[str, list[Example]], is_class: bool) -> TermDoc:
+              examples: dict[str, list[Example]], is_class: bool | None) -> TermDoc:
+    """A class, a property, or (``is_class=None``) a named value such as a SKOS concept."""
     def views(pred: URIRef, reverse: bool = False) -> list[TermView]:
         found = graph.subjects(pred, term) if reverse else graph.objects(term, pred)
         return [rdflib_view(nm, x) for x in sorted_terms(found) if not isinstance(x, BNode)]
@@ -106,6 +111,10 @@ def _term_doc(graph: Graph, nm: Namer, term: URIRef, counts: dict[str, int],
                  ("Superclass of", views(RDFS.subClassOf, reverse=True)),
                  ("Domain of", views(RDFS.domain, reverse=True)),
                  ("Range of", views(RDFS.range, reverse=True))]
+    elif is_class is None:
+        sup, equiv = [], views(OWL.sameAs)
+        rows += [("In scheme", views(SKOS.inScheme)), ("Top concepts", views(SKOS.hasTopConcept)),
+                 ("Broader", views(SKOS.broader)), ("Same as", equiv)]
     else:
         sup, equiv = views(RDFS.subPropertyOf), views(OWL.equivalentProperty)
         rows += [("Domain", views(RDFS.domain)), ("Range", views(RDFS.range)),

@@ -24,6 +24,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from kg.formats import SHACL_INPUTS, Format
 from kg.release.publication import ONTOLOGY_FILE, SHAPES_FILE
 from kg.settings import Settings
+from kg.vocab import SCHEMA_PREDICATES
 from server.engine import nesting
 from server.limits import too_deep
 from server.linked_data.http import add_page_hooks, rdf_response
@@ -236,7 +237,10 @@ def _validate(job: Job) -> Outcome:
     if triples:
         data.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
     shapes = Graph().parse(Path(job.shapes), format="turtle")
-    ontology = Graph().parse(Path(job.ontology), format="turtle")
+    ontology = Graph()  # its class and property hierarchy and types (kg.vocab.SCHEMA_PREDICATES)
+    for triple in Graph().parse(Path(job.ontology), format="turtle"):
+        if triple[1] in SCHEMA_PREDICATES:
+            ontology.add(triple)
     conforms, report, text = shacl_validate(
         data, shacl_graph=shapes, ont_graph=ontology, inference=job.inference,
         advanced=True, allow_warnings=True,

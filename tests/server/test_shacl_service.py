@@ -186,4 +186,9 @@ def test_memory_limit_gives_a_clear_error(tmp_path_factory):
         # 413 when Python raises MemoryError; 500 when a native allocation aborts the child
         assert r.status_code in (413, 500)
         assert "KG_SHACL_MAX_MEMORY" in r.text
-        assert post(url + "shacl", "", "text/turtle").status_code in (200, 413)  # still answers
+        # the server still answers: 64 MiB is near what a forked validator already maps, so
+        # even an empty document may not fit, but then it says so
+        again = post(url + "shacl", "", "text/turtle")
+        assert again.status_code == 200 or (again.status_code in (413, 500)
+                                            and "KG_SHACL_MAX_MEMORY" in again.text)
+        assert requests.get(url + "healthz", timeout=10).status_code == 200
