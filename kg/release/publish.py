@@ -8,19 +8,19 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph
 from rdflib import Dataset, Graph
 
-from kg.rdf import graph_triple, split_lines
-from kg.release import changes
+from kg.rdf import split_lines
+from kg.release import changes, incremental
 from kg.release.durable import sync_dir, sync_tree
 from kg.release.lock import build_lock
 from kg.release.publication import (
@@ -118,10 +118,10 @@ def publish_parts(
             work.mkdir()
             _concatenate(default, work / "default.unsorted.nt")
             _sort_unique([work / "default.unsorted.nt"], work / "default.nt")
-            _concatenate(graphs, work / "graphs.nq")
-            _sort_unique([work / "default.nt", work / "graphs.nq"], staging / "kg.nq")
-            _strip_graphs(work / "graphs.nq", work / "graph-triples.nt")
-            _sort_unique([work / "default.nt", work / "graph-triples.nt"], staging / "kg.nt")
+            # kg.nq and kg.nt by merges with the previous release's sorted graphs, if any
+            basis = incremental.Previous.of(dist, base_uri)
+            sorted_graphs = incremental.write_sorted(graphs, work / "default.nt", work, staging,
+                                                     basis, progress)
             progress("  kg.nq and kg.nt sorted; writing Turtle, TriG and JSON-LD")
             written = prefixes(base_uri)
             grouped = (work / "default.nt", work / "graphs.nq")  # the default graph, then each graph
@@ -129,14 +129,10 @@ def publish_parts(
                 if name in ("kg.nq", "kg.nt"):
                     continue
                 assert isinstance(fmt.oxigraph, pyoxigraph.RdfFormat)
-                if fmt.dataset:
-                    stream = (q for path in grouped for q in _parse(path))
-                    pyoxigraph.serialize(stream, output=str(staging / name), format=fmt.oxigraph,
-                                         prefixes=written if fmt.prefixes else None)
-                else:
-                    triples = (q.triple for q in _parse(staging / "kg.nt"))
-                    pyoxigraph.serialize(triples, output=str(staging / name), format=fmt.oxigraph,
-                                         prefixes=written if fmt.prefixes else None)
+                # the parsers' iterators go to the writers as they are: no Python step per quad
+                stream = chain(*map(_parse, grouped)) if fmt.dataset else _parse(staging / "kg.nt")
+                pyoxigraph.serialize(stream, output=str(staging / name), format=fmt.oxigraph,
+                                     prefixes=written if fmt.prefixes else None)
             progress("  compressing the dumps")
             with ThreadPoolExecutor(max_workers=2) as pool:  # zlib releases the GIL
                 list(pool.map(lambda n: gzip_file(staging / n, staging / f"{n}.gz"), DUMP_FORMATS))
@@ -153,18 +149,22 @@ def publish_parts(
             for name in PATCH_FILES if change["previous"] else ():
                 _record(staging / name, files)
             progress("loading the Oxigraph store")
-            store = pyoxigraph.Store(str(staging / STORE_DIR))
-            store.bulk_load(path=str(staging / "kg.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+            loader = incremental.StoreLoader(staging / STORE_DIR, basis, sorted_graphs, work,
+                                             progress)  # a checkpoint of the previous one's?
+            loader.load_dataset(staging / "kg.nq")
+            store = loader.store
             if void is None:
                 progress("  counting for VoID")
-                with open(staging / "kg.nt", "rb") as nt, open(work / "graphs.nq", "rb") as nq:
-                    void = describe_statistics(statistics(nt, nq, base_uri), base_uri)
+                with open(staging / "kg.nt", "rb") as nt:
+                    stats = statistics(nt, (), base_uri)
+                stats.graphs = incremental.graph_sizes(work / "graphs.nq")  # by awk, not Python
+                void = describe_statistics(stats, base_uri)
             void += describe_version(base_uri, release, created, change["previous"])
             counts = _counts(staging, work, [void, ontology])
             # The store's default graph is what a query with no dataset sees: every triple of
             # every graph, each once (SPARQL's default graph is a set; Oxigraph's union default
             # graph would repeat a triple once per article graph that states it).
-            store.bulk_load(path=str(work / "default-graph.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+            loader.load_default_graph(work / "default-graph.nt")
             shutil.rmtree(work)
             for name, graph in (
                 (VOID_FILE, void),
@@ -175,8 +175,7 @@ def publish_parts(
                 _write(staging / name, graph.serialize(format="turtle", encoding="utf-8"), files)
             for name, graph_name in ((VOID_FILE, Kind.GRAPH.iri(base_uri, "void")),
                                      (ONTOLOGY_FILE, f"{base_uri}ontology")):
-                store.bulk_load(path=str(staging / name), format=pyoxigraph.RdfFormat.TURTLE,
-                                to_graph=pyoxigraph.NamedNode(graph_name))
+                loader.replace_graph(staging / name, pyoxigraph.RdfFormat.TURTLE, graph_name)
             store.flush()
             quads = len(store)
             if remote is not None:  # before the swap: a failed load publishes nothing
@@ -219,7 +218,8 @@ def _counts(staging: Path, work: Path, described: list[Graph]) -> dict[str, int]
     the store also holds. ``quads`` (all the store holds) is added by the caller."""
     extra = work / "described.nt"
     extra.write_bytes(b"".join(g.serialize(format="nt", encoding="utf-8") for g in described))
-    _sort_unique([staging / "kg.nt", extra], work / "default-graph.nt")
+    kept = incremental.write_described(extra, staging)  # sorted, for the next release's delta
+    incremental.sort_unique([staging / "kg.nt", kept], work / "default-graph.nt", merge=True)
     return {"triples": _lines(staging / "kg.nt"), "dataset_quads": _lines(staging / "kg.nq"),
             "default_graph_triples": _lines(work / "default-graph.nt")}
 
@@ -241,17 +241,7 @@ def _concatenate(parts: Iterable[Path | bytes], target: Path) -> None:
 def _sort_unique(sources: list[Path], target: Path) -> None:
     """Lines in byte order, each once: GNU sort, which spills to disk past its buffer, so a
     corpus of any size sorts in bounded memory."""
-    env = dict(os.environ, LC_ALL="C")
-    subprocess.run(["sort", "-u", "-S", "256M", "-T", str(target.parent), "-o", str(target),
-                    *map(str, sources)], check=True, env=env)
-
-
-def _strip_graphs(graphs: Path, target: Path) -> None:
-    """Named-graph N-Quads (as ``kg.rdf.split_lines`` writes them) as N-Triples."""
-    with open(graphs, "rb") as source, open(target, "wb") as out:
-        for line in source:
-            if line.strip():
-                out.write(graph_triple(line))
+    incremental.sort_unique(sources, target)
 
 
 def swap_link(dist: Path, target: Path) -> None:
