@@ -39,7 +39,10 @@ def sync_tree(root: Path) -> int:
         for name in names:
             path = Path(folder, name)
             if path.is_file() and not path.is_symlink():
-                sync_file(path)
+                try:
+                    sync_file(path)
+                except FileNotFoundError:  # removed since it was listed: its folder's sync
+                    continue  # below makes the removal durable, and nothing is left to sync
                 files += 1
         sync_dir(Path(folder))
     return files

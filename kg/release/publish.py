@@ -181,7 +181,9 @@ def publish_parts(
             if remote is not None:  # before the swap: a failed load publishes nothing
                 extra_manifest = {**(extra_manifest or {}), REMOTE_KEY: load(
                     remote, Publication.current(dist), store, staging, progress)}
-            del store  # release the RocksDB lock before readers open it
+            # close the store (the loader holds it too) before readers open it and before its
+            # files are synced: an open RocksDB compacts in the background, removing SST files
+            del store, loader
             manifest = {
                 "release": release,
                 "base_uri": base_uri,
