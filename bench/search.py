@@ -45,6 +45,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from run import stop  # noqa: E402  (bench/run.py: the endpoint benchmark's helpers)
+
 from kg.release.publication import Publication  # noqa: E402
 from kg.settings import Settings  # noqa: E402
 
@@ -149,16 +151,6 @@ def start(dist: Path, source: Path, port: int) -> subprocess.Popen:
             time.sleep(0.2)
     proc.kill()
     raise SystemExit(f"kg serve from {source} did not start")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 # --------------------------------------------------------------------------- what is asked

@@ -176,12 +176,7 @@ def score_relations(m: DocMatcher, ex: Extraction, res: Resolution) -> Score:
         if predicate == "meetsWith":
             triple = (*sorted((triple[0], triple[2])), "meetsWith")
         predicted.add(triple)
-    score.tp = len(predicted & gold)
-    score.fp = len(predicted - gold)
-    score.fn = len(gold - predicted)
-    score.errors += [f"relation FP: {t}" for t in sorted(predicted - gold, key=str)]
-    score.errors += [f"relation FN: {t}" for t in sorted(gold - predicted, key=str)]
-    return score
+    return _compared(score, predicted, gold, "relation")
 
 
 def _describe(obj: object, res: Resolution) -> str:
@@ -231,12 +226,7 @@ def score_events(m: DocMatcher, ex: Extraction, res: Resolution) -> Score:
         return f"?{entity.label if entity else mention.text}"
 
     predicted = {(e.event_class, role(e.agent), role(e.patient)) for e in ex.events}
-    score.tp = len(predicted & gold)
-    score.fp = len(predicted - gold)
-    score.fn = len(gold - predicted)
-    score.errors += [f"event FP: {t}" for t in sorted(predicted - gold, key=str)]
-    score.errors += [f"event FN: {t}" for t in sorted(gold - predicted, key=str)]
-    return score
+    return _compared(score, predicted, gold, "event")
 
 
 @dataclass
@@ -281,3 +271,13 @@ def evaluate(extractions: list[Extraction], res: Resolution, gold_dir: Path) -> 
             score.errors = [f"[{ex.article.doc_id[:12]}] {e}" for e in score.errors]
             scores[name].add(score)
     return Evaluation(scores)
+
+
+def _compared(score: Score, predicted: set, gold: set, kind: str) -> Score:
+    """``score`` with the set comparison of predicted and gold tuples, errors named by kind."""
+    score.tp = len(predicted & gold)
+    score.fp = len(predicted - gold)
+    score.fn = len(gold - predicted)
+    score.errors += [f"{kind} FP: {t}" for t in sorted(predicted - gold, key=str)]
+    score.errors += [f"{kind} FN: {t}" for t in sorted(gold - predicted, key=str)]
+    return score
