@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from server.linked_data.evidence import _article_view, _sentence_href
+from server.linked_data.evidence import article_view, sentence_href
 from server.linked_data.labels import fetch_labels
 from server.linked_data.query import count, select
 from server.linked_data.terms import Namer, TermView
@@ -131,8 +131,8 @@ def timeline(store: ox.Store, nm: Namer, iri: str) -> dict:
             if r["modality"] else None,
             trigger=r["trigger"].value if r["trigger"] else None,
             sentence=r["text"].value if r["text"] else None,
-            href=_sentence_href(nm, r["sent"]),
-            article=_article_view(nm, r["article"], labels),
+            href=sentence_href(nm, r["sent"]),
+            article=article_view(nm, r["article"], labels),
             roles={role: [nm.iri_view(x, labels.get(x)) for x in sorted(xs)]
                    for role, xs in sorted(e["roles"].items())},
         ))
@@ -154,8 +154,8 @@ def quotations(store: ox.Store, nm: Namer, iri: str) -> dict:
 
     def view(r: ox.QuerySolution) -> dict:
         return {
-            "text": r["text"].value, "href": _sentence_href(nm, r["sent"]),
-            "article": _article_view(nm, r["article"], labels),
+            "text": r["text"].value, "href": sentence_href(nm, r["sent"]),
+            "article": article_view(nm, r["article"], labels),
             "speaker": nm.iri_view(r["speaker"].value, labels.get(r["speaker"].value))
             if r["speaker"] else None,
         }

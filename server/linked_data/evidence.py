@@ -67,8 +67,8 @@ def provenance(store: ox.Store, nm: Namer, iri: str) -> dict[FactKey, list[Sourc
         seen.add(mark)
         sources.append(Source(
             text=r["text"].value if r["text"] else nm.fallback_label(r["sent"].value),
-            href=_sentence_href(nm, r["sent"]),
-            article=_article_view(nm, r["article"], articles),
+            href=sentence_href(nm, r["sent"]),
+            article=article_view(nm, r["article"], articles),
             assertion=nm.iri_view(r["a"].value),
             confidence=r["conf"].value if r["conf"] else None,
         ))
@@ -93,8 +93,8 @@ def mentions(store: ox.Store, nm: Namer, iri: str) -> dict:
         before, marked, after = _marked(r)
         items.append({
             "before": before, "mark": marked, "after": after,
-            "href": _sentence_href(nm, r["sent"]),
-            "article": _article_view(nm, r["article"], articles),
+            "href": sentence_href(nm, r["sent"]),
+            "article": article_view(nm, r["article"], articles),
         })
     return {"count": total, "items": items}
 
@@ -110,9 +110,10 @@ def _marked(row: ox.QuerySolution) -> tuple[str, str, str]:
     return text, "", ""
 
 
-def _sentence_href(nm: Namer, sentence: ox.NamedNode | ox.BlankNode | None) -> str | None:
+def sentence_href(nm: Namer, sentence: ox.NamedNode | ox.BlankNode | None) -> str | None:
+    """Where a sentence's page is (its #char= anchor), for every list that links one."""
     return nm.page_url(sentence.value) if isinstance(sentence, ox.NamedNode) else None
 
 
-def _article_view(nm: Namer, article: ox.NamedNode | None, labels: dict[str, str]) -> TermView | None:
+def article_view(nm: Namer, article: ox.NamedNode | None, labels: dict[str, str]) -> TermView | None:
     return nm.iri_view(article.value, labels.get(article.value)) if article else None
