@@ -13,7 +13,14 @@ server's reader becomes ``MalformedBody``, a 400 naming it. Granian 2.8 decodes 
 and its WSGI body maps a framing error to the end of the data, so the app sees only the bytes
 before the error and nothing says why: the request is then answered on what arrived (an empty
 query gets "the query is empty", a cut document its parser's error; a cut N-Triples document
-that ends on a whole line is read as it is). Nothing in the app can tell that apart.
+that ends on a whole line is read as it is). Nothing in the app can tell that apart: Granian's
+``WSGIBody.fill_buffer`` (``src/wsgi/types.rs``) turns hyper's error into an empty chunk. What
+the app can do is name the likely cause where it shows: ``/sparql`` and ``/update`` refuse an
+empty body with a 400, ``/shacl`` an empty chunked one (an empty document sent with
+``Content-Length`` still conforms), and ``empty`` adds, for a chunked request, that a chunk
+the server could not decode ends the body there (``zz\r\n`` at the start is that case). A body cut
+later, at a chunk boundary, is answered on what arrived; clients that must know their upload
+arrived whole send ``Content-Length`` (or run ``kg serve --server gunicorn``).
 
 *Unread bodies.* A view that refuses a request from its headers (415 for a wrong Content-Type)
 answers without reading the body. The server then closes a connection with unread bytes in
@@ -35,6 +42,20 @@ if TYPE_CHECKING:
     from flask import Flask
 
 _PIECE = 64 << 10
+
+
+def chunked(environ: dict) -> bool:
+    """Whether the request body was sent with chunked transfer coding."""
+    return "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+
+
+def empty(what: str, environ: dict) -> str:
+    """The 400 message for an empty body, naming bad chunk framing where it may be the cause."""
+    if not chunked(environ):
+        return f"{what} is empty"
+    return (f"{what} is empty; it was sent chunked, and a chunked request body is malformed if "
+            "a chunk size the server cannot decode ended it early: check the framing, or send "
+            "Content-Length")
 
 
 class MalformedBody(BadRequest):

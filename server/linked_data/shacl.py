@@ -25,6 +25,7 @@ from kg.formats import SHACL_INPUTS, Format
 from kg.release.publication import ONTOLOGY_FILE, SHAPES_FILE
 from kg.settings import Settings
 from kg.vocab import SCHEMA_PREDICATES
+from server import bodies
 from server.engine import nesting
 from server.limits import too_deep
 from server.linked_data.http import add_page_hooks, rdf_response
@@ -101,6 +102,8 @@ def validate() -> Response:
     if inference not in INFERENCE:
         return _fail(400, f"inference must be one of {', '.join(INFERENCE)}, got {inference!r}",
                      html)
+    if not data.strip() and bodies.chunked(request.environ):  # empty data conforms; but see
+        return _fail(400, bodies.empty("the posted document", request.environ), html)  # bodies
     job = Job(
         data=data,
         input_format=INPUT_FORMATS[media_type].media_type,

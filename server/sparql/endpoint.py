@@ -24,7 +24,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
 from kg.formats import GRAPHS, RESULTS, by_name
-from server import metrics
+from server import bodies, metrics
 from server.admission import Admission, Busy
 from server.engine.cache import Answer, ResultCache
 from server.engine.executors import ExecutorCrashed, ExecutorPool, QueryTimeout
@@ -184,7 +184,7 @@ def run_query(queries: list[str], params: MultiDict) -> Response:
         raise ProtocolError(400, f"the request has {len(queries)} `query` parameters; send one")
     text = queries[0]
     if not text.strip():
-        raise ProtocolError(400, "the query is empty")
+        raise ProtocolError(400, bodies.empty("the query", request.environ))
     looks = shape(text)
     limits: Limits = current_app.config["KG_LIMITS"]
     if looks.depth > limits.max_nesting:

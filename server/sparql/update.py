@@ -9,10 +9,10 @@ all-or-nothing), within ``KG_UPDATE_TIMEOUT``; see ``server.sparql.admin`` for w
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import Response, current_app, request
 from werkzeug.datastructures import MultiDict
 
-from server import metrics
+from server import bodies, metrics
 from server.engine.executors import ExecutorError
 from server.engine.syntax import shape
 from server.engine.update_dataset import (
@@ -34,7 +34,7 @@ def run_update(updates: list[str], params: MultiDict) -> Response:
         return problem(400, f"the request has {len(updates)} `update` parameters; send one")
     text = updates[0]
     if not text.strip():
-        return problem(400, "the update is empty")
+        return problem(400, bodies.empty("the update", request.environ))
     limits: Limits = current_app.config["KG_LIMITS"]
     depth = shape(text).depth
     if depth > limits.max_nesting:  # before the dataset rewrite and Oxigraph read it

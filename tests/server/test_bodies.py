@@ -127,20 +127,32 @@ def _raw(server: Server, request: bytes) -> bytes:
     return received
 
 
-@pytest.mark.parametrize("path", ["/sparql", "/shacl"])
-def test_malformed_chunk_framing_is_400_naming_it(server, path, request):
-    if server.kind == "granian":  # type: ignore[attr-defined]
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "Granian 2.8 ends a chunked body silently at a framing error; the app sees a "
-            "shorter body and cannot name the problem (server/bodies.py)")))
-    media = "application/sparql-query" if path == "/sparql" else "application/n-triples"
+@pytest.mark.parametrize("path", ["/sparql", "/shacl", "/update"])
+def test_malformed_chunk_framing_is_400_naming_it(server, path):
+    media = {"/sparql": "application/sparql-query", "/shacl": "application/n-triples",
+             "/update": "application/sparql-update"}[path]
+    auth = f"Authorization: Bearer {TOKEN}\r\n" if path == "/update" else ""
     answer = _raw(server, (
-        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {media}\r\n"
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {media}\r\n{auth}"
         "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\nASK {{}}\r\n0\r\n\r\n"
     ).encode())
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.split(b" ")[1] == b"400", answer[:300]
-    assert b"chunked request body is malformed" in body and b"zz" in body
+    assert b"chunked request body is malformed" in body, body[:300]
+    if server.kind == "gunicorn":  # type: ignore[attr-defined]
+        assert b"zz" in body  # gunicorn's reader names the bad size; Granian's ends the body
+    else:  # Granian hands the app an empty body (server/bodies.py): the 400 names the cause
+        assert b"is empty" in body and b"Content-Length" in body
+
+
+def test_an_empty_body_sent_with_content_length_is_not_blamed_on_framing(server):
+    reply = requests.post(server.url + "sparql", data=b"", timeout=30,
+                          headers={"Content-Type": "application/sparql-query"})
+    assert reply.status_code == 400 and "is empty" in reply.text, reply.text
+    assert "chunked" not in reply.text
+    reply = requests.post(server.url + "shacl", data=b"", timeout=30,  # an empty graph conforms
+                          headers={"Content-Type": "text/turtle"})
+    assert reply.status_code == 200 and reply.headers["X-SHACL-Conforms"] == "true"
 
 
 def test_malformed_framing_never_gets_a_5xx_and_the_server_answers_after(server):
