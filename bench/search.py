@@ -3,6 +3,8 @@ check that lookups did not get slower, all through real `kg serve` processes on 
 
     .venv/bin/python bench/search.py                    # the seeds (bench/.work/dist)
     .venv/bin/python bench/search.py --articles 1000    # a generated corpus (bench/newsgen.py)
+    .venv/bin/python bench/search.py --dist DIR --out bench/results-search-10000.md
+                                                        # an existing publication
 
 Per corpus, in one run:
 
@@ -227,12 +229,21 @@ def sparql(query: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=0, help="0: the seeds")
+    parser.add_argument("--dist", type=Path,
+                        help="an existing publication instead (e.g. bench/scale.py --keep's)")
     parser.add_argument("--requests", type=int, default=300, help="per series and round")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results-search.md")
     args = parser.parse_args(argv)
 
-    release = publication(args.articles)
+    global BASE  # noqa: PLW0603 - the servers, the queries and the names share one base
+    if args.dist is not None:
+        given = Publication.current(args.dist)
+        if given is None or not given.search_path.is_file():
+            raise SystemExit(f"{args.dist} holds no publication with a search index")
+        release, BASE = given, str(given.manifest.get("base_uri", BASE))
+    else:
+        release = publication(args.articles)
     dist = release.root.parent.parent / "dist"
     terms = search_terms(release.search_path)
     ref, before = baseline_source()
@@ -306,13 +317,16 @@ def main(argv: list[str] | None = None) -> int:
 
 def report(args, release: Publication, sizes: dict, docs: dict, ref: str, now: Series,
            before: Series, rest: list[Series]) -> str:
-    corpus = f"{args.articles:,} generated articles" if args.articles else "the seeds"
+    articles = sum(docs.get(k, 0) for k in ("article",))
+    corpus = (f"{args.articles:,} generated articles" if args.articles
+              else f"{articles:,} articles of {args.dist}" if args.dist else "the seeds")
     scan = next(s for s in rest if s.name.startswith("SPARQL CONTAINS"))
     postings = docs.pop("postings")
     kinds = ", ".join(f"{v:,} {k.replace('ity', 'itie')}s" for k, v in sorted(docs.items()))
     lines = [
         f"# Search benchmark ({corpus})", "",
-        f"`.venv/bin/python bench/search.py{f' --articles {args.articles}' if args.articles else ''}`"
+        f"`.venv/bin/python bench/search.py{f' --articles {args.articles}' if args.articles else ''}"
+        f"{f' --dist {args.dist}' if args.dist else ''}`"
         f" on {os.cpu_count()} cores ({platform.python_implementation()} "
         f"{platform.python_version()}), {time.strftime('%Y-%m-%d')}; release "
         f"`{release.release_id}`: {sizes.get('triples', 0):,} triples, "
