@@ -24,11 +24,13 @@
       { selector: "edge", style: {
         "label": "data(label)", "font-size": 9, "color": "#5a6572", "curve-style": "bezier",
         "target-arrow-shape": "triangle", "line-color": "#9aa6b2", "target-arrow-color": "#9aa6b2",
-        "width": "mapData(weight, 1, 10, 1, 5)", "text-rotation": "autorotate",
-        "text-background-color": "#f5f7fa", "text-background-opacity": 1 } }
+        "width": "mapData(weight, 1, 10, 1, 5)", "text-rotation": "none",
+        "text-background-color": "#f5f7fa", "text-background-opacity": 1,
+        "text-background-padding": 2, "text-background-shape": "roundrectangle" } }
     ],
     layout: { name: "concentric", concentric: function (node) { return node.data("focus") ? 2 : 1; },
-              levelWidth: function () { return 1; }, minNodeSpacing: 40, animate: false }
+              levelWidth: function () { return 1; }, minNodeSpacing: 90, animate: false,
+              padding: 30 }
   });
   cy.on("tap", "node", function (event) {
     var href = event.target.data("href");
