@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from flask import Blueprint, Flask, Response, jsonify, send_file
+from flask import Blueprint, Flask, Response, jsonify, render_template, request, send_file
 
 from kg.release.publication import (
     ADDED_FILE,
@@ -116,9 +116,18 @@ def feed() -> Response:
 
 @bp.route("/releases/")
 def releases() -> Response:
+    """The kept releases: JSON for programs (the default), a page for a browser asking for
+    HTML, with each release's changes and files."""
     base = settings().base_uri
+    kept = kept_releases()
+    if request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html":
+        rows = [{"id": p.release_id, "url": release_url(base, p.release_id),
+                 "created": p.manifest.get("created"), "changes": p.manifest.get("changes", {}),
+                 "triples": p.manifest.get("triples"),
+                 "files": sorted(p.manifest.get("files", {}).items())} for p in kept]
+        return Response(render_template("releases.html", releases=rows), mimetype="text/html")
     return jsonify(releases=[{"release": p.release_id, "url": release_url(base, p.release_id),
-                              "created": p.manifest.get("created")} for p in kept_releases()])
+                              "created": p.manifest.get("created")} for p in kept])
 
 
 @bp.route("/releases/<release_id>/")

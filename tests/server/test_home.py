@@ -59,6 +59,22 @@ def test_dump_links_download(home, server_url):
             r.close()
 
 
+def test_the_feed_fragments_and_search_are_linked_and_answer(home, server_url, built):
+    """Mirrors and crawlers find the change feed (also by autodiscovery), TPF and search from
+    the home page; each link answers."""
+    assert re.search(r'<link rel="alternate" type="application/atom\+xml" href="/feed.atom"',
+                     home.text)
+    for path, media in (("feed.atom", "application/atom+xml"), ("releases/", "text/html"),
+                        ("fragments", "text/html"), ("search", "text/html")):
+        assert f'href="/{path}"' in home.text, path
+        r = requests.get(server_url + path, headers={"Accept": media}, timeout=30)
+        assert r.status_code == 200 and r.headers["Content-Type"].startswith(media), path
+    page = requests.get(server_url + "releases/", headers={"Accept": "text/html"}, timeout=30)
+    current = Publication.current(built.dist_dir)
+    assert current is not None and f'id="{current.release_id}"' in page.text
+    assert f"/releases/{current.release_id}/kg.nq" in page.text
+
+
 def _examples(page: str) -> list[tuple[str, str]]:
     editor = re.findall(r'class="open-editor" href="/\?([^"]+)"', page)
     plain = re.findall(r'class="run-plain" href="/(sparql\?[^"]+)"', page)
