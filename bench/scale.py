@@ -79,8 +79,9 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str]:
-    """Wall seconds, peak tree RSS and the last output lines of one command."""
+def run(cmd: list[str], env: dict[str, str], log: Path | None = None) -> tuple[float, int, str]:
+    """Wall seconds, peak tree RSS and the last output lines of one command; with ``log``, its
+    whole output is kept there, each line stamped with the seconds since the start."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, cwd=ROOT)
@@ -93,12 +94,16 @@ def run(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str]:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    out, _ = proc.communicate()
+    assert proc.stdout is not None
+    lines = [f"{time.perf_counter() - started:9.1f} {line.rstrip()}" for line in proc.stdout]
+    proc.wait()
     elapsed = time.perf_counter() - started
     sampler.join()
+    if log is not None:
+        log.write_text("\n".join(lines) + "\n")
     if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed:\n{out[-3000:]}")
-    return elapsed, peak[0], "\n".join(out.strip().splitlines()[-3:])
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n" + "\n".join(lines[-40:]))
+    return elapsed, peak[0], "\n".join(lines[-3:])
 
 
 def bare(corpus: Path) -> float:
@@ -109,8 +114,9 @@ def bare(corpus: Path) -> float:
 
 def build(work: Path, corpus: Path, workers: int) -> tuple[float, int, str]:
     env = dict(os.environ, KG_SEEDS=str(corpus), KG_DIST=str(work / "dist"),
-               KG_CACHE=str(work / "cache"), KG_WORKERS=str(workers))
-    return run([sys.executable, "-m", "kg", "build"], env)
+               KG_CACHE=str(work / "cache"), KG_WORKERS=str(workers), PYTHONUNBUFFERED="1")
+    logs = sorted(work.glob("build-*.log"))
+    return run([sys.executable, "-m", "kg", "build"], env, work / f"build-{len(logs) + 1}.log")
 
 
 def store_bytes(work: Path) -> int:
