@@ -25,10 +25,13 @@ from collections import deque
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from server.engine.jobs import Reply
+from server.engine.jobs import READY, Reply
 from server.engine.sandbox import SANDBOX_SETTING
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+#: How long a new executor may take to start (an interpreter and pyoxigraph on a loaded
+#: machine) before its query is refused as a crash; not part of the query's time limit.
+BOOT_TIMEOUT = 60.0
 
 
 class ExecutorError(RuntimeError):
@@ -65,6 +68,19 @@ class _Executor:
         )
         theirs.close()
         self.conn = Connection(ours.detach())
+        self.booted = False
+
+    def boot(self, timeout: float) -> float:
+        """Wait for the child to say it has started (its first message): the seconds waited.
+        A query's time limit starts after this: an interpreter starting on a loaded machine is
+        not the query's cost. Raises ``EOFError`` if it did not start within ``timeout``."""
+        if self.booted:
+            return 0.0
+        started = time.monotonic()
+        if not self.conn.poll(timeout) or self.conn.recv() != READY:
+            raise EOFError(f"it did not start within {timeout:g} s")
+        self.booted = True
+        return time.monotonic() - started
 
     def call(self, job: object, timeout: float) -> Reply:
         self.conn.send(job)
@@ -165,6 +181,7 @@ class ExecutorPool:
             self._replace(executor)  # this job's fault, so it gets a fresh one
             return self.run(job, max(deadline - time.monotonic(), 0.001))
         try:
+            deadline += executor.boot(BOOT_TIMEOUT)
             reply = executor.call(job, deadline - time.monotonic())
         except QueryTimeout:
             self._replace(executor)

@@ -76,3 +76,8 @@ class Reply:
 
 def failure(code: str, message: str) -> Reply:
     return Reply(ok=False, code=code, message=message)
+
+
+#: The first message an executor sends, once it has started and can take a job: the web
+#: worker waits for it before a job's time limit starts (``server.engine.executors``).
+READY = "ready"

@@ -35,7 +35,7 @@ import pyoxigraph as ox
 from kg import formats
 from kg.settings import BY_NAME as SETTINGS_BY_NAME
 from server.engine import results as sparql_results
-from server.engine.jobs import GraphJob, QueryJob, Reply, WriteJob, failure
+from server.engine.jobs import READY, GraphJob, QueryJob, Reply, WriteJob, failure
 from server.engine.sandbox import SANDBOX_SETTING, refusal
 from server.engine.text_functions import text_functions
 from server.engine.writer import Writer
@@ -296,6 +296,10 @@ def answer(
 def serve(conn: Connection, role: str, refused: str | None = None) -> None:
     """Answer jobs until the parent closes the socket (each with ``refused``, if given)."""
     reader, writer = Reader(), Writer() if role == "writer" else None
+    try:
+        conn.send(READY)
+    except (BrokenPipeError, OSError):
+        return
     while True:
         try:
             job = conn.recv()

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 import pytest
 
 from server.engine.executors import ExecutorPool
-from server.engine.jobs import QueryJob
+from server.engine.jobs import READY, QueryJob
 
 EX = "http://example.org/"
 
@@ -119,6 +119,7 @@ def _executor_without_libseccomp(tmp_path: Path, mode: str | None) -> tuple[obje
     theirs.close()
     conn = Connection(ours.detach())
     try:
+        assert conn.poll(60) and conn.recv() == READY, "the executor did not start"
         conn.send(_job(_store(tmp_path), f"ASK {{ <{EX}a> ?p ?o }}"))
         assert conn.poll(60), "the executor did not answer"
         reply = conn.recv()
