@@ -30,7 +30,7 @@ from __future__ import annotations
 import gzip
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote_plus
 
 from server.engine.cache import Answer, Replay, ResultCache
@@ -77,8 +77,7 @@ class Template:
         return headers
 
 
-@dataclass(frozen=True)
-class LookupAnswer:
+class LookupAnswer(NamedTuple):
     """What the front sends: ready for ``start_response`` and the access log."""
 
     status: str
@@ -86,7 +85,9 @@ class LookupAnswer:
     body: bytes
     answer: Answer
     hit: bool
-    replay: Replay  # what to send the next time this exact request comes (a cache hit)
+    log: tuple[tuple[str, object], ...]  # the fields the access log adds
+    #: what to send the next time this exact request comes (a cache hit); None: no cache
+    replay: Replay | None
 
 
 class FrontLookups:
@@ -124,8 +125,10 @@ class FrontLookups:
         limits = self.app.config["KG_LIMITS"]
         job = make_job(self.app.config, store, text, formats, limits.query_timeout)
         key = answer_key(job)
-        answer = self.cache.get(key)
-        self.cache.take_last_hit()  # a hit here is not Flask's: nothing to replay
+        answer = None
+        if self.cache.max_bytes:
+            answer = self.cache.get(key)
+            self.cache.take_last_hit()  # a hit here is not Flask's: nothing to replay
         hit = answer is not None
         if answer is None:
             reply = self.runner.run(job)
@@ -144,15 +147,15 @@ class FrontLookups:
         values = (str(len(sent)), str(answer.rows), "true" if answer.truncated else "false",
                   "hit" if hit else "miss", now)
         headers = template.filled(values)
-        # the same request again is a hit, which the front replays
-        later = tuple(headers) if hit else tuple(template.filled((*values[:3], "hit", now)))
-        replay = Replay(
-            answer_key=key, status=template.status, headers=later, body=sent,
-            date_at=template.date_at, log=(("rows", answer.rows), ("truncated", answer.truncated),
-                                           ("result", answer.kind)),
-            kind=answer.kind, truncated=answer.truncated,
-        )
-        return LookupAnswer(template.status, headers, sent, answer, hit, replay)
+        log = (("rows", answer.rows), ("truncated", answer.truncated), ("result", answer.kind))
+        replay = None
+        if self.cache.max_bytes:  # the same request again is a hit, which the front replays
+            later = tuple(headers) if hit else tuple(template.filled((*values[:3], "hit", now)))
+            replay = Replay(
+                answer_key=key, status=template.status, headers=later, body=sent,
+                date_at=template.date_at, log=log, kind=answer.kind, truncated=answer.truncated,
+            )
+        return LookupAnswer(template.status, headers, sent, answer, hit, log, replay)
 
     def learn(self, environ: dict, status: str, headers: list, body: bytes) -> None:
         """Keep Flask's headers for a pending header class, if its answer is the front's."""
