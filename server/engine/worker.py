@@ -146,6 +146,7 @@ class Reader:
 #: How Oxigraph's JSON results start; the variables follow, then ``]``.
 _HEAD = b'{"head":{"vars":['
 _NO_ROWS = b'"bindings":[]}}'
+_TRIPLE_KEYS = (b'"subject"', b'"predicate"', b'"object"')
 
 
 def lookup_rows(body: bytes) -> int:
@@ -155,16 +156,21 @@ def lookup_rows(body: bytes) -> int:
     the times the first variable bound in any row occurs as a key, ``"v":{"type":``. That text
     cannot occur inside a JSON string (its quotes would be escaped there), so one or two
     ``bytes.count`` calls give what ``json.loads`` would (~1.5 us against ~10 us for a lookup).
-    Anything else (no variable bound, a triple term's nested objects) is parsed.
+    Only a triple term's own keys (``subject``, ``predicate``, ``object``) could be mistaken
+    for a variable's; a variable of those names, or none bound, is left to ``json.loads``.
     """
-    if body.startswith(_HEAD) and b'"type":"triple"' not in body:
+    if body.startswith(_HEAD):
         for name in body[len(_HEAD) : body.find(b"]")].split(b","):
             rows = body.count(b'%s:{"type":' % name) if name else 0
             if rows:
-                return rows
+                return rows if name not in _TRIPLE_KEYS else len(_bindings(body))
         if body.endswith(_NO_ROWS):
             return 0
-    return len(json.loads(body)["results"]["bindings"])
+    return len(_bindings(body))
+
+
+def _bindings(body: bytes) -> list:
+    return json.loads(body)["results"]["bindings"]
 
 
 def _options(job: QueryJob, parse_prefixes: bool) -> dict:

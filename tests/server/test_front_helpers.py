@@ -171,6 +171,7 @@ TRICKY = ['x"},{"o":{"type":"uri"', '{"type":', '"p":{"type":"literal"}', "},{",
     "SELECT * { <http://x/t> <http://x/none> ?o }",  # no rows
     "SELECT * { <http://x/t> ?p ?o . ?o ?q ?r }",
     "SELECT * WHERE { }",
+    "SELECT ?object ?p WHERE { <http://x/t> ?p ?object }",  # a triple term's key as a name
 ])
 def test_lookup_rows_counts_what_json_loads_counts(text: str):
     store = ox.Store()
@@ -178,6 +179,8 @@ def test_lookup_rows_counts_what_json_loads_counts(text: str):
     for n, value in enumerate(TRICKY):
         store.add(ox.Quad(t, ox.NamedNode(f"http://x/p{n}"), ox.Literal(value)))
     store.add(ox.Quad(t, ox.NamedNode("http://x/link"), o))
+    quoted = ox.Triple(o, ox.NamedNode("http://x/says"), ox.Literal("x"))  # nested keys
+    store.add(ox.Quad(t, ox.NamedNode("http://x/quoted"), ox.Triple(t, ox.NamedNode("http://x/of"), quoted)))
     store.add(ox.Quad(o, ox.NamedNode("http://x/name"), ox.Literal('"},{"r":{"type":', language="en")))
     body = store.query(text).serialize(format=ox.QueryResultsFormat.JSON)
     assert lookup_rows(body) == len(json.loads(body)["results"]["bindings"])
