@@ -35,7 +35,6 @@ from urllib.parse import unquote_plus
 
 from server.engine.cache import Answer, Replay, ResultCache
 from server.engine.lookup_runner import LookupRunner
-from server.engine.syntax import shape
 from server.limits import CACHE_HEADER, ROWS_HEADER, TRUNCATED_HEADER
 from server.sparql.requests import answer_key, make_job, negotiate_formats
 
@@ -106,15 +105,19 @@ class FrontLookups:
         if not self.runner.enabled:
             return None
         text = _query_text(environ, body)
-        if text is None or not self.runner.accepts_text(text):
+        # a lookup's form, as server.engine.syntax.shape reads it; a lookup calls no function,
+        # so none whose answer changes between runs: its answer may be cached
+        if text is None:
             return None
-        looks = shape(text)
+        form = self.runner.form(text)
+        if form is None:
+            return None
         accept = environ.get("HTTP_ACCEPT")
-        formats = negotiate_formats(accept, (), looks.form)
-        if isinstance(formats[0], int) or not self.cache.cacheable(looks):
+        formats = negotiate_formats(accept, (), form)
+        if isinstance(formats[0], int):
             return None  # Flask says what is wrong
-        graph = looks.form in ("CONSTRUCT", "DESCRIBE")
-        kind = "graph" if graph else "boolean" if looks.form == "ASK" else "bindings"
+        graph = form in ("CONSTRUCT", "DESCRIBE")
+        kind = "graph" if graph else "boolean" if form == "ASK" else "bindings"
         group = (  # the header class, less the size of the body
             environ["REQUEST_METHOD"], environ.get("SCRIPT_NAME", ""), environ.get("CONTENT_TYPE"),
             accept, environ.get("HTTP_ACCEPT_ENCODING"), environ.get("HTTP_ORIGIN"), kind,
