@@ -233,6 +233,6 @@ def _unquote_plus(encoded: str) -> str:
             )
         except UnicodeDecodeError:
             pass
-        else:
-            return chars.encode("latin-1").decode("utf-8")  # strict, as urllib's
+        else:  # bytes past ASCII are UTF-8 (strict, as urllib's); ASCII reads the same
+            return chars if chars.isascii() else chars.encode("latin-1").decode("utf-8")
     return unquote_plus(encoded, errors="strict")
