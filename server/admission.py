@@ -36,6 +36,9 @@ FREE_PATHS = frozenset({"/healthz", "/metrics"})
 SPARQL_PATHS = frozenset({"/sparql", "/update", "/data"})
 RETRY_AFTER = "1"
 LONG = "long work"
+#: What ``classify`` returns, made once: (kind,) and (kind, "uploads").
+_ALONE = {kind: (kind,) for kind in ("lookups", "shacl", "dumps", "pages")}
+_WITH_BODY = {kind: (kind, "uploads") for kind in _ALONE}
 
 
 @dataclass(frozen=True)
@@ -94,18 +97,15 @@ def classify(environ: dict) -> tuple[str, ...]:
     path = environ.get("PATH_INFO", "")
     if path in FREE_PATHS:
         return ()
-    method = environ.get("REQUEST_METHOD", "GET")
     if path in SPARQL_PATHS:
         kind = "lookups"
-    elif path == "/shacl" and method == "POST":
+    elif path == "/shacl" and environ.get("REQUEST_METHOD", "GET") == "POST":
         kind = "shacl"
     elif path.startswith("/dumps/") and path != "/dumps/":
         kind = "dumps"
     else:
         kind = "pages"
-    if has_body(environ):
-        return (kind, "uploads")
-    return (kind,)
+    return _WITH_BODY[kind] if has_body(environ) else _ALONE[kind]
 
 
 def has_body(environ: dict) -> bool:
@@ -124,6 +124,7 @@ class Admission:
         self._lock = threading.Lock()
         self._busy = dict.fromkeys(table, 0)
         self._long = 0
+        self._known: dict[tuple[str, ...], tuple[tuple[WorkClass, ...], int]] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Admission:
@@ -132,24 +133,36 @@ class Admission:
     def enter(self, names: Iterable[str]) -> tuple[str, ...]:
         """Take a place in every class named, all or none; Busy names the first one full."""
         names = tuple(names)
-        rows = [self.table[name] for name in names]
-        longs = sum(row.long for row in rows)
+        rows, longs = self._rows(names)
         with self._lock:
+            busy = self._busy
             for row in rows:
-                if self._busy[row.name] >= row.limit:
+                if busy[row.name] >= row.limit:
                     raise Busy(row, row.limit)
             if longs and self._long + longs > self.long_limit:
                 raise Busy(None, self.long_limit)
             for row in rows:
-                self._busy[row.name] += 1
+                busy[row.name] += 1
             self._long += longs
         return names
 
     def leave(self, names: Iterable[str]) -> None:
+        names = tuple(names)
+        _, longs = self._rows(names)
         with self._lock:
+            busy = self._busy
             for name in names:
-                self._busy[name] -= 1
-                self._long -= self.table[name].long
+                busy[name] -= 1
+            self._long -= longs
+
+    def _rows(self, names: tuple[str, ...]) -> tuple[tuple[WorkClass, ...], int]:
+        """The classes named and how many of them are long work, worked out once per set of
+        names (every request enters and leaves; there are a handful of sets)."""
+        known = self._known.get(names)
+        if known is None:
+            rows = tuple(self.table[name] for name in names)
+            known = self._known[names] = (rows, sum(row.long for row in rows))
+        return known
 
     @contextmanager
     def hold(self, name: str) -> Iterator[None]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from server.engine.syntax import Shape
 
@@ -25,8 +25,10 @@ VOLATILE = frozenset({"RAND", "NOW", "UUID", "STRUUID", "BNODE"})
 REPLAY = "replay:"
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
+    """A computed answer. Named tuples, as is ``Replay``: one is made per new lookup, in
+    ~0.5 us where a frozen dataclass takes several."""
+
     kind: str
     format: str
     body: bytes
@@ -34,8 +36,7 @@ class Answer:
     truncated: bool
 
 
-@dataclass(frozen=True)
-class Replay:
+class Replay(NamedTuple):
     """What Flask sent for one exact request answered from the cache (see server.sparql.front)."""
 
     answer_key: tuple

@@ -6,12 +6,15 @@ They live in a module of their own so that both sides unpickle them as the same 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class QueryJob:
+class QueryJob(NamedTuple):
     """One SPARQL query. ``None`` graphs mean: the query's own dataset or the store's (whose
-    default graph holds every triple of every graph once, ``kg.release.publish``)."""
+    default graph holds every triple of every graph once, ``kg.release.publish``).
+
+    A named tuple rather than a frozen dataclass: one is made for every query, lookups
+    included, and a frozen dataclass of eleven fields takes ~2.5 us to build (~0.5 us here)."""
 
     store: str
     query: str

@@ -113,6 +113,16 @@ def uses_prefixed_names(text: str, predeclared: frozenset[str] = frozenset()) ->
     return len(text) > MAX_TEXT or _remembered(text, predeclared).kind != _PLAIN
 
 
+def lookup_form(text: str, predeclared: frozenset[str] = frozenset()) -> str | None:
+    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` for a lookup, None for any other text.
+
+    A lookup's form is the keyword after its prologue, which is what
+    ``server.engine.syntax.shape`` reads for it; and a lookup calls no function, so no
+    volatile one: the front takes both from here and scans a new lookup's text once, not twice.
+    """
+    return _remembered(text, predeclared).form if len(text) <= MAX_TEXT else None
+
+
 def stated_limit(text: str, predeclared: frozenset[str] = frozenset()) -> int | None:
     """The ``LIMIT`` a lookup states, or None (none stated, or not a lookup). A lookup's text
     ends with its solution modifiers, so one without a LIMIT takes one appended on a line of
@@ -127,6 +137,7 @@ _NOT, _PLAIN, _PREFIXED = 0, 1, 2
 class _Classified(NamedTuple):
     kind: int  # _NOT, _PLAIN or _PREFIXED
     limit: int | None = None  # the LIMIT a lookup states
+    form: str | None = None  # SELECT, ASK, CONSTRUCT or DESCRIBE (a lookup's)
 
 
 _NOT_LOOKUP = _Classified(_NOT)
@@ -158,12 +169,12 @@ def _classify(text: str, predeclared: frozenset[str] = frozenset()) -> _Classifi
     tokens += (_END, _END, _END)
     limit: list[int] = []
     try:
-        found = _query(tokens, {label + ":" for label in predeclared}, limit)
+        form = _query(tokens, {label + ":" for label in predeclared}, limit)
     except _NotLookup:
         return _NOT_LOOKUP
-    if not found:
+    if not form:
         return _NOT_LOOKUP
-    return _Classified(_PREFIXED if prefixed else _PLAIN, limit[0] if limit else None)
+    return _Classified(_PREFIXED if prefixed else _PLAIN, limit[0] if limit else None, form)
 
 
 class _NotLookup(Exception):
@@ -174,20 +185,21 @@ def _word(token: tuple[str, str]) -> str:
     return token[1].upper() if token[0] == "word" else ""
 
 
-def _query(tokens: list[tuple[str, str]], prefixes: set[str], limit: list[int]) -> bool:
-    """Whether the tokens are a lookup; its LIMIT, if it states one, is put in ``limit``."""
+def _query(tokens: list[tuple[str, str]], prefixes: set[str], limit: list[int]) -> str:
+    """The form of a lookup (``SELECT``, ...), or "" when the tokens are not one; its LIMIT,
+    if it states one, is put in ``limit``."""
     i = 0
     while True:  # prologue
         keyword = _word(tokens[i])
         if keyword == "PREFIX":
             kind, name = tokens[i + 1]
             if kind != "pname" or name.index(":") != len(name) - 1 or tokens[i + 2][0] != "iri":
-                return False
+                return ""
             prefixes.add(name)
             i += 3
         elif keyword == "BASE":
             if tokens[i + 1][0] != "iri":
-                return False
+                return ""
             i += 2
         else:
             break
@@ -198,7 +210,7 @@ def _query(tokens: list[tuple[str, str]], prefixes: set[str], limit: list[int]) 
         while tokens[i][0] in _IRIS:
             _iri(tokens[i], prefixes)
             i += 1
-        return start < i <= start + MAX_PATTERNS and tokens[i] is _END
+        return keyword if start < i <= start + MAX_PATTERNS and tokens[i] is _END else ""
     if keyword == "SELECT":
         if _word(tokens[i]) in ("DISTINCT", "REDUCED"):
             collapses = True
@@ -212,7 +224,7 @@ def _query(tokens: list[tuple[str, str]], prefixes: set[str], limit: list[int]) 
                 projected.add(_var(tokens[i][1]))
                 i += 1
             if not projected or len(projected) != i - start:  # Oxigraph refuses ?x ?x
-                return False
+                return ""
         if _word(tokens[i]) == "WHERE":
             i += 1
     elif keyword == "ASK":
@@ -220,21 +232,21 @@ def _query(tokens: list[tuple[str, str]], prefixes: set[str], limit: list[int]) 
             i += 1
     elif keyword == "CONSTRUCT":
         if _word(tokens[i]) != "WHERE":
-            return False
+            return ""
         collapses = True
         i += 1
     else:
-        return False
+        return ""
     patterns: list[tuple[str, str, str]] = []
     i = _group(tokens, i, prefixes, patterns)
     if keyword != "ASK":
         i, offset = _modifiers(tokens, i, limit)
         collapses = collapses or offset
     if tokens[i] is not _END:
-        return False
+        return ""
     if len(patterns) > 1 and collapses:
-        return False
-    return _anchored(patterns)
+        return ""
+    return keyword if _anchored(patterns) else ""
 
 
 def _modifiers(tokens: list[tuple[str, str]], i: int, limit: list[int]) -> tuple[int, bool]:

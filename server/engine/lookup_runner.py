@@ -25,9 +25,8 @@ import time
 from server import metrics
 from server.engine.executors import QueryTimeout
 from server.engine.jobs import QueryJob, Reply, failure
-from server.engine.lookup import is_lookup, stated_limit, uses_prefixed_names
+from server.engine.lookup import lookup_form, stated_limit, uses_prefixed_names
 from server.engine.remote import RemoteQueries, is_remote
-from server.engine.syntax import shape
 from server.engine.worker import AnswerTooLarge, Reader, answer
 
 log = logging.getLogger(__name__)
@@ -61,7 +60,13 @@ class LookupRunner:
         return job.budget >= self.limit and self.accepts_text(job.query)
 
     def accepts_text(self, text: str) -> bool:
-        return self.enabled and text not in self._denied and is_lookup(text, self.prefixes)
+        return self.form(text) is not None
+
+    def form(self, text: str) -> str | None:
+        """The form of a text that may run here (``SELECT``, ``ASK``...), else None."""
+        if not self.enabled or text in self._denied:
+            return None
+        return lookup_form(text, self.prefixes)
 
     def run(self, job: QueryJob) -> Reply | None:
         """The reply, or None when the answer is too wide to build here (use an executor)."""
@@ -95,7 +100,7 @@ class LookupRunner:
         line of its own after its text (which ends with its solution modifiers), so the work
         stays "the scans plus the rows sent"; one stating a larger LIMIT, and an answer cut at
         the row cap, take the row-by-row path instead."""
-        if job.bindings_format != "json" or shape(job.query).form != "SELECT":
+        if job.bindings_format != "json" or lookup_form(job.query, self.prefixes) != "SELECT":
             return None
         stated = stated_limit(job.query, self.prefixes)
         if stated is not None and stated > job.max_rows:

@@ -125,7 +125,7 @@ class Reader:
                 raise AnswerTooLarge(f"more than {max_bytes} bytes of JSON") from None
             raise
         body = b"".join(out.parts)
-        rows = len(json.loads(body)["results"]["bindings"])  # C speed: ~9 us for a lookup
+        rows = lookup_rows(body)
         if rows > job.max_rows:
             return None
         return Reply(kind="bindings", format="json", body=body, rows=rows, truncated=False)
@@ -141,6 +141,36 @@ class Reader:
         triples = [q.triple for q in store.quads_for_pattern(None, None, None, name)]
         body = write_triples(triples, job.format, job.prefixes)
         return Reply(kind="graph", format=job.format, body=body, rows=len(triples))
+
+
+#: How Oxigraph's JSON results start; the variables follow, then ``]``.
+_HEAD = b'{"head":{"vars":['
+_NO_ROWS = b'"bindings":[]}}'
+_TRIPLE_KEYS = (b'"subject"', b'"predicate"', b'"object"')
+
+
+def lookup_rows(body: bytes) -> int:
+    """The rows of a lookup's JSON results as Oxigraph writes them, without parsing them.
+
+    A lookup is a basic graph pattern, so every row binds the same variables: the rows are
+    the times the first variable bound in any row occurs as a key, ``"v":{"type":``. That text
+    cannot occur inside a JSON string (its quotes would be escaped there), so one or two
+    ``bytes.count`` calls give what ``json.loads`` would (~1.5 us against ~10 us for a lookup).
+    Only a triple term's own keys (``subject``, ``predicate``, ``object``) could be mistaken
+    for a variable's; a variable of those names, or none bound, is left to ``json.loads``.
+    """
+    if body.startswith(_HEAD):
+        for name in body[len(_HEAD) : body.find(b"]")].split(b","):
+            rows = body.count(b'%s:{"type":' % name) if name else 0
+            if rows:
+                return rows if name not in _TRIPLE_KEYS else len(_bindings(body))
+        if body.endswith(_NO_ROWS):
+            return 0
+    return len(_bindings(body))
+
+
+def _bindings(body: bytes) -> list:
+    return json.loads(body)["results"]["bindings"]
 
 
 def _options(job: QueryJob, parse_prefixes: bool) -> dict:

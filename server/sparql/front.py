@@ -113,9 +113,10 @@ class Front:
         if found is not None:
             start_response(found.status, found.headers)
             answer = found.answer
-            self._account(environ, len(found.body), answer.kind, answer.truncated, found.replay.log,
+            self._account(environ, len(found.body), answer.kind, answer.truncated, found.log,
                           "hit" if found.hit else "miss", started)
-            self.cache.put_replay(key, found.replay)
+            if found.replay is not None:
+                self.cache.put_replay(key, found.replay)
             return [found.body]
         return self._through(key, environ, start_response)
 

@@ -30,12 +30,11 @@ from __future__ import annotations
 import gzip
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote_plus
 
 from server.engine.cache import Answer, Replay, ResultCache
 from server.engine.lookup_runner import LookupRunner
-from server.engine.syntax import shape
 from server.limits import CACHE_HEADER, ROWS_HEADER, TRUNCATED_HEADER
 from server.sparql.requests import answer_key, make_job, negotiate_formats
 
@@ -77,8 +76,7 @@ class Template:
         return headers
 
 
-@dataclass(frozen=True)
-class LookupAnswer:
+class LookupAnswer(NamedTuple):
     """What the front sends: ready for ``start_response`` and the access log."""
 
     status: str
@@ -86,7 +84,9 @@ class LookupAnswer:
     body: bytes
     answer: Answer
     hit: bool
-    replay: Replay  # what to send the next time this exact request comes (a cache hit)
+    log: tuple[tuple[str, object], ...]  # the fields the access log adds
+    #: what to send the next time this exact request comes (a cache hit); None: no cache
+    replay: Replay | None
 
 
 class FrontLookups:
@@ -105,15 +105,19 @@ class FrontLookups:
         if not self.runner.enabled:
             return None
         text = _query_text(environ, body)
-        if text is None or not self.runner.accepts_text(text):
+        # a lookup's form, as server.engine.syntax.shape reads it; a lookup calls no function,
+        # so none whose answer changes between runs: its answer may be cached
+        if text is None:
             return None
-        looks = shape(text)
+        form = self.runner.form(text)
+        if form is None:
+            return None
         accept = environ.get("HTTP_ACCEPT")
-        formats = negotiate_formats(accept, (), looks.form)
-        if isinstance(formats[0], int) or not self.cache.cacheable(looks):
+        formats = negotiate_formats(accept, (), form)
+        if isinstance(formats[0], int):
             return None  # Flask says what is wrong
-        graph = looks.form in ("CONSTRUCT", "DESCRIBE")
-        kind = "graph" if graph else "boolean" if looks.form == "ASK" else "bindings"
+        graph = form in ("CONSTRUCT", "DESCRIBE")
+        kind = "graph" if graph else "boolean" if form == "ASK" else "bindings"
         group = (  # the header class, less the size of the body
             environ["REQUEST_METHOD"], environ.get("SCRIPT_NAME", ""), environ.get("CONTENT_TYPE"),
             accept, environ.get("HTTP_ACCEPT_ENCODING"), environ.get("HTTP_ORIGIN"), kind,
@@ -124,8 +128,10 @@ class FrontLookups:
         limits = self.app.config["KG_LIMITS"]
         job = make_job(self.app.config, store, text, formats, limits.query_timeout)
         key = answer_key(job)
-        answer = self.cache.get(key)
-        self.cache.take_last_hit()  # a hit here is not Flask's: nothing to replay
+        answer = None
+        if self.cache.max_bytes:
+            answer = self.cache.get(key)
+            self.cache.take_last_hit()  # a hit here is not Flask's: nothing to replay
         hit = answer is not None
         if answer is None:
             reply = self.runner.run(job)
@@ -144,15 +150,15 @@ class FrontLookups:
         values = (str(len(sent)), str(answer.rows), "true" if answer.truncated else "false",
                   "hit" if hit else "miss", now)
         headers = template.filled(values)
-        # the same request again is a hit, which the front replays
-        later = tuple(headers) if hit else tuple(template.filled((*values[:3], "hit", now)))
-        replay = Replay(
-            answer_key=key, status=template.status, headers=later, body=sent,
-            date_at=template.date_at, log=(("rows", answer.rows), ("truncated", answer.truncated),
-                                           ("result", answer.kind)),
-            kind=answer.kind, truncated=answer.truncated,
-        )
-        return LookupAnswer(template.status, headers, sent, answer, hit, replay)
+        log = (("rows", answer.rows), ("truncated", answer.truncated), ("result", answer.kind))
+        replay = None
+        if self.cache.max_bytes:  # the same request again is a hit, which the front replays
+            later = tuple(headers) if hit else tuple(template.filled((*values[:3], "hit", now)))
+            replay = Replay(
+                answer_key=key, status=template.status, headers=later, body=sent,
+                date_at=template.date_at, log=log, kind=answer.kind, truncated=answer.truncated,
+            )
+        return LookupAnswer(template.status, headers, sent, answer, hit, log, replay)
 
     def learn(self, environ: dict, status: str, headers: list, body: bytes) -> None:
         """Keep Flask's headers for a pending header class, if its answer is the front's."""
@@ -227,6 +233,6 @@ def _unquote_plus(encoded: str) -> str:
             )
         except UnicodeDecodeError:
             pass
-        else:
-            return chars.encode("latin-1").decode("utf-8")  # strict, as urllib's
+        else:  # bytes past ASCII are UTF-8 (strict, as urllib's); ASCII reads the same
+            return chars if chars.isascii() else chars.encode("latin-1").decode("utf-8")
     return unquote_plus(encoded, errors="strict")

@@ -7,11 +7,13 @@
   prefixed name, and the answer must be the same with or without them;
 - ``server.engine.lookup_runner`` has Oxigraph write a SELECT lookup's JSON in one call, with a
   LIMIT appended to bound its rows: the bytes, rows and truncation must be the row-by-row
-  path's, and a wide answer must still be refused.
+  path's, and a wide answer must still be refused; its rows are counted from the bytes
+  (``server.engine.worker.lookup_rows``), which must give what ``json.loads`` gives.
 """
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote_plus, unquote_plus
 
 import pyoxigraph as ox
@@ -22,7 +24,7 @@ from hypothesis import strategies as st
 from server.engine.jobs import QueryJob
 from server.engine.lookup import is_lookup, stated_limit, uses_prefixed_names
 from server.engine.lookup_runner import LookupRunner
-from server.engine.worker import Reader
+from server.engine.worker import Reader, lookup_rows
 from server.sparql.front_lookups import _unquote_plus
 
 PIECES = ["%", "%%", "+", "\\", "\\x", "x", "X", "0", "4", "1", "a", "F", "g", "z", " ", "&",
@@ -154,3 +156,31 @@ def test_a_stated_limit_is_read_from_the_lookup():
     assert stated_limit("SELECT ?o { <http://x/e> ?p ?o } OFFSET 2 LIMIT 7") == 7
     assert stated_limit('SELECT ?o { <http://x/e> ?p "LIMIT 3" }') is None
     assert stated_limit("SELECT ?o { ?s ?p ?o } LIMIT 3") is None  # not a lookup
+
+
+#: Literals whose text looks like the JSON keys the row count looks for.
+TRICKY = ['x"},{"o":{"type":"uri"', '{"type":', '"p":{"type":"literal"}', "},{", "]}}", "é\u00e9"]
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT ?p ?o WHERE { <http://x/t> ?p ?o }",
+    "SELECT ?o ?p ?nowhere WHERE { <http://x/t> ?p ?o }",  # a variable never bound
+    "SELECT ?nowhere ?o WHERE { <http://x/t> ?p ?o }",  # ... first in the head
+    "SELECT ?nowhere WHERE { <http://x/t> ?p ?o }",  # rows that bind nothing: {}
+    "SELECT ?\u00e9t\u00e9 { <http://x/t> ?p ?\u00e9t\u00e9 }",
+    "SELECT * { <http://x/t> <http://x/none> ?o }",  # no rows
+    "SELECT * { <http://x/t> ?p ?o . ?o ?q ?r }",
+    "SELECT * WHERE { }",
+    "SELECT ?object ?p WHERE { <http://x/t> ?p ?object }",  # a triple term's key as a name
+])
+def test_lookup_rows_counts_what_json_loads_counts(text: str):
+    store = ox.Store()
+    t, o = ox.NamedNode("http://x/t"), ox.NamedNode("http://x/o")
+    for n, value in enumerate(TRICKY):
+        store.add(ox.Quad(t, ox.NamedNode(f"http://x/p{n}"), ox.Literal(value)))
+    store.add(ox.Quad(t, ox.NamedNode("http://x/link"), o))
+    quoted = ox.Triple(o, ox.NamedNode("http://x/says"), ox.Literal("x"))  # nested keys
+    store.add(ox.Quad(t, ox.NamedNode("http://x/quoted"), ox.Triple(t, ox.NamedNode("http://x/of"), quoted)))
+    store.add(ox.Quad(o, ox.NamedNode("http://x/name"), ox.Literal('"},{"r":{"type":', language="en")))
+    body = store.query(text).serialize(format=ox.QueryResultsFormat.JSON)
+    assert lookup_rows(body) == len(json.loads(body)["results"]["bindings"])

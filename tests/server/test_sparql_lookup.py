@@ -14,7 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.engine.lookup import MAX_PATTERNS, MAX_TEXT, _scan, is_lookup
+from server.engine.cache import ResultCache
+from server.engine.lookup import MAX_PATTERNS, MAX_TEXT, _scan, is_lookup, lookup_form
+from server.engine.syntax import shape
 
 E = "<http://x/e>"
 SCHEMA = "PREFIX schema: <http://schema.org/>\n"
@@ -218,6 +220,7 @@ NOT_LOOKUPS = [
 def test_lookups_are_recognised_and_oxigraph_runs_them(text):
     assert is_lookup(text)
     assert _scan(text)  # the uncached path agrees
+    _same_form_as_shape(text)
     result = ox.Store().query(text)  # raises SyntaxError if Oxigraph rejects it
     if not isinstance(result, ox.QueryBoolean):
         list(result)
@@ -244,9 +247,17 @@ def test_glued_tokens_mean_for_oxigraph_what_the_recogniser_read():
     assert list(store.query("SELECT ?s { ?s <http://x/p>-5 }")) == []  # a number, not a path
 
 
+def _same_form_as_shape(text: str) -> None:
+    """The front takes a lookup's form and cacheability from the recogniser, not from shape."""
+    looks = shape(text)
+    assert lookup_form(text) == looks.form is not None
+    assert ResultCache.cacheable(looks)
+
+
 @pytest.mark.parametrize("text", NOT_LOOKUPS)
 def test_everything_else_is_not_a_lookup(text):
     assert is_lookup(text) is False
+    assert lookup_form(text) is None
 
 
 def test_texts_longer_than_a_lookup_are_not_lookups():
@@ -423,6 +434,7 @@ def test_generated_queries_are_lookups_exactly_when_built_of_lookup_parts(case):
     text, lookup = case
     assert is_lookup(text) is lookup, text
     if lookup:
+        _same_form_as_shape(text)
         result = ox.Store().query(text)
         if not isinstance(result, ox.QueryBoolean):
             list(result)

@@ -1,0 +1,129 @@
+"""CPU time of one new lookup through the whole WSGI app, against the engine floor's callable.
+
+    .venv/bin/python bench/lookup_cpu.py [--requests 1000] [--chunks 10] [--tree PATH]
+                                         [--out bench/results-lookup-cpu.md]
+
+Over HTTP a lookup costs Granian's own work too, and the machine is shared, so `run.py`'s
+ratios move with everything else that runs. This measures what our code adds, in the process
+and without a network: the app ``kg serve`` runs (admission, the front, the lookups, metrics in
+prometheus-client's multiprocess mode, the access log off as in `run.py`) is called with
+prepared WSGI environs, its answer cache off, and so is `run.py`'s ``engine_floor_app`` (read
+``query``, run it on pyoxigraph, return pyoxigraph's JSON), in alternating chunks; per request
+CPU time (``time.process_time``). The figure is the median over the chunks of (ours - floor):
+what the endpoint costs beyond the query itself, measured side by side.
+
+Two workloads: ``repeated`` cycles over run.py's lookup texts (as `run.py` sends them, so
+memos of the text are warm), ``distinct`` sends texts nobody sent before (one new variable
+name each), the cost of a lookup that really is new. ``--tree`` measures another checkout's
+``kg``/``server`` (e.g. the main branch) with this script and this release.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / ".work"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=1000, help="requests per chunk")
+    parser.add_argument("--chunks", type=int, default=10, help="alternating chunks per target")
+    parser.add_argument("--tree", type=Path, default=ROOT, help="checkout whose server to measure")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results-lookup-cpu.md")
+    args = parser.parse_args()
+    dist = WORK / "dist"
+    if not dist.exists():
+        raise SystemExit(f"no publication at {dist}: run bench/run.py once to build it")
+    sys.path[:0] = [str(args.tree), str(ROOT / "bench")]
+    os.environ.update(
+        KG_DIST=str(dist), KG_QUERY_CACHE_MB="0", KG_ACCESS_LOG="off",
+        KG_BASE_URI="http://127.0.0.1:5000/", BENCH_STORE=str(dist.resolve() / "store"),
+        PROMETHEUS_MULTIPROC_DIR=tempfile.mkdtemp(prefix="kg-bench-metrics-"),
+    )
+    os.environ.pop("KG_ADMIN_TOKEN", None)
+    import pyoxigraph as ox
+
+    from kg.settings import Settings
+    from server import create_app  # from --tree: imported before run.py puts ROOT first
+
+    run = importlib.import_module("run")  # bench/run.py: its workloads and engine floor
+
+    app = create_app(Settings.from_env())
+    texts = run.workloads(ox.Store.read_only(os.environ["BENCH_STORE"]), 1)[0].queries
+    needed = 2 * args.requests * args.chunks + 200
+    distinct = [texts[i % len(texts)].replace("?o", f"?o{i}") for i in range(needed)]
+    lines = [
+        "# In-process CPU per new lookup (`bench/lookup_cpu.py`)", "",
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {os.cpu_count()} "
+        f"CPU(s), load average {os.getloadavg()[0]:.1f}; server code from `{args.tree}`; "
+        f"{args.chunks} alternating chunks of {args.requests} requests per target.", "",
+        "| workload | ours us/req | engine floor us/req | ours - floor (median of chunks) |",
+        "|---|---|---|---|",
+    ]
+    for name, pool in (("repeated", texts), ("distinct", distinct)):
+        ours, floor, gap = _measure(app, run.engine_floor_app, pool, args.requests, args.chunks)
+        lines.append(f"| {name} | {ours:.1f} | {floor:.1f} | {gap:.1f} |")
+        print(lines[-1])
+    app.extensions["kg_executors"].close()
+    args.out.write_text("\n".join(lines) + "\n")
+    print(f"wrote {args.out}")
+
+
+def _measure(app, floor, texts: list[str], requests: int, chunks: int) -> tuple[float, ...]:
+    encoded = ["query=" + urllib.parse.quote_plus(text) for text in texts]
+    at = 0
+
+    def chunk(target) -> float:
+        nonlocal at
+        environs = [_environ(encoded[(at + i) % len(encoded)]) for i in range(requests)]
+        at += requests
+        started = time.process_time()
+        for environ in environs:
+            result = target(environ, _start_response)
+            b"".join(result)
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        return (time.process_time() - started) / requests * 1e6
+
+    warm = 50  # open the store, learn the header class, see every repeated text once
+    for target in (app, floor):
+        for query in encoded[:warm]:
+            b"".join(target(_environ(query), _start_response))
+    at = warm  # a distinct text is sent once
+    ours, floors = [], []
+    for _ in range(chunks):
+        ours.append(chunk(app))
+        floors.append(chunk(floor))
+    return (statistics.median(ours), statistics.median(floors),
+            statistics.median(a - b for a, b in zip(ours, floors, strict=True)))
+
+
+def _environ(query: str) -> dict:
+    """What Granian passes for `run.py`'s requests (http.client, one Accept header)."""
+    return {
+        "REQUEST_METHOD": "GET", "PATH_INFO": "/sparql", "QUERY_STRING": query, "SCRIPT_NAME": "",
+        "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "5000", "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1:5000",
+        "HTTP_ACCEPT": "application/sparql-results+json", "HTTP_ACCEPT_ENCODING": "identity",
+        "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr,
+    }
+
+
+def _start_response(status, headers, exc_info=None) -> None:
+    """The answer is read and dropped."""
+
+
+if __name__ == "__main__":
+    main()
