@@ -112,13 +112,16 @@ def _names(data: bytes) -> tuple[str, ...]:
 
 
 def write_sorted(graphs: Iterable[Path | bytes], default_nt: Path, work: Path, staging: Path,
-                 previous: Previous | None, progress: Progress) -> Path:
+                 previous: Previous | None, progress: Progress,
+                 ) -> tuple[Path, list[tuple[str, int]]]:
     """Write ``work/graphs.nq`` (the parts in their order, for TriG and JSON-LD), the sorted
     named-graph quads with their parts list (``staging/.incremental``), and from them kg.nq
-    and kg.nt by merges. Returns the sorted named-graph file."""
+    and kg.nt by merges. Returns the sorted named-graph file and each part's SHA-256 and
+    length in ``work/graphs.nq``."""
     state = staging / STATE_DIR
     state.mkdir()
     order: list[str] = []
+    layout: list[tuple[str, int]] = []
     new: dict[str, tuple[str, ...]] = {}
     added = work / "added.nq"
     with open(work / "graphs.nq", "wb") as out, open(added, "wb") as fresh:
@@ -127,6 +130,7 @@ def write_sorted(graphs: Iterable[Path | bytes], default_nt: Path, work: Path, s
             out.write(data)
             digest = hashlib.sha256(data).hexdigest()
             order.append(digest)
+            layout.append((digest, len(data)))
             if (previous is None or digest not in previous.parts) and digest not in new:
                 new[digest] = _names(data)
                 if previous is not None:
@@ -157,7 +161,7 @@ def write_sorted(graphs: Iterable[Path | bytes], default_nt: Path, work: Path, s
         "".join(f"{d}\t{' '.join(names[d])}\n" for d in sorted(names)), encoding="utf-8")
     sort_unique([default_nt, sorted_graphs], staging / "kg.nq", merge=True)
     _strip_sorted(sorted_graphs, default_nt, staging / "kg.nt")
-    return sorted_graphs
+    return sorted_graphs, layout
 
 
 def write_described(described: Path, staging: Path) -> Path:

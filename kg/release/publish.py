@@ -3,13 +3,12 @@ swapped in atomically so that a failed or interrupted build never replaces a goo
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from itertools import chain
@@ -20,7 +19,7 @@ import pyoxigraph
 from rdflib import Dataset, Graph
 
 from kg.rdf import split_lines
-from kg.release import changes, incremental
+from kg.release import changes, chunked, incremental
 from kg.release.durable import sync_dir, sync_tree
 from kg.release.lock import build_lock
 from kg.release.publication import (
@@ -55,17 +54,6 @@ def union_graph(dataset: Dataset) -> Graph:
     for s, p, o, _ in sorted(dataset.quads((None, None, None, None))):
         graph.add((s, p, o))
     return graph
-
-
-def gzip_file(source: Path, target: Path) -> None:
-    """gzip with a fixed mtime and no file name, so the .gz copies are byte-stable too; level 6,
-    as gzip itself defaults to: level 9 costs several times the time for ~1% less."""
-    with (
-        open(source, "rb") as src,
-        open(target, "wb") as raw,
-        gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6, mtime=0) as out,
-    ):
-        shutil.copyfileobj(src, out, 1 << 20)
 
 
 def publish(
@@ -120,25 +108,10 @@ def publish_parts(
             _sort_unique([work / "default.unsorted.nt"], work / "default.nt")
             # kg.nq and kg.nt by merges with the previous release's sorted graphs, if any
             basis = incremental.Previous.of(dist, base_uri)
-            sorted_graphs = incremental.write_sorted(graphs, work / "default.nt", work, staging,
-                                                     basis, progress)
-            progress("  kg.nq and kg.nt sorted; writing Turtle, TriG and JSON-LD")
-            written = prefixes(base_uri)
-            grouped = (work / "default.nt", work / "graphs.nq")  # the default graph, then each graph
-            for name, fmt in DUMP_FORMATS.items():
-                if name in ("kg.nq", "kg.nt"):
-                    continue
-                assert isinstance(fmt.oxigraph, pyoxigraph.RdfFormat)
-                # the parsers' iterators go to the writers as they are: no Python step per quad
-                stream = chain(*map(_parse, grouped)) if fmt.dataset else _parse(staging / "kg.nt")
-                pyoxigraph.serialize(stream, output=str(staging / name), format=fmt.oxigraph,
-                                     prefixes=written if fmt.prefixes else None)
-            progress("  compressing the dumps")
-            with ThreadPoolExecutor(max_workers=2) as pool:  # zlib releases the GIL
-                list(pool.map(lambda n: gzip_file(staging / n, staging / f"{n}.gz"), DUMP_FORMATS))
-            for name in DUMP_FORMATS:
-                _record(staging / name, files)
-                _record(staging / f"{name}.gz", files)
+            sorted_graphs, layout = incremental.write_sorted(graphs, work / "default.nt", work,
+                                                             staging, basis, progress)
+            progress("  kg.nq and kg.nt sorted; writing Turtle, TriG, JSON-LD and the .gz")
+            files.update(_write_dumps(staging, work, layout, basis, base_uri, progress))
             progress("  writing the search index")
             write_index(work / "default.nt", work / "graphs.nq", staging / SEARCH_FILE, base_uri)
             _record(staging / SEARCH_FILE, files)
@@ -207,6 +180,41 @@ def publish_parts(
         return Publication(final)
 
 
+def _write_dumps(staging: Path, work: Path, layout: list[tuple[str, int]],
+                 basis: incremental.Previous | None, base_uri: str, progress: Progress,
+                 ) -> dict[str, dict]:
+    """Every dump and its .gz in pieces (``kg.release.chunked``), reusing the previous
+    release's unchanged ones. kg.nq and kg.nt are written already (sorted); triple formats
+    are rendered from kg.nt, dataset formats from the default graph then each part."""
+    written = prefixes(base_uri)
+    state = staging / incremental.STATE_DIR
+    previous_state = basis.root / incremental.STATE_DIR if basis is not None else None
+    files: dict[str, dict] = {}
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        for name, fmt in DUMP_FORMATS.items():
+            assert isinstance(fmt.oxigraph, pyoxigraph.RdfFormat)
+            table = written if fmt.prefixes else None
+            pieces: Iterable[bytes | tuple[str, bytes]]
+            if name in ("kg.nq", "kg.nt"):
+                done = chunked.write(name, chunked.line_runs(staging / name), staging, state,
+                                     previous_state, pool, salt=chunked.salt(None))
+            else:
+                render, footer, empty = chunked.serialiser(
+                    fmt.oxigraph, pyoxigraph.RdfFormat.N_QUADS, table)
+                if fmt.dataset:
+                    parts = zip((digest for digest, _ in layout), chunked.file_parts(
+                        work / "graphs.nq", (length for _, length in layout)), strict=True)
+                    pieces = chain(chunked.line_runs(work / "default.nt"), parts)
+                else:
+                    pieces = chunked.line_runs(staging / "kg.nt")
+                done = chunked.write(name, pieces, staging, state, previous_state, pool,
+                                     salt=chunked.salt(table), render=render, footer=footer,
+                                     empty=empty)
+            files.update(done.files)
+            progress(f"    {name}: {done.reused} piece(s) reused, {done.made} written")
+    return files
+
+
 def _lines(path: Path) -> int:
     with open(path, "rb") as handle:
         return sum(1 for line in handle if line.strip())
@@ -224,10 +232,6 @@ def _counts(staging: Path, work: Path, described: list[Graph]) -> dict[str, int]
     incremental.sort_unique([staging / "kg.nt", kept], work / "default-graph.nt", merge=True)
     return {"triples": _lines(staging / "kg.nt"), "dataset_quads": _lines(staging / "kg.nq"),
             "default_graph_triples": _lines(work / "default-graph.nt")}
-
-
-def _parse(path: Path) -> Iterator[pyoxigraph.Quad]:
-    return pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_QUADS)
 
 
 def _concatenate(parts: Iterable[Path | bytes], target: Path) -> None:
