@@ -56,12 +56,13 @@ def _store(publication: Publication) -> list[str]:
 
 
 def _release(settings: Settings) -> dict[str, object]:
-    """The dumps, the store's quads and the dataset's counts: what must not depend on the way
-    a release was reached."""
+    """The dumps, the store's quads, the dataset's counts and the search index: what must not
+    depend on the way a release was reached."""
     publication = Publication.current(settings.dist_dir)
     assert publication is not None
     counts = {k: publication.manifest[k] for k in ("triples", "dataset_quads")}
-    return {**_dumps(settings), "store": _store(publication), "counts": counts}
+    return {**_dumps(settings), "store": _store(publication), "counts": counts,
+            "search": publication.search_path.read_bytes()}
 
 
 def _messages(settings: Settings, **kwargs) -> list[str]:

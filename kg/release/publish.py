@@ -37,7 +37,7 @@ from kg.release.publication import (
     releases_dir,
 )
 from kg.release.remote import RemoteStores, load
-from kg.release.search_index import write_index
+from kg.release.search_index import PARTS_FILE, write_index
 from kg.release.void import describe_statistics, describe_version, statistics
 from kg.uris import Kind
 from kg.vocab import prefixes
@@ -113,7 +113,10 @@ def publish_parts(
             progress("  kg.nq and kg.nt sorted; writing Turtle, TriG, JSON-LD and the .gz")
             files.update(_write_dumps(staging, work, layout, basis, base_uri, progress))
             progress("  writing the search index")
-            write_index(work / "default.nt", work / "graphs.nq", staging / SEARCH_FILE, base_uri)
+            state = staging / incremental.STATE_DIR  # each part's rows, for the next release
+            write_index(work / "default.nt", work / "graphs.nq", staging / SEARCH_FILE, base_uri,
+                        layout=layout, parts=state / PARTS_FILE, previous_parts=basis.root
+                        / incremental.STATE_DIR / PARTS_FILE if basis is not None else None)
             _record(staging / SEARCH_FILE, files)
             release = f"{stamp}-{files['kg.nq']['sha256'][:12]}"
             created = datetime.now(timezone.utc).isoformat(timespec="seconds")
