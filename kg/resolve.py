@@ -181,7 +181,9 @@ def _full_names(mentions: list[Mention]) -> dict[str, str]:
     addressed = {_name(m) for m in mentions if _name(m) != m.text}  # 'Rawat' of 'Ms Rawat'
     full = {_name(m) for m in mentions if len(_name(m).split()) > 1 and not m.gazetteer_id
             and (m.label == "PERSON" or _name(m).split()[-1] in addressed)}
-    found = {name.split()[-1]: normalise(name) for name in full}
+    # in sorted order, so two full names with one surname give the same answer in every
+    # process (a set's order follows the string hash, which differs from run to run)
+    found = {name.split()[-1]: normalise(name) for name in sorted(full)}
     suffixes: dict[str, set[str]] = defaultdict(set)  # 'Ibarra Loaiza' of a four-part name
     for name in full:
         words = name.split()
