@@ -62,7 +62,18 @@ def _release(settings: Settings) -> dict[str, object]:
     assert publication is not None
     counts = {k: publication.manifest[k] for k in ("triples", "dataset_quads")}
     return {**_dumps(settings), "store": _store(publication), "counts": counts,
-            "search": publication.search_path.read_bytes()}
+            "search": publication.search_path.read_bytes(), "void": _void(publication)}
+
+
+def _void(publication: Publication) -> list[str]:
+    """VoID's statements but those of the release's own version and time: its counts, which
+    a release derived from the previous one takes from the previous counts and the change."""
+    version = ("http://purl.org/dc/terms/modified", "http://www.w3.org/2002/07/owl#versionInfo",
+               "http://purl.org/dc/terms/hasVersion")
+    triples = pyoxigraph.parse(path=str(publication.file(VOID_FILE)),
+                               format=pyoxigraph.RdfFormat.TURTLE)
+    return sorted(str(t) for t in triples if t.predicate.value not in version
+                  and "/releases/" not in str(t.subject))
 
 
 def _messages(settings: Settings, **kwargs) -> list[str]:

@@ -15,8 +15,8 @@ compressor, ended by a full flush: byte-aligned, no back-references across piece
 piece's compressed bytes depend on its bytes only, and the same pieces give the same file
 whichever release they were first written in: a piece whose key (its source's SHA-256, whether
 it comes first) is in the previous release's index (``.incremental/<dump>.pieces``) is copied
-from that release's files, the others are rendered and compressed on threads (zlib and
-Oxigraph's serialisers release the GIL). An index written by another zlib, Oxigraph or prefix
+from that release's files, the others are rendered and compressed on threads (zlib releases
+the GIL while it compresses). An index written by another zlib, Oxigraph or prefix
 table is not used (``salt``).
 """
 

@@ -38,7 +38,7 @@ from kg.release.publication import (
 )
 from kg.release.remote import RemoteStores, load
 from kg.release.search_index import PARTS_FILE, write_index
-from kg.release.void import describe_statistics, describe_version, statistics
+from kg.release.void import describe_statistics, describe_version
 from kg.uris import Kind
 from kg.vocab import prefixes
 
@@ -89,8 +89,11 @@ def publish_parts(
     parsers and serialisers and by ``sort`` (byte order), so they keep every literal exactly as
     written (Oxigraph's store turns derived integer types into xsd:integer) and the same
     data gives the same bytes however the release was reached. Triple formats are the union
-    of all graphs, each triple once; dataset formats keep the graphs. The store is filled by
-    the bulk loader; without ``void``, VoID is counted from the same text. With ``remote``,
+    of all graphs, each triple once; dataset formats keep the graphs. Each dump and its .gz
+    are written in pieces the next release can copy (``kg.release.chunked``), the store, the
+    search index and VoID's counts from the previous release and the difference where it
+    kept what that needs (``kg.release.incremental``); else the store is filled by the bulk
+    loader and VoID is counted from the text (unless ``void`` is given). With ``remote``,
     the finished store is also loaded into the remote dataset not serving now
     (``kg.release.remote``), and the swap of ``dist`` switches to it."""
     with build_lock(dist):
@@ -129,18 +132,20 @@ def publish_parts(
                                              progress)  # a checkpoint of the previous one's?
             loader.load_dataset(staging / "kg.nq")
             store = loader.store
+            nt_changes = incremental.nt_difference(basis, staging / "kg.nt", work)
             if void is None:
                 progress("  counting for VoID")
-                with open(staging / "kg.nt", "rb") as nt:
-                    stats = statistics(nt, (), base_uri)
+                stats = incremental.void_statistics(staging / "kg.nt", basis, nt_changes,
+                                                    staging / incremental.STATE_DIR, base_uri)
                 stats.graphs = incremental.graph_sizes(work / "graphs.nq")  # by awk, not Python
                 void = describe_statistics(stats, base_uri)
             void += describe_version(base_uri, release, created, change["previous"])
-            counts = _counts(staging, work, [void, ontology])
+            described = _described(staging, work, [void, ontology])
+            counts = _counts(staging, described)
             # The store's default graph is what a query with no dataset sees: every triple of
             # every graph, each once (SPARQL's default graph is a set; Oxigraph's union default
             # graph would repeat a triple once per article graph that states it).
-            loader.load_default_graph(work / "default-graph.nt")
+            loader.load_default_graph(staging / "kg.nt", described, nt_changes)
             shutil.rmtree(work)
             for name, graph in (
                 (VOID_FILE, void),
@@ -219,22 +224,31 @@ def _write_dumps(staging: Path, work: Path, layout: list[tuple[str, int]],
 
 
 def _lines(path: Path) -> int:
+    """Lines of a file sorted by ``sort`` (an empty line, if any, sorts first)."""
     with open(path, "rb") as handle:
-        return sum(1 for line in handle if line.strip())
+        blank = handle.read(1) == b"\n"
+    return incremental.count_lines(path) - blank
 
 
-def _counts(staging: Path, work: Path, described: list[Graph]) -> dict[str, int]:
+def _described(staging: Path, work: Path, graphs: list[Graph]) -> Path:
+    """The VoID and ontology triples the store's default graph holds too, sorted, kept for the
+    next release's difference."""
+    extra = work / "described.nt"
+    extra.write_bytes(b"".join(g.serialize(format="nt", encoding="utf-8") for g in graphs))
+    return incremental.write_described(extra, staging)
+
+
+def _counts(staging: Path, described: Path) -> dict[str, int]:
     """The release's sizes, each named for what it counts (the manifest keeps them all):
     ``triples``, the dataset's distinct triples (the lines of kg.nt, VoID's void:triples);
     ``dataset_quads``, its quads (the lines of kg.nq); ``default_graph_triples``, what a query
     with no dataset sees, each triple once: the dataset's plus the VoID and ontology graphs'
     the store also holds. ``quads`` (all the store holds) is added by the caller."""
-    extra = work / "described.nt"
-    extra.write_bytes(b"".join(g.serialize(format="nt", encoding="utf-8") for g in described))
-    kept = incremental.write_described(extra, staging)  # sorted, for the next release's delta
-    incremental.sort_unique([staging / "kg.nt", kept], work / "default-graph.nt", merge=True)
-    return {"triples": _lines(staging / "kg.nt"), "dataset_quads": _lines(staging / "kg.nq"),
-            "default_graph_triples": _lines(work / "default-graph.nt")}
+    triples = _lines(staging / "kg.nt")
+    with incremental.SortedLines(staging / "kg.nt") as lines, open(described, "rb") as extra:
+        more = sum(1 for line in extra if line.strip() and line not in lines)
+    return {"triples": triples, "dataset_quads": _lines(staging / "kg.nq"),
+            "default_graph_triples": triples + more}
 
 
 def _concatenate(parts: Iterable[Path | bytes], target: Path) -> None:
