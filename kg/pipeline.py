@@ -14,8 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg import curate, gate
-from kg.cache import Cache, article_key, hash_tree, pipeline_fingerprint
+from kg import curate, gate, links
+from kg.cache import (
+    REGISTRY_PACKAGES,
+    Cache,
+    article_key,
+    hash_tree,
+    pipeline_fingerprint,
+)
 from kg.corpus import read_catalog, read_corpus
 from kg.curation import read_log
 from kg.evaluate import Evaluation, evaluate
@@ -270,6 +276,27 @@ def build(settings: Settings, *, strict: bool = False, progress: Progress = prin
         raise BuildError(str(exc)) from None
 
 
+#: What the registry index (``kg.links``) is built from besides the registry packages.
+LINK_SOURCES = ("kg/links.py", "kg/nlp/wordclass.py")
+
+
+def _registry(settings: Settings) -> None:
+    """The place registry's index from the cache (kept under a hash of its code and the
+    registry packages' versions), built and kept there the first time."""
+    from importlib.metadata import version
+
+    digest = hash_tree(PROJECT_ROOT, LINK_SOURCES)
+    digest.update("|".join(f"{name} {version(name)}" for name in REGISTRY_PACKAGES).encode())
+    cache = Cache(settings.cache, "registry")
+    key = digest.hexdigest()
+    index = cache.get(key)
+    if not (isinstance(index, tuple) and len(index) == 2):
+        index = links.build_registry()
+        cache.put(key, index)
+        cache.keep_only({key})
+    links.use_registry(index)
+
+
 def _build(settings: Settings, strict: bool, progress: Progress, workers: int | None,
            scheduler: str | None, runner: Runner | None) -> BuildReport:
     report = BuildReport()
@@ -279,6 +306,7 @@ def _build(settings: Settings, strict: bool, progress: Progress, workers: int | 
     with runner:
         extractions, keys = extract_cached(articles, settings, runner, progress)
         gazetteer = load_gazetteer()
+        _registry(settings)
         progress(f"resolving entities across {len(extractions)} article(s)")
         resolution = resolve(extractions, gazetteer)
         units = write_units(extractions, keys, resolution, settings, gazetteer, progress)

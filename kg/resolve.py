@@ -181,7 +181,9 @@ def _full_names(mentions: list[Mention]) -> dict[str, str]:
     addressed = {_name(m) for m in mentions if _name(m) != m.text}  # 'Rawat' of 'Ms Rawat'
     full = {_name(m) for m in mentions if len(_name(m).split()) > 1 and not m.gazetteer_id
             and (m.label == "PERSON" or _name(m).split()[-1] in addressed)}
-    found = {name.split()[-1]: normalise(name) for name in full}
+    # in sorted order, so two full names with one surname give the same answer in every
+    # process (a set's order follows the string hash, which differs from run to run)
+    found = {name.split()[-1]: normalise(name) for name in sorted(full)}
     suffixes: dict[str, set[str]] = defaultdict(set)  # 'Ibarra Loaiza' of a four-part name
     for name in full:
         words = name.split()
@@ -214,6 +216,11 @@ def _initialisms(mentions: list[Mention], acronyms: dict[str, str]) -> dict[str,
     return found
 
 
+#: A state's formal name; what follows 'of' (with or without 'the') may be its short form.
+_STATE = re.compile(r"(?:(?:Federal |People's |Islamic |Democratic )?Republic|Kingdom|State|"
+                    r"Commonwealth) of (.+)", re.DOTALL)
+
+
 def _short_forms(mentions: list[Mention]) -> dict[str, str]:
     """'Kilifi Bay' for 'Kilifi Bay Container Terminal': a name of two or more words that
     starts exactly one longer name in the same article is a short form of it. So is a single
@@ -221,10 +228,15 @@ def _short_forms(mentions: list[Mention]) -> dict[str, str]:
     names = {m.text for m in mentions if not m.gazetteer_id and m.label != "PERSON"}
     placed = {m.text for m in mentions if m.label in ("GPE", "LOC")}
     found = {}
+    states: defaultdict[str, set[str]] = defaultdict(set)  # 'Korea' for 'Republic of Korea'
+    for n in names:
+        if match := _STATE.fullmatch(n):
+            rest = match[1]
+            states[rest].add(n)
+            if rest.startswith("the "):
+                states[rest[4:]].add(n)
     for short in names:
-        state = {n for n in names if re.fullmatch(  # 'Korea' for 'Republic of Korea'
-            r"(?:(?:Federal |People's |Islamic |Democratic )?Republic|Kingdom|State|"
-            rf"Commonwealth) of (?:the )?{re.escape(short)}", n)}
+        state = states.get(short, set())
         if len(state) == 1:
             found[short] = normalise(state.pop())
             continue

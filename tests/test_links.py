@@ -87,6 +87,33 @@ def test_the_registry_versions_are_in_the_pipeline_fingerprint(monkeypatch: pyte
     assert pipeline_fingerprint() == before
 
 
+def test_a_build_keeps_the_registry_index_in_its_cache(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch):
+    """Built once and pickled under the cache; the next build reads it back (the build
+    function is not called again) and looks names up in it as in a fresh one; a new registry
+    package version makes a new entry."""
+    import importlib.metadata
+
+    from kg import links, pipeline
+
+    monkeypatch.setattr(links, "_given", [])
+    settings = Settings(seeds_dir=tmp_path, dist_dir=tmp_path / "dist",
+                        cache_dir=tmp_path / "cache")
+    pipeline._registry(settings)
+    entries = list((tmp_path / "cache" / "registry").glob("*/*.pickle"))
+    assert len(entries) == 1
+    monkeypatch.setattr(links, "build_registry", lambda: pytest.fail("built again"))
+    pipeline._registry(settings)
+    assert len(links._given) == 2 and links.registry() == links._given[0]
+    assert match("Nairobi") is not None and match("Nairobi").geonameid == 184745
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version",
+                        lambda name: "0.0.0" if name in REGISTRY_PACKAGES else real(name))
+    monkeypatch.setattr(links, "build_registry", lambda: links._given[0])
+    pipeline._registry(settings)
+    assert list((tmp_path / "cache" / "registry").glob("*/*.pickle")) != entries
+
+
 # ---------------------------------------------------------------- a real build
 
 def test_an_unambiguous_place_gets_its_geonames_link(linked: Settings):

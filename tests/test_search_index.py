@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kg.release.publication import SEARCH_FILE, Publication
+from kg.release.search_index import write_index
 from kg.uris import Minter
 from server.engine.search import SearchError, fts_query, open_index
 from tests.browser.livesite import ARTICLE_ID, SENTENCES, TITLE, publish_synthetic
@@ -128,3 +129,44 @@ def test_a_missing_index_is_reported_not_crashed(tmp_path: Path):
 
     with pytest.raises(NoIndex, match="no search index"):
         open_index(tmp_path / SEARCH_FILE)
+
+
+def _split(publication: Publication, folder: Path) -> tuple[Path, Path, list[tuple[str, int]]]:
+    """The release's default graph (N-Triples) and its named graphs, one part per graph."""
+    import hashlib
+
+    import pyoxigraph
+
+    quads = list(pyoxigraph.parse(path=str(publication.file("kg.nq")),
+                                  format=pyoxigraph.RdfFormat.N_QUADS))
+    default = folder / "default.nt"
+    default.write_bytes(pyoxigraph.serialize(
+        [q.triple for q in quads if isinstance(q.graph_name, pyoxigraph.DefaultGraph)],
+        format=pyoxigraph.RdfFormat.N_TRIPLES) or b"")
+    parts = []
+    for name in sorted({q.graph_name.value for q in quads
+                        if isinstance(q.graph_name, pyoxigraph.NamedNode)}):
+        parts.append(pyoxigraph.serialize([q for q in quads if q.graph_name == pyoxigraph.NamedNode(name)],
+                                          format=pyoxigraph.RdfFormat.N_QUADS) or b"")
+    graphs = folder / "graphs.nq"
+    graphs.write_bytes(b"".join(parts))
+    return default, graphs, [(hashlib.sha256(p).hexdigest(), len(p)) for p in parts]
+
+
+def test_a_part_the_previous_release_indexed_is_not_read_again(publication, tmp_path: Path):
+    """Each part's rows are kept beside the index; the next index takes them from there (here
+    the part's text is overwritten, so reading it would fail) and is the same file as one
+    written from the text."""
+    default, graphs, layout = _split(publication, tmp_path)
+    assert len(layout) >= 1
+    write_index(default, graphs, tmp_path / "first.sqlite", BASE, layout=layout,
+                parts=tmp_path / "first.parts")
+    fresh = tmp_path / "fresh.sqlite"
+    write_index(default, graphs, fresh, BASE)
+    assert fresh.read_bytes() == (tmp_path / "first.sqlite").read_bytes()
+    graphs.write_bytes(b"\x00" * graphs.stat().st_size)  # not N-Quads any more
+    write_index(default, graphs, tmp_path / "again.sqlite", BASE, layout=layout,
+                parts=tmp_path / "again.parts", previous_parts=tmp_path / "first.parts")
+    assert (tmp_path / "again.sqlite").read_bytes() == fresh.read_bytes()
+    with pytest.raises(SyntaxError):  # without the previous rows the text is read
+        write_index(default, graphs, tmp_path / "cold.sqlite", BASE, layout=layout)

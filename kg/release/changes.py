@@ -13,6 +13,8 @@ removed and added, which applying the patch still undoes exactly.
 from __future__ import annotations
 
 import heapq
+import os
+import subprocess
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -48,6 +50,29 @@ def diff_sorted(old: Path, new: Path, added: Path, removed: Path) -> tuple[int, 
     return n_added, n_removed
 
 
+def diff_files(old: Path, new: Path, added: Path, removed: Path) -> tuple[int, int]:
+    """``diff_sorted`` by one ``comm -3`` pass (C, byte order): the same files and counts, in
+    a fraction of the time; only the lines that differ pass through Python."""
+    n_added = n_removed = 0
+    with open(added, "wb") as plus, open(removed, "wb") as minus:
+        proc = subprocess.Popen(["comm", "-3", str(old), str(new)], stdout=subprocess.PIPE,
+                                env=dict(os.environ, LC_ALL="C"))
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if not line.strip():
+                continue
+            line = line if line.endswith(b"\n") else line + b"\n"
+            if line.startswith(b"\t"):
+                plus.write(line[1:])
+                n_added += 1
+            else:
+                minus.write(line)
+                n_removed += 1
+        if proc.wait() != 0:
+            raise subprocess.CalledProcessError(proc.returncode, "comm")
+    return n_added, n_removed
+
+
 def apply(old: Iterable[bytes], added: Iterable[bytes], removed: Iterable[bytes]) -> Iterator[bytes]:
     """The new release's lines from the old one's and a patch, all three sorted: a merge again,
     so a mirror applies a patch in bounded memory too."""
@@ -74,6 +99,6 @@ def record(previous: Path | None, staging: Path) -> dict:
     first release): the patch files written next to its dumps, and what the manifest records."""
     if previous is None or not (previous / "kg.nq").is_file():
         return {"previous": None}
-    n_added, n_removed = diff_sorted(previous / "kg.nq", staging / "kg.nq",
+    n_added, n_removed = diff_files(previous / "kg.nq", staging / "kg.nq",
                                      staging / ADDED_FILE, staging / REMOVED_FILE)
     return {"previous": previous.name, "added": n_added, "removed": n_removed}

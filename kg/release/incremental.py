@@ -25,6 +25,8 @@ this module, a store this Oxigraph cannot open) everything is computed from scra
 from __future__ import annotations
 
 import hashlib
+import json
+import mmap
 import os
 import shutil
 import subprocess
@@ -37,11 +39,14 @@ import pyoxigraph
 
 from kg.rdf import graph_name
 from kg.release.publication import Publication
+from kg.release.void import Statistics, statistics, tally
 
 STATE_DIR = ".incremental"
 GRAPHS_FILE = "graphs.nq"  #: every named-graph quad once, in byte order
 PARTS_FILE = "parts.tsv"  #: one line a part: its SHA-256, a tab, its graph IRIs
 DESCRIBED_FILE = "described.nt"  #: VoID and ontology triples in the default graph, sorted
+COUNTS_FILE = "void-counts.json"  #: VoID's counts of kg.nt (``kg.release.void.Statistics``)
+COUNTS_VERSION = 1
 #: Above this share of the named graphs' quads changed (of the larger of the two releases),
 #: the store is bulk-loaded from scratch.
 MAX_CHANGE = 0.25
@@ -112,13 +117,16 @@ def _names(data: bytes) -> tuple[str, ...]:
 
 
 def write_sorted(graphs: Iterable[Path | bytes], default_nt: Path, work: Path, staging: Path,
-                 previous: Previous | None, progress: Progress) -> Path:
+                 previous: Previous | None, progress: Progress,
+                 ) -> tuple[Path, list[tuple[str, int]]]:
     """Write ``work/graphs.nq`` (the parts in their order, for TriG and JSON-LD), the sorted
     named-graph quads with their parts list (``staging/.incremental``), and from them kg.nq
-    and kg.nt by merges. Returns the sorted named-graph file."""
+    and kg.nt by merges. Returns the sorted named-graph file and each part's SHA-256 and
+    length in ``work/graphs.nq``."""
     state = staging / STATE_DIR
     state.mkdir()
     order: list[str] = []
+    layout: list[tuple[str, int]] = []
     new: dict[str, tuple[str, ...]] = {}
     added = work / "added.nq"
     with open(work / "graphs.nq", "wb") as out, open(added, "wb") as fresh:
@@ -127,6 +135,7 @@ def write_sorted(graphs: Iterable[Path | bytes], default_nt: Path, work: Path, s
             out.write(data)
             digest = hashlib.sha256(data).hexdigest()
             order.append(digest)
+            layout.append((digest, len(data)))
             if (previous is None or digest not in previous.parts) and digest not in new:
                 new[digest] = _names(data)
                 if previous is not None:
@@ -157,7 +166,7 @@ def write_sorted(graphs: Iterable[Path | bytes], default_nt: Path, work: Path, s
         "".join(f"{d}\t{' '.join(names[d])}\n" for d in sorted(names)), encoding="utf-8")
     sort_unique([default_nt, sorted_graphs], staging / "kg.nq", merge=True)
     _strip_sorted(sorted_graphs, default_nt, staging / "kg.nt")
-    return sorted_graphs
+    return sorted_graphs, layout
 
 
 def write_described(described: Path, staging: Path) -> Path:
@@ -208,18 +217,31 @@ class StoreLoader:
         self.progress(f"  store: a checkpoint of {self.previous.root.name}'s, {removed} quads "
                       f"removed, {_lines(self.work / 'graphs.new.nq')} added")
 
-    def load_default_graph(self, default_graph: Path, old_kg_nt: Path | None = None) -> None:
-        """The default graph (every triple once), or its difference from the previous one."""
+    def load_default_graph(self, kg_nt: Path, described: Path,
+                           nt_difference: tuple[Path, Path] | None) -> None:
+        """The default graph: every triple of kg.nt and of the VoID and ontology graphs
+        (``described``, sorted), each once; from a checkpoint, only what changed: the lines
+        kg.nt lost or gained (``nt_difference``) and the described triples that came or went,
+        each checked against the other side (a triple in both kg.nt and described stays)."""
         if self.previous is None:
-            self._add(default_graph, pyoxigraph.RdfFormat.N_TRIPLES)
+            self._add(kg_nt, pyoxigraph.RdfFormat.N_TRIPLES)
+            self._add(described, pyoxigraph.RdfFormat.N_TRIPLES)
             return
-        old = self.work / "default-graph.old.nt"
-        sort_unique([old_kg_nt or self.previous.root / "kg.nt",
-                     self.previous.root / STATE_DIR / DESCRIBED_FILE], old, merge=True)
-        gone, new = _difference(old, default_graph, self.work / "default")
+        gone_nt, new_nt = nt_difference or _difference(self.previous.root / "kg.nt", kg_nt,
+                                                       self.work / "nt")
+        old_desc = set(_read_lines(self.previous.root / STATE_DIR / DESCRIBED_FILE))
+        new_desc = set(_read_lines(described))
+        gone, fresh = self.work / "default.gone.nt", self.work / "default.new.nt"
+        with SortedLines(self.previous.root / "kg.nt") as old_lines, SortedLines(kg_nt) as lines:
+            gone.write_bytes(b"".join(
+                [t for t in _read_lines(gone_nt) if t not in new_desc]
+                + [t for t in sorted(old_desc - new_desc) if t not in lines]))
+            fresh.write_bytes(b"".join(
+                [t for t in _read_lines(new_nt) if t not in old_desc]
+                + [t for t in sorted(new_desc - old_desc) if t not in old_lines]))
         removed = self._remove(gone, pyoxigraph.RdfFormat.N_TRIPLES)
-        self._add(new, pyoxigraph.RdfFormat.N_TRIPLES)
-        self.progress(f"  default graph: {removed} triples removed, {_lines(new)} added")
+        self._add(fresh, pyoxigraph.RdfFormat.N_TRIPLES)
+        self.progress(f"  default graph: {removed} triples removed, {_lines(fresh)} added")
 
     def replace_graph(self, path: Path, fmt: pyoxigraph.RdfFormat, graph: str) -> None:
         node = pyoxigraph.NamedNode(graph)
@@ -260,6 +282,103 @@ def _difference(old: Path, new: Path, prefix: Path) -> tuple[Path, Path]:
     return gone, fresh
 
 
+def nt_difference(previous: Previous | None, kg_nt: Path, work: Path) -> tuple[Path, Path] | None:
+    """The lines of the previous release's kg.nt that went and those that came (``comm``)."""
+    if previous is None or not (previous.root / "kg.nt").is_file():
+        return None
+    return _difference(previous.root / "kg.nt", kg_nt, work / "nt")
+
+
+def void_statistics(kg_nt: Path, previous: Previous | None,
+                    difference: tuple[Path, Path] | None, state: Path,
+                    base_uri: str) -> Statistics:
+    """VoID's counts of kg.nt: the previous release's (``void-counts.json``) corrected by the
+    lines that went and came, distinct subjects by looking each touched subject up in both
+    sorted files; without them, one pass over kg.nt. Kept in ``state`` for the next release."""
+    counts = previous.root / STATE_DIR / COUNTS_FILE if previous is not None else None
+    stats = None
+    if counts is not None and difference is not None and counts.is_file():
+        data = json.loads(counts.read_text(encoding="utf-8"))
+        if data.get("version") == COUNTS_VERSION and data.get("base_uri") == base_uri:
+            stats = Statistics.from_json(data["counts"])
+    if stats is None or previous is None or difference is None:
+        with open(kg_nt, "rb") as lines:
+            stats = statistics(lines, (), base_uri)
+    else:
+        gone, came = difference
+        touched: set[bytes] = set()
+        with open(gone, "rb") as lines:
+            touched.update(tally(stats, lines, base_uri, sign=-1))
+        with open(came, "rb") as lines:
+            touched.update(tally(stats, lines, base_uri))
+        with SortedLines(previous.root / "kg.nt") as old, SortedLines(kg_nt) as new:
+            for subject in touched:
+                stats.subjects += new.has_prefix(subject + b" ") - old.has_prefix(subject + b" ")
+        for counter in (stats.predicate_lines, stats.class_lines, stats.mentions):
+            for key in [k for k, n in counter.items() if n <= 0]:
+                del counter[key]
+    (state / COUNTS_FILE).write_text(json.dumps(
+        {"version": COUNTS_VERSION, "base_uri": base_uri, "counts": stats.to_json()},
+        sort_keys=True), encoding="utf-8")
+    return stats
+
+
+class SortedLines:
+    """A file of lines in byte order, searched by bisection (memory-mapped): whether it holds
+    a line, or a line that starts with some bytes, in a few dozen reads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.data: mmap.mmap | bytes = b""
+
+    def __enter__(self) -> SortedLines:
+        with open(self.path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size:
+                self.data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if isinstance(self.data, mmap.mmap):
+            self.data.close()
+
+    def _start(self, at: int) -> int:
+        """Where the first line starting at or after ``at`` starts."""
+        if at == 0:
+            return 0
+        end = self.data.find(b"\n", at - 1)
+        return len(self.data) if end < 0 else end + 1
+
+    def _line(self, start: int) -> bytes:
+        end = self.data.find(b"\n", start)
+        return self.data[start : end if end >= 0 else len(self.data)]
+
+    def _first_not_below(self, key: bytes) -> int:
+        low, high = 0, len(self.data)
+        while low < high:
+            middle = (low + high) // 2
+            start = self._start(middle)
+            if start == len(self.data) or self._line(start) >= key:
+                high = middle
+            else:
+                low = middle + 1
+        return self._start(low)
+
+    def has_prefix(self, prefix: bytes) -> bool:
+        start = self._first_not_below(prefix)
+        return self.data[start : start + len(prefix)] == prefix
+
+    def __contains__(self, line: bytes) -> bool:
+        """Whether the file holds ``line`` (with or without its newline)."""
+        line = line.rstrip(b"\n")
+        start = self._first_not_below(line)
+        return start < len(self.data) and self._line(start) == line
+
+
+def _read_lines(path: Path) -> list[bytes]:
+    with open(path, "rb") as handle:
+        return [line if line.endswith(b"\n") else line + b"\n" for line in handle if line.strip()]
+
+
 def graph_sizes(quads: Path) -> Counter[str]:
     """Quads per graph IRI of named-graph N-Quads (as ``kg.release.void.statistics`` counts
     them), counted by awk: a graph term is the line's last but one field however many spaces
@@ -276,3 +395,8 @@ def graph_sizes(quads: Path) -> Counter[str]:
 def _lines(path: Path) -> int:
     with open(path, "rb") as handle:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+
+
+def count_lines(path: Path) -> int:
+    """Newlines in a file, counted a megabyte at a time (no Python step per line)."""
+    return _lines(path)

@@ -3,13 +3,12 @@ swapped in atomically so that a failed or interrupted build never replaces a goo
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from itertools import chain
@@ -20,7 +19,7 @@ import pyoxigraph
 from rdflib import Dataset, Graph
 
 from kg.rdf import split_lines
-from kg.release import changes, incremental
+from kg.release import changes, chunked, incremental
 from kg.release.durable import sync_dir, sync_tree
 from kg.release.lock import build_lock
 from kg.release.publication import (
@@ -38,8 +37,8 @@ from kg.release.publication import (
     releases_dir,
 )
 from kg.release.remote import RemoteStores, load
-from kg.release.search_index import write_index
-from kg.release.void import describe_statistics, describe_version, statistics
+from kg.release.search_index import PARTS_FILE, write_index
+from kg.release.void import describe_statistics, describe_version
 from kg.uris import Kind
 from kg.vocab import prefixes
 
@@ -55,17 +54,6 @@ def union_graph(dataset: Dataset) -> Graph:
     for s, p, o, _ in sorted(dataset.quads((None, None, None, None))):
         graph.add((s, p, o))
     return graph
-
-
-def gzip_file(source: Path, target: Path) -> None:
-    """gzip with a fixed mtime and no file name, so the .gz copies are byte-stable too; level 6,
-    as gzip itself defaults to: level 9 costs several times the time for ~1% less."""
-    with (
-        open(source, "rb") as src,
-        open(target, "wb") as raw,
-        gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6, mtime=0) as out,
-    ):
-        shutil.copyfileobj(src, out, 1 << 20)
 
 
 def publish(
@@ -101,8 +89,11 @@ def publish_parts(
     parsers and serialisers and by ``sort`` (byte order), so they keep every literal exactly as
     written (Oxigraph's store turns derived integer types into xsd:integer) and the same
     data gives the same bytes however the release was reached. Triple formats are the union
-    of all graphs, each triple once; dataset formats keep the graphs. The store is filled by
-    the bulk loader; without ``void``, VoID is counted from the same text. With ``remote``,
+    of all graphs, each triple once; dataset formats keep the graphs. Each dump and its .gz
+    are written in pieces the next release can copy (``kg.release.chunked``), the store, the
+    search index and VoID's counts from the previous release and the difference where it
+    kept what that needs (``kg.release.incremental``); else the store is filled by the bulk
+    loader and VoID is counted from the text (unless ``void`` is given). With ``remote``,
     the finished store is also loaded into the remote dataset not serving now
     (``kg.release.remote``), and the swap of ``dist`` switches to it."""
     with build_lock(dist):
@@ -120,27 +111,15 @@ def publish_parts(
             _sort_unique([work / "default.unsorted.nt"], work / "default.nt")
             # kg.nq and kg.nt by merges with the previous release's sorted graphs, if any
             basis = incremental.Previous.of(dist, base_uri)
-            sorted_graphs = incremental.write_sorted(graphs, work / "default.nt", work, staging,
-                                                     basis, progress)
-            progress("  kg.nq and kg.nt sorted; writing Turtle, TriG and JSON-LD")
-            written = prefixes(base_uri)
-            grouped = (work / "default.nt", work / "graphs.nq")  # the default graph, then each graph
-            for name, fmt in DUMP_FORMATS.items():
-                if name in ("kg.nq", "kg.nt"):
-                    continue
-                assert isinstance(fmt.oxigraph, pyoxigraph.RdfFormat)
-                # the parsers' iterators go to the writers as they are: no Python step per quad
-                stream = chain(*map(_parse, grouped)) if fmt.dataset else _parse(staging / "kg.nt")
-                pyoxigraph.serialize(stream, output=str(staging / name), format=fmt.oxigraph,
-                                     prefixes=written if fmt.prefixes else None)
-            progress("  compressing the dumps")
-            with ThreadPoolExecutor(max_workers=2) as pool:  # zlib releases the GIL
-                list(pool.map(lambda n: gzip_file(staging / n, staging / f"{n}.gz"), DUMP_FORMATS))
-            for name in DUMP_FORMATS:
-                _record(staging / name, files)
-                _record(staging / f"{name}.gz", files)
+            sorted_graphs, layout = incremental.write_sorted(graphs, work / "default.nt", work,
+                                                             staging, basis, progress)
+            progress("  kg.nq and kg.nt sorted; writing Turtle, TriG, JSON-LD and the .gz")
+            files.update(_write_dumps(staging, work, layout, basis, base_uri, progress))
             progress("  writing the search index")
-            write_index(work / "default.nt", work / "graphs.nq", staging / SEARCH_FILE, base_uri)
+            state = staging / incremental.STATE_DIR  # each part's rows, for the next release
+            write_index(work / "default.nt", work / "graphs.nq", staging / SEARCH_FILE, base_uri,
+                        layout=layout, parts=state / PARTS_FILE, previous_parts=basis.root
+                        / incremental.STATE_DIR / PARTS_FILE if basis is not None else None)
             _record(staging / SEARCH_FILE, files)
             release = f"{stamp}-{files['kg.nq']['sha256'][:12]}"
             created = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -153,18 +132,20 @@ def publish_parts(
                                              progress)  # a checkpoint of the previous one's?
             loader.load_dataset(staging / "kg.nq")
             store = loader.store
+            nt_changes = incremental.nt_difference(basis, staging / "kg.nt", work)
             if void is None:
                 progress("  counting for VoID")
-                with open(staging / "kg.nt", "rb") as nt:
-                    stats = statistics(nt, (), base_uri)
+                stats = incremental.void_statistics(staging / "kg.nt", basis, nt_changes,
+                                                    staging / incremental.STATE_DIR, base_uri)
                 stats.graphs = incremental.graph_sizes(work / "graphs.nq")  # by awk, not Python
                 void = describe_statistics(stats, base_uri)
             void += describe_version(base_uri, release, created, change["previous"])
-            counts = _counts(staging, work, [void, ontology])
+            described = _described(staging, work, [void, ontology])
+            counts = _counts(staging, described)
             # The store's default graph is what a query with no dataset sees: every triple of
             # every graph, each once (SPARQL's default graph is a set; Oxigraph's union default
             # graph would repeat a triple once per article graph that states it).
-            loader.load_default_graph(work / "default-graph.nt")
+            loader.load_default_graph(staging / "kg.nt", described, nt_changes)
             shutil.rmtree(work)
             for name, graph in (
                 (VOID_FILE, void),
@@ -207,27 +188,67 @@ def publish_parts(
         return Publication(final)
 
 
+def _write_dumps(staging: Path, work: Path, layout: list[tuple[str, int]],
+                 basis: incremental.Previous | None, base_uri: str, progress: Progress,
+                 ) -> dict[str, dict]:
+    """Every dump and its .gz in pieces (``kg.release.chunked``), reusing the previous
+    release's unchanged ones. kg.nq and kg.nt are written already (sorted); triple formats
+    are rendered from kg.nt, dataset formats from the default graph then each part."""
+    written = prefixes(base_uri)
+    state = staging / incremental.STATE_DIR
+    previous_state = basis.root / incremental.STATE_DIR if basis is not None else None
+    files: dict[str, dict] = {}
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        for name, fmt in DUMP_FORMATS.items():
+            assert isinstance(fmt.oxigraph, pyoxigraph.RdfFormat)
+            table = written if fmt.prefixes else None
+            pieces: Iterable[bytes | tuple[str, bytes]]
+            if name in ("kg.nq", "kg.nt"):
+                done = chunked.write(name, chunked.line_runs(staging / name), staging, state,
+                                     previous_state, pool, salt=chunked.salt(None))
+            else:
+                render, footer, empty = chunked.serialiser(
+                    fmt.oxigraph, pyoxigraph.RdfFormat.N_QUADS, table)
+                if fmt.dataset:
+                    parts = zip((digest for digest, _ in layout), chunked.file_parts(
+                        work / "graphs.nq", (length for _, length in layout)), strict=True)
+                    pieces = chain(chunked.line_runs(work / "default.nt"), parts)
+                else:
+                    pieces = chunked.line_runs(staging / "kg.nt")
+                done = chunked.write(name, pieces, staging, state, previous_state, pool,
+                                     salt=chunked.salt(table), render=render, footer=footer,
+                                     empty=empty)
+            files.update(done.files)
+            progress(f"    {name}: {done.reused} piece(s) reused, {done.made} written")
+    return files
+
+
 def _lines(path: Path) -> int:
+    """Lines of a file sorted by ``sort`` (an empty line, if any, sorts first)."""
     with open(path, "rb") as handle:
-        return sum(1 for line in handle if line.strip())
+        blank = handle.read(1) == b"\n"
+    return incremental.count_lines(path) - blank
 
 
-def _counts(staging: Path, work: Path, described: list[Graph]) -> dict[str, int]:
+def _described(staging: Path, work: Path, graphs: list[Graph]) -> Path:
+    """The VoID and ontology triples the store's default graph holds too, sorted, kept for the
+    next release's difference."""
+    extra = work / "described.nt"
+    extra.write_bytes(b"".join(g.serialize(format="nt", encoding="utf-8") for g in graphs))
+    return incremental.write_described(extra, staging)
+
+
+def _counts(staging: Path, described: Path) -> dict[str, int]:
     """The release's sizes, each named for what it counts (the manifest keeps them all):
     ``triples``, the dataset's distinct triples (the lines of kg.nt, VoID's void:triples);
     ``dataset_quads``, its quads (the lines of kg.nq); ``default_graph_triples``, what a query
     with no dataset sees, each triple once: the dataset's plus the VoID and ontology graphs'
     the store also holds. ``quads`` (all the store holds) is added by the caller."""
-    extra = work / "described.nt"
-    extra.write_bytes(b"".join(g.serialize(format="nt", encoding="utf-8") for g in described))
-    kept = incremental.write_described(extra, staging)  # sorted, for the next release's delta
-    incremental.sort_unique([staging / "kg.nt", kept], work / "default-graph.nt", merge=True)
-    return {"triples": _lines(staging / "kg.nt"), "dataset_quads": _lines(staging / "kg.nq"),
-            "default_graph_triples": _lines(work / "default-graph.nt")}
-
-
-def _parse(path: Path) -> Iterator[pyoxigraph.Quad]:
-    return pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_QUADS)
+    triples = _lines(staging / "kg.nt")
+    with incremental.SortedLines(staging / "kg.nt") as lines, open(described, "rb") as extra:
+        more = sum(1 for line in extra if line.strip() and line not in lines)
+    return {"triples": triples, "dataset_quads": _lines(staging / "kg.nq"),
+            "default_graph_triples": triples + more}
 
 
 def _concatenate(parts: Iterable[Path | bytes], target: Path) -> None:

@@ -15,6 +15,7 @@ IRI, the article and sentence it lies in and the entities it names, so a hit lin
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -58,20 +59,61 @@ CREATE TABLE articles(iri TEXT PRIMARY KEY, title TEXT NOT NULL) WITHOUT ROWID;
 """
 
 
-def write_index(default: Path, graphs: Path, target: Path, base_uri: str) -> dict[str, int]:
+#: The per-part rows a release keeps for the next one (``.incremental/``), bumped when they change.
+PARTS_VERSION = "1"
+PARTS_FILE = "search-parts.sqlite"
+PARTS_TABLES = """
+CREATE TABLE IF NOT EXISTS p.meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS p.parts(part TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS p.rows(
+  part TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, iri TEXT NOT NULL,
+  body TEXT NOT NULL, article TEXT, sentence TEXT, entities TEXT NOT NULL,
+  begin INTEGER, "end" INTEGER, PRIMARY KEY (part, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS p.mentions(
+  part TEXT NOT NULL, iri TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (part, iri)) WITHOUT ROWID;
+"""
+#: One row of ``docs`` an article graph gives: kind, iri, body, article, sentence, entities
+#: (JSON), begin, end; an article's title is looked up when the row is inserted.
+Row = tuple[str, str, str, str | None, str | None, str, int | None, int | None]
+
+
+def write_index(default: Path, graphs: Path, target: Path, base_uri: str, *,
+                layout: list[tuple[str, int]] | None = None, parts: Path | None = None,
+                previous_parts: Path | None = None) -> dict[str, int]:
     """Write the index of a release to ``target`` from its default graph (N-Triples) and its
-    named graphs (N-Quads, each graph's lines together). Returns the rows written by kind."""
+    named graphs (N-Quads, each graph's lines together). Returns the rows written by kind.
+
+    ``layout`` cuts the named graphs into parts (SHA-256, length), each of whole graphs;
+    the rows each part gives are kept in ``parts`` (SQLite) for the next release, which takes
+    them from ``previous_parts`` instead of reading the part's quads again. The rows go into
+    ``docs`` in part order either way, so the index is the one written from nothing."""
     target.unlink(missing_ok=True)
+    layout = layout if layout is not None else [("", graphs.stat().st_size)]
+    cache = parts if parts is not None else target.with_name(f".{target.name}.parts")
+    cache.unlink(missing_ok=True)
+    if previous_parts is not None and previous_parts.is_file() and layout and layout[0][0]:
+        shutil.copyfile(previous_parts, cache)
     db = sqlite3.connect(target)
     try:
         db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + TABLES)
+        db.execute("ATTACH DATABASE ? AS p", (str(cache),))
+        db.executescript("PRAGMA p.journal_mode=OFF; PRAGMA p.synchronous=OFF;" + PARTS_TABLES)
         kg = ontology_ns(base_uri)
         _default_graph(db, _quads(default), kg)
-        mentions: Counter[str] = Counter()
-        for _, quads in groupby(_quads(graphs), key=lambda q: q.graph_name):
-            _article_graph(db, quads, kg, mentions)
-        db.executemany("UPDATE names SET mentions = ? WHERE iri = ?",
-                       ((n, iri) for iri, n in mentions.items()))
+        _part_rows(db, graphs, layout, kg, base_uri)
+        db.execute("""INSERT INTO docs(kind, iri, title, body, article, sentence, entities, begin,
+                                       "end")
+                      SELECT r.kind, r.iri,
+                             CASE WHEN r.kind = 'article' THEN COALESCE(
+                                 (SELECT a.title FROM articles a WHERE a.iri = r.iri), '')
+                             ELSE '' END,
+                             r.body, r.article, r.sentence, r.entities, r.begin, r."end"
+                      FROM temp.layout o JOIN p.rows r ON r.part = o.part
+                      ORDER BY o.pos, r.seq""")
+        db.execute("""UPDATE names SET mentions = m.n FROM (
+                          SELECT x.iri AS iri, SUM(x.n) AS n FROM temp.layout o
+                          JOIN p.mentions x ON x.part = o.part GROUP BY x.iri) AS m
+                      WHERE names.iri = m.iri""")
         db.execute("""INSERT INTO docs(kind, iri, title, article)
                       SELECT 'article', iri, title, iri FROM articles
                       WHERE iri NOT IN (SELECT iri FROM docs WHERE kind = 'article')""")
@@ -82,10 +124,48 @@ def write_index(default: Path, graphs: Path, target: Path, base_uri: str) -> dic
                        [("schema", SCHEMA_VERSION), ("base_uri", base_uri)])
         counts = dict(db.execute("SELECT kind, COUNT(*) FROM docs GROUP BY kind").fetchall())
         db.commit()
+        db.execute("DETACH DATABASE p")
         db.execute("VACUUM")
     finally:
         db.close()
+    if parts is None:
+        cache.unlink(missing_ok=True)
     return counts
+
+
+def _part_rows(db: sqlite3.Connection, graphs: Path, layout: list[tuple[str, int]], kg: str,
+               base_uri: str) -> None:
+    """The rows of every part in ``p.rows`` and ``temp.layout`` (its order): parts the
+    previous release's cache holds are kept, the others read; the cache's parts not in this
+    release are dropped."""
+    meta = dict(db.execute("SELECT key, value FROM p.meta").fetchall())
+    if meta != {"version": PARTS_VERSION, "base_uri": base_uri}:
+        for table in ("meta", "parts", "rows", "mentions"):
+            db.execute(f"DELETE FROM p.{table}")
+        db.executemany("INSERT INTO p.meta VALUES (?, ?)",
+                       [("version", PARTS_VERSION), ("base_uri", base_uri)])
+    db.execute("CREATE TEMP TABLE layout(pos INTEGER PRIMARY KEY, part TEXT NOT NULL)")
+    db.executemany("INSERT INTO temp.layout(part) VALUES (?)", ((d,) for d, _ in layout))
+    for table in ("parts", "rows", "mentions"):
+        db.execute(f"DELETE FROM p.{table} WHERE part NOT IN (SELECT part FROM temp.layout)")
+    known = {part for part, in db.execute("SELECT part FROM p.parts")}
+    with open(graphs, "rb") as handle:
+        for digest, length in layout:
+            if digest in known:
+                handle.seek(length, 1)
+                continue
+            data = handle.read(length)
+            mentions: Counter[str] = Counter()
+            rows: list[Row] = []
+            for _, quads in groupby(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_QUADS),
+                                    key=lambda q: q.graph_name):
+                rows += _article_graph(quads, kg, mentions)
+            db.executemany("INSERT INTO p.rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           ((digest, seq, *row) for seq, row in enumerate(rows)))
+            db.executemany("INSERT INTO p.mentions VALUES (?, ?, ?)",
+                           ((digest, iri, n) for iri, n in sorted(mentions.items())))
+            db.execute("INSERT INTO p.parts VALUES (?)", (digest,))
+            known.add(digest)
 
 
 def _quads(path: Path) -> Iterator[pyoxigraph.Quad]:
@@ -124,12 +204,17 @@ def _default_graph(db: sqlite3.Connection, quads: Iterable[pyoxigraph.Quad], kg:
     db.execute("DROP TABLE temp.facts")
 
 
-def _article_graph(db: sqlite3.Connection, quads: Iterable[pyoxigraph.Quad], kg: str,
-                   mentions: Counter[str]) -> None:
+_NIF_ANCHOR, _NIF_BEGIN, _NIF_END = str(NIF.anchorOf), str(NIF.beginIndex), str(NIF.endIndex)
+_NIF_CONTEXT, _NIF_SENTENCE, _NIF_SENTENCE_TYPE = (str(NIF.referenceContext), str(NIF.sentence),
+                                                   str(NIF.Sentence))
+_TA_IDENT, _SCHEMA_TEXT = str(ITSRDF.taIdentRef), str(SCHEMA.text)
+
+
+def _article_graph(quads: Iterable[pyoxigraph.Quad], kg: str, mentions: Counter[str],
+                   ) -> list[Row]:
     """One article's named graph: its sentences, quotations and the article's body text."""
-    keep = {RDF_TYPE, str(NIF.anchorOf), str(NIF.beginIndex), str(NIF.endIndex),
-            str(NIF.referenceContext), str(NIF.sentence), str(ITSRDF.taIdentRef), kg + "bodyText",
-            str(SCHEMA.text), kg + "speaker", kg + "sourceSentence", PROV_SOURCE}
+    keep = {RDF_TYPE, _NIF_ANCHOR, _NIF_BEGIN, _NIF_END, _NIF_CONTEXT, _NIF_SENTENCE, _TA_IDENT,
+            kg + "bodyText", _SCHEMA_TEXT, kg + "speaker", kg + "sourceSentence", PROV_SOURCE}
     props: defaultdict[str, defaultdict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for q in quads:
         if (q.predicate.value in keep and isinstance(q.subject, pyoxigraph.NamedNode)
@@ -142,48 +227,40 @@ def _article_graph(db: sqlite3.Connection, quads: Iterable[pyoxigraph.Quad], kg:
 
     named: defaultdict[str, set[str]] = defaultdict(set)  # sentence -> entities it mentions
     for node, p in props.items():
-        for entity in p.get(str(ITSRDF.taIdentRef), ()):
+        for entity in p.get(_TA_IDENT, ()):
             mentions[entity] += 1
-            if (sentence := one(node, str(NIF.sentence))) is not None:
+            if (sentence := one(node, _NIF_SENTENCE)) is not None:
                 named[sentence].add(entity)
-    sentence_type, quotation_type = str(NIF.Sentence), kg + "Quotation"
+    quotation_type = kg + "Quotation"
     sentences = []
     for node, p in props.items():
-        if sentence_type in p.get(RDF_TYPE, ()):
-            text, begin = one(node, str(NIF.anchorOf)), one(node, str(NIF.beginIndex))
+        if _NIF_SENTENCE_TYPE in p.get(RDF_TYPE, ()):
+            text, begin = one(node, _NIF_ANCHOR), one(node, _NIF_BEGIN)
             if text is None or begin is None:
                 continue
-            end = one(node, str(NIF.endIndex))
+            end = one(node, _NIF_END)
             sentences.append((int(begin), int(end) if end else int(begin) + len(text), node, text,
-                              one(node, str(NIF.referenceContext)),
-                              one(node, kg + "bodyText") != "false"))
+                              one(node, _NIF_CONTEXT), one(node, kg + "bodyText") != "false"))
     sentences.sort()
-    db.executemany(
-        "INSERT INTO docs(kind, iri, body, article, sentence, entities, begin, \"end\") "
-        "VALUES ('sentence', ?, ?, ?, ?, ?, ?, ?)",
-        [(node, text, article, node, json.dumps(sorted(named[node])), begin, end)
-         for begin, end, node, text, article, _ in sentences])
+    rows: list[Row] = [("sentence", node, text, article, node, json.dumps(sorted(named[node])),
+                        begin, end) for begin, end, node, text, article, _ in sentences]
     for node, p in sorted(props.items()):
-        if quotation_type in p.get(RDF_TYPE, ()) and (text := one(node, str(SCHEMA.text))):
+        if quotation_type in p.get(RDF_TYPE, ()) and (text := one(node, _SCHEMA_TEXT)):
             sentence = one(node, kg + "sourceSentence")
             article = one(node, PROV_SOURCE) or (sentence.partition("#")[0] if sentence else None)
             speakers = sorted(p.get(kg + "speaker", ()))
-            db.execute("INSERT INTO docs(kind, iri, body, article, sentence, entities, begin, "
-                       "\"end\") VALUES ('quotation', ?, ?, ?, ?, ?, ?, ?)",
-                       (node, text, article, sentence, json.dumps(speakers),
-                        _int(one(node, str(NIF.beginIndex))), _int(one(node, str(NIF.endIndex)))))
+            rows.append(("quotation", node, text, article, sentence, json.dumps(speakers),
+                         _int(one(node, _NIF_BEGIN)), _int(one(node, _NIF_END))))
     by_article: defaultdict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for s_begin, s_end, _, s_text, s_article, body in sentences:
         if s_article is not None and body:
             by_article[s_article].append((s_begin, s_end, s_text))
     for iri, parts in sorted(by_article.items()):
-        row = db.execute("SELECT title FROM articles WHERE iri = ?", (iri,)).fetchone()
         entities = sorted({e for _, _, node, _, a, _ in sentences if a == iri
                            for e in named[node]})
-        db.execute("INSERT INTO docs(kind, iri, title, body, article, entities, begin, \"end\") "
-                   "VALUES ('article', ?, ?, ?, ?, ?, ?, ?)",
-                   (iri, row[0] if row else "", _join(parts), iri, json.dumps(entities),
-                    parts[0][0], parts[-1][1]))
+        rows.append(("article", iri, _join(parts), iri, None, json.dumps(entities),
+                     parts[0][0], parts[-1][1]))
+    return rows
 
 
 def _int(value: str | None) -> int | None:

@@ -4,7 +4,7 @@ linksets, so that crawlers and other publishers can discover and link to the dat
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rdflib import XSD, Dataset, Graph, Literal, URIRef
@@ -30,20 +30,68 @@ def _int(n: int) -> Literal:
 
 @dataclass
 class Statistics:
-    """What VoID says of a release, counted in one pass over its N-Triples and N-Quads."""
+    """What VoID says of a release, counted in one pass over its N-Triples and N-Quads. The
+    lines per predicate and per class are kept (not only the sets), so that the next release
+    can be counted from the lines that changed (``tally`` with ``sign=-1`` for those gone)."""
 
     triples: int = 0
     subjects: int = 0
     entities: int = 0
-    predicates: set[str] = field(default_factory=set)
-    classes: set[str] = field(default_factory=set)
+    predicate_lines: Counter[str] = field(default_factory=Counter)
+    class_lines: Counter[str] = field(default_factory=Counter)
     mentions: Counter[str] = field(default_factory=Counter)
     links: Counter[str] = field(default_factory=Counter)
     graphs: Counter[str] = field(default_factory=Counter)
 
+    @property
+    def predicates(self) -> set[str]:
+        return {p for p, n in self.predicate_lines.items() if n > 0}
+
+    @property
+    def classes(self) -> set[str]:
+        return {c for c, n in self.class_lines.items() if n > 0}
+
+    def to_json(self) -> dict:
+        return {name: getattr(self, name) for name in (
+            "triples", "subjects", "entities", "predicate_lines", "class_lines", "mentions",
+            "links")}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Statistics:
+        return cls(data["triples"], data["subjects"], data["entities"],
+                   *(Counter(data[k]) for k in ("predicate_lines", "class_lines", "mentions",
+                                                "links")))
+
 
 def _iri(term: bytes) -> str | None:
     return term[1:-1].decode() if term.startswith(b"<") and term.endswith(b">") else None
+
+
+def tally(stats: Statistics, triples: Iterable[bytes], base_uri: str, sign: int = 1,
+          ) -> Iterator[bytes]:
+    """Count N-Triples lines into ``stats`` (``sign=-1``: take them out), all but distinct
+    subjects; yields each line's subject term, for whoever counts those."""
+    rdf_type, entity = str(RDF.type), str(kg_namespace(base_uri).Entity)
+    same_as, mention = str(OWL.sameAs), str(ITSRDF.taIdentRef)
+    for line in triples:
+        if not line.strip():
+            continue
+        subject, predicate_term, rest = line.split(b" ", 2)
+        predicate = predicate_term[1:-1].decode()
+        stats.triples += sign
+        stats.predicate_lines[predicate] += sign
+        yield subject
+        obj = _iri(rest.rstrip()[:-1].rstrip())
+        if obj is None:
+            continue
+        if predicate == rdf_type:
+            stats.class_lines[obj] += sign
+            stats.entities += sign * (obj == entity)
+        elif predicate == mention:
+            stats.mentions[obj] += sign
+        elif predicate == same_as:
+            for name, (prefix, _) in LINK_TARGETS.items():
+                stats.links[name] += sign * obj.startswith(prefix)
 
 
 def statistics(triples: Iterable[bytes], quads: Iterable[bytes], base_uri: str) -> Statistics:
@@ -52,30 +100,11 @@ def statistics(triples: Iterable[bytes], quads: Iterable[bytes], base_uri: str) 
     graphs' N-Quads lines, each ending with its graph IRI. Linear, with memory for the sets of
     predicates, classes and mentioned entities only."""
     stats = Statistics()
-    rdf_type, entity = str(RDF.type), str(kg_namespace(base_uri).Entity)
-    same_as, mention = str(OWL.sameAs), str(ITSRDF.taIdentRef)
     last = b""
-    for line in triples:
-        if not line.strip():
-            continue
-        subject, predicate_term, rest = line.split(b" ", 2)
-        predicate = predicate_term[1:-1].decode()
-        stats.triples += 1
+    for subject in tally(stats, triples, base_uri):
         if subject != last:
             stats.subjects += 1
             last = subject
-        stats.predicates.add(predicate)
-        obj = _iri(rest.rstrip()[:-1].rstrip())
-        if obj is None:
-            continue
-        if predicate == rdf_type:
-            stats.classes.add(obj)
-            stats.entities += obj == entity
-        elif predicate == mention:
-            stats.mentions[obj] += 1
-        elif predicate == same_as:
-            for name, (prefix, _) in LINK_TARGETS.items():
-                stats.links[name] += obj.startswith(prefix)
     for line in quads:
         if line.strip():
             stats.graphs[graph_name(line)] += 1

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.release.changes import apply, diff_sorted
+from kg.release.changes import apply, diff_files, diff_sorted
 from kg.release.publication import Publication
 from kg.settings import PROJECT_ROOT
 from tests.server.conftest import fetch, free_port, start_server
@@ -160,3 +160,7 @@ def test_diff_of_sorted_files_against_set_difference(tmp_path: Path):
         assert plus == sorted(set(new) - set(old)) and minus == sorted(set(old) - set(new))
         assert counts == (len(plus), len(minus))
         assert list(apply(old, plus, minus)) == new
+        assert diff_files(tmp_path / "old", tmp_path / "new", tmp_path / "a2", tmp_path / "r2") \
+            == counts  # the build's comm pass writes the same patch
+        assert (tmp_path / "a2").read_bytes() == (tmp_path / "a").read_bytes()
+        assert (tmp_path / "r2").read_bytes() == (tmp_path / "r").read_bytes()
