@@ -131,9 +131,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(dist: Path, source: Path, port: int) -> subprocess.Popen:
+def start(dist: Path, source: Path, port: int, query_timeout: float | None = None
+          ) -> subprocess.Popen:
     env = dict(os.environ, KG_DIST=str(dist), KG_BASE_URI=BASE, KG_ACCESS_LOG="off",
                KG_QUERY_CACHE_MB="0", PYTHONPATH=str(source))
+    if query_timeout is not None:  # the SPARQL series scan every sentence of a large store
+        env["KG_QUERY_TIMEOUT"] = str(query_timeout)
     for name in ("KG_ADMIN_TOKEN", "PROMETHEUS_MULTIPROC_DIR"):
         env.pop(name, None)
     proc = subprocess.Popen(
@@ -233,6 +236,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="an existing publication instead (e.g. bench/scale.py --keep's)")
     parser.add_argument("--requests", type=int, default=300, help="per series and round")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--sparql-requests", type=int,
+                        help="per SPARQL series and round (default --requests): each scans "
+                             "every sentence, seconds apiece on a large store")
+    parser.add_argument("--query-timeout", type=float, help="KG_QUERY_TIMEOUT of the servers")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results-search.md")
     args = parser.parse_args(argv)
 
@@ -260,7 +267,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{release.search_path.stat().st_size:,} bytes, docs {docs}", flush=True)
 
     ours_port, before_port = free_port(), free_port()
-    ours, old = start(dist, ROOT, ours_port), start(dist, before, before_port)
+    ours = start(dist, ROOT, ours_port, args.query_timeout)
+    old = start(dist, before, before_port, args.query_timeout)
     for port, expected in ((ours_port, 200), (before_port, 404)):  # each runs the code meant
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         conn.request("GET", url("search/complete", q="a"))
@@ -304,7 +312,9 @@ def main(argv: list[str] | None = None) -> int:
             run(ours_port, lookups, lookup_now, args.requests, ACCEPT_RESULTS)
             run(before_port, lookups, lookup_before, args.requests, ACCEPT_RESULTS)
             for series, targets, accept in plans:
-                run(ours_port, targets, series, args.requests, accept)
+                count = (args.sparql_requests or args.requests) if series.name.startswith(
+                    "SPARQL") else args.requests
+                run(ours_port, targets, series, count, accept)
     finally:
         stop(ours)
         stop(old)
@@ -332,7 +342,8 @@ def report(args, release: Publication, sizes: dict, docs: dict, ref: str, now: S
         f"`{release.release_id}`: {sizes.get('triples', 0):,} triples, "
         f"{sum(docs.values()):,} indexed documents ({kinds}), "
         f"index {release.search_path.stat().st_size / 2**20:.1f} MiB. One Granian worker, answer "
-        f"cache off, one client, {args.rounds} rounds of {args.requests} requests per series, "
+        f"cache off, one client, {args.rounds} rounds of {args.requests} requests per series "
+        f"({args.sparql_requests or args.requests} for the SPARQL ones), "
         "interleaved.", "",
         f"The other way to search in SPARQL, the index as triples (one `(document, word)` triple "
         f"per posting, no ranking), would add {postings:,} triples: "
