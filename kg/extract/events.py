@@ -286,7 +286,7 @@ class EventReader:
         subject = _subject(verb)
         own = set(subject[0].subtree) if subject is not None else set()
         return any(sub.idx in told or self._reports_event(sub) for sub in verb.subtree
-                   if sub.i > verb.i and sub not in own)
+                   if sub.i > verb.i and sub not in own and sub.dep_ not in ("compound", "amod"))
 
     def _reports_event(self, token: Token) -> bool:
         """An event verb of a class in the reported content ('said officers were injured',
@@ -295,6 +295,7 @@ class EventReader:
         lexicon in the content is enough to leave the speech out."""
         if token.pos_ not in ("VERB", "AUX"):
             return False
+        senses = self.lex.get((token.lemma_.lower(), "V"), ())
         senses = self.lex.get((token.lemma_.lower(), "V"), ())
         return any(sense.event_class != "statement" for sense in senses)
 
