@@ -28,6 +28,8 @@ VERSION = "0.1"
 SPEECH = frozenset({"say", "tell", "write", "note", "add", "warn", "report", "announce",
                     "state", "claim", "confirm", "indicate", "estimate", "allege", "insist",
                     "argue", "explain", "deny"})
+#: Modals of obligation: what the reported content says ought to happen.
+OUGHT = frozenset({"should", "must"})
 MODALS = frozenset({"will", "would", "could", "might", "may", "shall", "should", "can", "'ll"})
 #: Verbs whose infinitive complement has not happened yet ("is expected to open").
 PROSPECTIVE = frozenset({"expect", "set", "plan", "due", "seek", "intend", "aim", "want", "hope",
@@ -47,6 +49,15 @@ SUPPORT = frozenset({"launch", "open", "file", "bring", "lodge", "announce", "ho
 STATES = frozenset({"be", "remain", "stay"})
 #: Who speaks for an organisation: the organisation is the agent of what they say.
 SPOKESPEOPLE = frozenset({"spokesperson", "spokesman", "spokeswoman", "representative"})
+#: Nouns of a kind of named thing: 'the state', 'the town' take up the latest place named
+#: before, 'the company' the latest organisation (word classes, no names).
+KIND_NOUNS = {
+    **dict.fromkeys(("state", "country", "nation", "town", "city", "village", "municipality",
+                     "province", "county", "region"), ("GPE",)),
+    **dict.fromkeys(("company", "firm", "group", "miner", "developer", "contractor",
+                     "operator", "lender", "insurer", "carrier", "organisation",
+                     "organization", "charity"), ("ORG",)),
+}
 #: Symmetric events: of several subjects the first acts, the others take part.
 SYMMETRIC = frozenset({"agreement", "meeting"})
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’\n]{12,}’")
@@ -115,7 +126,7 @@ class EventReader:
             if key not in seen:
                 seen.add(key)
                 unique.append(event)
-        return unique
+        return [event for event in unique if not _told_better(event, unique)]
 
     def _sentence(self, sent: Span, sentence: Sentence) -> Iterator[Event]:
         """Events of one sentence; speech verbs last, since a speech clause whose content
@@ -135,7 +146,7 @@ class EventReader:
             if token.pos_ in ("NOUN", "PROPN"):
                 found.extend(self._noun_event(token, sense, trigger_end, sentence))
             elif sense.event_class == "statement":
-                speech.append((token, sense, trigger_end))
+                speech.append((token, _demanding(token) or sense, trigger_end))
             else:
                 found.extend(self._verb_event(token, sense, trigger_end, sentence))
         told = {event.start for event in found}
@@ -192,6 +203,9 @@ class EventReader:
 
     def _fits(self, token: Token, sense: Sense) -> bool:
         if "money" in sense.needs and not self._money_in(token):
+            return False
+        if "noevent" in sense.needs and any(  # 'won the contract' is no election won
+                c.dep_ == "dobj" and self._trigger(c) is not None for c in token.children):
             return False
         if "noccomp" in sense.needs and any(c.dep_ == "ccomp" for c in token.children):
             return False  # 'promised that ...' reports; 'promised to ...' proposes
@@ -460,8 +474,9 @@ class EventReader:
         if node.dep_ != "ccomp" or node.head.lemma_.lower() not in SPEECH:
             return None
         for child in node.head.children:
-            if child.dep_ == "nsubj" and child.i in self.ctx.by_token:
-                found = self._mention(child)
+            if child.dep_ == "nsubj" and child.i != verb.i:
+                found = self._mention(child) if child.i in self.ctx.by_token else (
+                    self._taken_up(child) if child.pos_ == "NOUN" else None)
                 if found is not None and found.label in ("ORG", "GPE", "NORP", "FAC"):
                     return found
         return None
@@ -474,16 +489,36 @@ class EventReader:
         word = noun.lower_
         phrase = [c.lower_ for c in noun.children if c.dep_ in ("compound", "amod")
                   and c.i < noun.i] + [word]
+        if any(c.dep_ in ("relcl", "acl") and c.i > noun.i for c in noun.children) and \
+                noun.i + 1 < len(self.doc) and self.doc[noun.i + 1].text != ",":
+            return None  # 'the firm that carried out repairs' says which firm; it takes up none
         best: Mention | None = None
         for mention in self.mention_of.values():
             if mention.start >= noun.idx or mention.source == "name-part":
                 continue
             words = mention.text.lower().split()
             role = (mention.role or "").lower().split()
-            fits = (len(words) > 1 and word in words[1:]) or _heads(role, phrase)
+            fits = (len(words) > 1 and (word in words[1:] or (
+                mention.label in ("ORG", "FAC", "LAW") and _within(phrase, words)))) or \
+                _heads(role, phrase)
             if fits and (best is None or mention.start > best.start):
                 best = mention
-        return best
+        return best or self._of_kind(noun)
+
+    def _of_kind(self, noun: Token) -> Mention | None:
+        """'the state', 'the company': the one place or organisation named in this sentence
+        or the one before, before the noun; two different ones and we do not guess."""
+        kinds = KIND_NOUNS.get(noun.lemma_.lower(), ())
+        if not kinds or any(c.dep_ in ("compound", "amod") for c in noun.children):
+            return None
+        sents = list(self.doc.sents)
+        index = next(n for n, sent in enumerate(sents) if sent.start <= noun.i < sent.end)
+        lo = sents[max(index - 1, 0)].start_char
+        found = [m for m in self.mention_of.values() if lo <= m.start < noun.idx and
+                 m.label in kinds and not m.role and m.source != "name-part" and
+                 not _dateline_mention(m, self.doc.text)]
+        names = {m.gazetteer_id or m.text for m in found}
+        return max(found, key=lambda m: m.start) if len(names) == 1 else None
 
     def _with_conjuncts(self, token: Token, first: Mention) -> list[Mention]:
         out = [first]
@@ -648,9 +683,44 @@ def _subject(verb: Token) -> tuple[Token, bool] | None:
             continue
         if node.dep_ == "conj" and node.head is not node:
             node = node.head
+            if node.dep_ == "ccomp" and node.head.lemma_.lower() in SPEECH and _speaks(verb):
+                node = node.head  # 'said the city would not intervene but warned that ...'
             continue
         break
     return None
+
+
+def _speaks(verb: Token) -> bool:
+    """A verb of saying or asking: coordinated after what a speaker said, the parser hangs it
+    on the reported clause, though it is the speaker who warns or asks."""
+    return verb.lemma_.lower() in SPEECH or any(
+        sense.event_class in ("statement", "appeal", "demand")
+        for sense in lexicon().get((verb.lemma_.lower(), "V"), ()))
+
+
+def _demanding(verb: Token) -> Sense | None:
+    """'X said the approval should be reviewed': speech whose content says what ought to be
+    done demands it."""
+    for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+        if any(c.dep_ == "aux" and c.lower_ in OUGHT for c in clause.children):
+            return Sense("demand", (), frozenset())
+    return None
+
+
+def _told_better(event: Event, events: list[Event]) -> bool:
+    """An event without its agent that the article also tells with one ('was sentenced', 'a
+    court sentenced X'): the gold, and the graph, list each real-world event once."""
+    if event.agent is not None or event.patient is None:
+        return False
+    return any(other.agent is not None and other.event_class == event.event_class and
+               other.patient is not None and _same_name(other.patient, event.patient)
+               for other in events)
+
+
+def _same_name(a: Mention, b: Mention) -> bool:
+    if a.text == b.text or (a.gazetteer_id is not None and a.gazetteer_id == b.gazetteer_id):
+        return True
+    return a.label == b.label == "PERSON" and a.text.split()[-1] == b.text.split()[-1]
 
 
 def _heads(words: list[str], phrase: list[str]) -> bool:
@@ -676,6 +746,18 @@ def _dateline(span: Span) -> bool:
     before = text[line_start : span.start_char]
     return len(before) < 20 and (span.text.isupper() or before.rstrip().endswith("(")) and \
         bool(re.search(r"[—–:-]|--", text[span.end_char : span.end_char + 30]))
+
+
+def _within(phrase: list[str], words: list[str]) -> bool:
+    n = len(phrase)
+    return any(words[i : i + n] == phrase for i in range(len(words) - n + 1))
+
+
+def _dateline_mention(mention: Mention, text: str) -> bool:
+    line_start = text.rfind("\n", 0, mention.start) + 1
+    before = text[line_start : mention.start]
+    return len(before) < 20 and (mention.text.isupper() or before.rstrip().endswith("(")) and \
+        bool(re.search(r"[—–:-]|--", text[mention.end : mention.end + 30]))
 
 
 def _parenthesised(token: Token) -> bool:
