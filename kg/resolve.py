@@ -63,6 +63,10 @@ def slugify(label: str) -> str:
     return re.sub(r"[^A-Za-z0-9.-]+", "_", ascii_).strip("_.-") or "entity"
 
 
+#: Company forms that end a name: 'Ltd', 'Inc.', 'S.A. de C.V.' (word classes, no names).
+COMPANY_SUFFIX = re.compile(r"\s(?:Ltd\.?|Limited|Inc\.?|PLC|plc|Corp\.?|LLC|LLP|GmbH|AG|"
+                            r"S\.A\.(?: de C\.V\.)?|Pty Ltd)$")
+
 @dataclass
 class Resolution:
     entities: dict[str, Entity] = field(default_factory=dict)
@@ -219,6 +223,10 @@ def _short_forms(mentions: list[Mention]) -> dict[str, str]:
     starts exactly one longer name in the same article is a short form of it. So is a single
     word ('Lumen' for 'Lumen Freight Systems') unless the word is a place name of its own."""
     names = {m.text for m in mentions if not m.gazetteer_id and m.label != "PERSON"}
+    people = {m.text for m in mentions if not m.gazetteer_id and m.label == "PERSON"
+              and len(m.text.split()) > 1} - names
+    names |= {p for p in people if any(COMPANY_SUFFIX.fullmatch(n[len(p):]) for n in names
+                                      if n.startswith(p + " "))}
     placed = {m.text for m in mentions if m.label in ("GPE", "LOC")}
     found = {}
     for short in names:
@@ -237,6 +245,8 @@ def _short_forms(mentions: list[Mention]) -> dict[str, str]:
                                        or not short[:1].isupper() or short.isupper()):
             continue
         longer = {n for n in names if n != short and n.startswith(short + " ")}
+        if short in people:  # 'Nkwanta Gold', NER's person, for 'Nkwanta Gold Ltd'
+            longer = {n for n in longer if COMPANY_SUFFIX.fullmatch(n[len(short):])}
         if not longer and len(short.split()) > 1:  # 'Salar Andino' for 'Minera Salar Andino'
             longer = {n for n in names if n != short and n.endswith(" " + short)}
         if not longer:  # 'Dindo' for 'Typhoon Dindo'
@@ -339,6 +349,8 @@ def _entity(key: str, group: list[Mention], entry: GazetteerEntry | None) -> Ent
             votes["PERSON"] += len(group)  # a full personal name outweighs stray labels
         if any(m.role or (strip_honorific(m.text) != m.text) for m in group):
             votes["PERSON"] += len(group)  # 'Mr Maurya', 'Governor Adesanya': only people
+        if any(COMPANY_SUFFIX.search(m.text) for m in group):
+            votes["ORG"] += 2 * len(group)  # 'Nkwanta Gold Ltd': a company, whatever else
         best = max(votes, key=votes.__getitem__)  # the first of equals, as most_common(1)
         types = [LABEL_TYPES.get(best, LABEL_TYPES["ORG"])]
         if best == "PERSON":

@@ -301,3 +301,21 @@ def test_a_given_name_after_a_title_completes_the_person():
     names = {m.text for m in run("Court\n\nThe case went to Justice Folake Adekunle-Bamgbose "
                                  "on Monday.\n").mentions}
     assert "Folake Adekunle-Bamgbose" in names
+
+
+def test_a_company_short_form_is_the_company_not_a_person():
+    ex = run("Mine collapse\n\nThe pit was run by Nkwanta Gold Ltd, the Minerals Commission "
+             "said. In a statement, Nkwanta Gold denied any link to the operators.\n")
+    res = resolve([ex], ())
+    short = next(m for m in ex.mentions if m.text == "Nkwanta Gold")
+    entity = res.entity(short)
+    assert entity is not None and entity.label == "Nkwanta Gold Ltd"
+    assert entity.types == ["http://schema.org/Organization"]
+
+
+def test_a_bill_keeps_the_house_that_names_it():
+    names = {m.text: m.label for m in run(
+        "Gig law blocked\n\nU.S. District Judge Harold Brennan granted a preliminary "
+        "injunction against Assembly Bill 402 on Friday.\n").mentions}
+    assert names.get("Assembly Bill 402") == "LAW"
+    assert "Bill 402" not in names

@@ -143,7 +143,7 @@ def entity_cleanup(doc: Doc) -> Doc:
         span, role = mentions.clean_span(doc, mentions.person_by_context(doc, ent))
         if span is None or mentions.attributive_acronym(span):
             continue
-        span = mentions.relabel_by_head(span)
+        span = mentions.widen_law(doc, mentions.relabel_by_head(span))
         span = mentions.relabel_by_word_class(span, given_names) if not role else span
         if span is None:
             continue

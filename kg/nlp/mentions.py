@@ -227,6 +227,20 @@ def administration(doc: Doc, span: Span) -> Span | None:
     return None
 
 
+def widen_law(doc: Doc, span: Span) -> Span:
+    """'Assembly Bill 402', of which NER took 'Bill 402' (and 'Assembly' apart): a bill's name
+    keeps the capitalised words that modify it from the left and belong to no longer name."""
+    if span.label_ != "LAW":
+        return span
+    start = span.start
+    while start > 0 and (tok := doc[start - 1]).pos_ == "PROPN" and tok.text[:1].isupper() \
+            and (not tok.ent_type_ or tok.ent_iob_ == "B" and start == span.start) and \
+            tok.dep_ == "compound" and span.start <= tok.head.i < span.end:
+        start -= 1
+    return span if start == span.start else Span(doc, start, span.end, label="LAW",
+                                                  kb_id=span.kb_id_, span_id=span.id_)
+
+
 def demonym_before_title(doc: Doc, span: Span, demonyms: dict[str, str]) -> Span | None:
     """'Salvadoran President ...': a demonym right before a title names the country whose
     office it is. Elsewhere ('Salvadoran deportees') a demonym is not a mention of it."""
