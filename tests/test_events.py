@@ -167,3 +167,20 @@ def test_a_speaker_who_warns_after_reported_words_is_the_one_who_warns():
                   "but warned that a longer strike could damage the port.")
     assert ("statement", "Peter Tschentscher", None) in found
     assert not any(a == "Hamburg" for _, a, _ in found)
+
+
+def test_a_court_that_ner_missed_is_read_by_its_head_word():
+    assert ("sentencing", "Federal High Court", "Chukwuemeka Obiora") in roles(
+        "A Federal High Court in Lagos on Wednesday sentenced a former director, Mr "
+        "Chukwuemeka Obiora, to 14 years in prison.")
+
+
+def test_a_court_ruling_names_whom_it_rules_on():
+    assert roles("The Federal High Court in Lagos heard the case on Monday. The court ordered "
+                 "that the sentences run concurrently.") == set()
+
+
+def test_a_title_case_headline_names_no_body():
+    names = {m.text for m in run("Treasury Sanctions Culiacán-Based Money Laundering Network "
+                                 "Tied to Sinaloa Cartel").mentions}
+    assert "Money Laundering Network" not in names

@@ -229,6 +229,8 @@ class EventReader:
             to = self._prep_objects(token, "to")
             if not any(self._is_court(m) for m in agent + to):
                 return False
+            if not self._argument(token, "patient", sense):
+                return False  # 'the court ordered that ...': a ruling on whom, it does not say
         return True
 
     def _is_court(self, mention: Mention) -> bool:

@@ -122,6 +122,7 @@ def entity_cleanup(doc: Doc) -> Doc:
     taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     first: list[Span] = []
     for ent in [*doc.ents, *mentions.titled_names(doc, taken),
+                *mentions.institution_names(doc, taken),
                 *mentions.named_agreements(doc, taken), *mentions.dateline_places(doc, taken),
                 *mentions.listed_places(doc, taken)]:
         if ent.label_ in mentions.ENTITY_LABELS | {"AGREEMENT"}:

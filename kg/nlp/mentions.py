@@ -453,6 +453,36 @@ def titled_names(doc: Doc, taken: set[int]) -> list[Span]:
     return found
 
 
+def institution_names(doc: Doc, taken: set[int]) -> list[Span]:
+    """Bodies NER missed whose proper-noun name ends in an organisation's head word: 'A
+    Federal High Court in Lagos', 'Blacktown City Council Mayor Tom Ruscoe' (a title may
+    follow the name, and is not part of it)."""
+    found = []
+    i = 0
+    while i < len(doc):
+        if _title_case(doc[i].sent):
+            i = doc[i].sent.end  # a headline capitalises every word: no name to read there
+            continue
+        end = i
+        while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() and \
+                end not in taken and not doc[end].text.isupper():
+            end += 1
+        if end == i:
+            i += 1
+            continue
+        heads = [j for j in range(i + 1, end) if doc[j].lower_ in ORG_HEADS and
+                 all(doc[k].lower_ in HEAD_WORDS | PART_WORDS for k in range(j + 1, end))]
+        if heads and (i == 0 or doc[i - 1].text != "-"):
+            found.append(Span(doc, i, heads[-1] + 1, label="ORG"))
+        i = end
+    return found
+
+
+def _title_case(sent: Span) -> bool:
+    words = [t for t in sent if t.is_alpha and len(t) > 3]
+    return len(words) >= 4 and sum(t.text[:1].isupper() for t in words) / len(words) > 0.7
+
+
 _AGREEMENT_NAME = re.compile(
     r"\b(?:[A-Z][\w’'-]*\s+){1,6}(?:Agreement|Treaty|Pact|Accord|Convention|Covenant)\b"
 )
