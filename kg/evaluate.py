@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.model import DateValue, Entity, Extraction, Mention, Quantity
-from kg.resolve import Resolution, normalise
+from kg.resolve import Resolution, event_mentions, normalise
 
 #: The gold's coarse types for the classes the pipeline assigns.
 COARSE_TYPES = {
@@ -113,6 +113,7 @@ def _doc_mentions(ex: Extraction) -> Iterable[Mention]:
         for end in (rel.subject, rel.obj):
             if isinstance(end, Mention) and end.source != "name-part":
                 yield end
+    yield from (m for m in event_mentions(ex) if m.source == "deal-noun")
 
 
 def score_entities(m: DocMatcher, typed: bool = True) -> Score:

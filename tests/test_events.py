@@ -184,3 +184,59 @@ def test_a_title_case_headline_names_no_body():
     names = {m.text for m in run("Treasury Sanctions Culiacán-Based Money Laundering Network "
                                  "Tied to Sinaloa Cartel").mentions}
     assert "Money Laundering Network" not in names
+
+
+def test_an_agreement_named_by_a_common_noun_is_a_participant():
+    found = roles("The memorandum of understanding was signed in Abuja on Wednesday by the "
+                  "British Home Secretary, Helen Marsh.")
+    assert ("agreement", "Helen Marsh", "memorandum of understanding") in found
+    assert ("criticism", "Nigerian Bar Association", "deal") in roles(
+        "The Nigerian Bar Association criticised the deal on Friday.")
+
+
+def test_the_articles_agreement_is_one_resource_and_other_deals_are_not_it():
+    ex = run("The United Kingdom and Nigeria have signed a returns agreement. The Nigerian Bar "
+             "Association criticised the deal. Britain has signed similar returns arrangements "
+             "with Albania.")
+    res = resolve([ex], load_gazetteer())
+    deals = {res.key(m) for e in ex.events for m in (e.agent, e.patient)
+             if m is not None and m.source == "deal-noun"}
+    assert len(deals) == 1
+    entity = res.entities[deals.pop()]
+    assert entity.types == ["ontology#Agreement"] and entity.label == "agreement"
+    assert ("agreement", "Britain", None) in {
+        (e.event_class, e.agent.text if e.agent else None, e.patient.text if e.patient else None)
+        for e in ex.events if e.trigger == "signed" and "similar" in e.sentence.text}
+
+
+def test_descriptions_before_coordinated_names_keep_both_signers():
+    found = events("Chilean state-backed miner Minera Salar Andino and Japanese battery "
+                   "materials group Kōsei Battery Materials signed a joint venture agreement on "
+                   "Friday.")
+    assert ("agreement", "Minera Salar Andino", "agreement", "Kōsei Battery Materials",
+            "asserted") in found
+
+
+def test_what_opens_without_an_object_is_opened():
+    assert ("opening", None, "Marsden Park Hospital") in roles(
+        "The Marsden Park Hospital is planned in western Sydney. Mr Haddad said construction "
+        "would begin in 2026 and the hospital could open as early as 2029.")
+
+
+def test_it_as_the_object_of_reported_words_is_the_speaker():
+    assert ("closure", "Ghana Water Company", None) in roles(
+        "The Ghana Water Company has warned that illegal mining could force it to shut down "
+        "treatment plants.")
+
+
+def test_a_participle_after_a_comma_takes_no_subject():
+    assert not any(c == "closure" and a == "Luciana Brandão" for c, a, _ in roles(
+        "Luciana Brandão promised to reopen the maternity ward, closed in 2023 for lack of "
+        "funds."))
+
+
+def test_reported_words_without_an_event_that_holds_are_a_statement():
+    # 'approved' names a funding only with a sum of money: here it is no event
+    assert ("statement", "Ana Lucía Ferrer", None) in roles(
+        "Foreign Minister Ana Lucía Ferrer said no such programme had been approved for "
+        "migrants.")

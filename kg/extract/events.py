@@ -58,6 +58,12 @@ KIND_NOUNS = {
                      "operator", "lender", "insurer", "carrier", "organisation",
                      "organization", "charity"), ("ORG",)),
 }
+#: Common nouns of agreements: a participant so named is the article's agreement.
+AGREEMENT_NOUNS = frozenset({"deal", "agreement", "pact", "treaty", "accord", "arrangement",
+                             "memorandum", "mou", "venture"})
+#: Words that make a deal noun some other deal than the article's.
+OTHER_DEALS = frozenset({"similar", "other", "such", "previous", "earlier", "another", "past",
+                         "separate", "existing", "former"})
 #: Symmetric events: of several subjects the first acts, the others take part.
 SYMMETRIC = frozenset({"agreement", "meeting"})
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’\n]{12,}’")
@@ -307,18 +313,22 @@ class EventReader:
     def _reports_event(self, token: Token) -> bool:
         """An event verb of a class in the reported content ('said officers were injured',
         'said the hospital could open'): that event is the news, even where it names no one,
-        so the speech is no statement of its own. Precision first: any event verb of the
-        lexicon in the content is enough to leave the speech out."""
+        so the speech is no statement of its own. Precision first: any verb of the content
+        that reads as an event of the lexicon (its conditions met: 'approved' with a sum of
+        money) is enough to leave the speech out."""
         if token.pos_ not in ("VERB", "AUX"):
             return False
-        senses = self.lex.get((token.lemma_.lower(), "V"), ())
-        senses = self.lex.get((token.lemma_.lower(), "V"), ())
-        return any(sense.event_class != "statement" for sense in senses)
+        found = self._trigger(token)
+        return found is not None and found[0].event_class != "statement"
 
     def _argument(self, verb: Token, role: str, sense: Sense | None = None) -> list[Mention]:
         """The named entities filling ``role`` of a verb, by the sense's frame."""
         found: list[Mention] = []
+        ergative = sense is not None and "ergative" in sense.needs and not any(
+            c.dep_ == "dobj" for c in verb.children)
         for function, token in self._functions(verb):
+            if ergative and function == "subj":
+                function = "passive"  # 'the hospital could open': what opens is opened
             default = {"subj": "agent", "obj": "patient", "dative": "recipient",
                        "to": "recipient", "by": "agent", "passive": "patient",
                        "against": "patient"}.get(function)
@@ -422,7 +432,22 @@ class EventReader:
             for found in self._stands_for(member):
                 if found not in out:
                     out.append(found)
+        if len(out) == 1 and head.dep_ in ("nsubj", "nsubjpass"):
+            return self._flat_coordination(head, out[0]) or out
         return out
+
+    def _flat_coordination(self, head: Token, named: Mention) -> list[Mention]:
+        """'Chilean miner Minera Salar Andino and Japanese group Kōsei Battery Materials
+        signed': descriptions before each name can flatten 'X and Y' into modifiers of Y. The
+        names of the same kind that an 'and' in the subject separates are each a subject."""
+        words = [t for t in head.subtree if t.i < head.i]
+        cc = [t for t in words if t.dep_ == "cc" and t.lower_ == "and"]
+        if not cc:
+            return []
+        before = [m for m in (self._mention(t) for t in words if t.i < cc[0].i)
+                  if m is not None and m.label == named.label and m != named]
+        unique = list(dict.fromkeys(before))
+        return [*unique, named] if len(unique) == 1 else []
 
     def _stands_for(self, token: Token) -> list[Mention]:
         if token.i in self.ctx.by_token or token.i in self.ctx.coref:
@@ -448,7 +473,8 @@ class EventReader:
         found = self._mention(token)  # "the CECOT facility"
         if found is not None:
             return [found]
-        if token.pos_ == "PRON" and token.lower_ in ("it", "they") and token.dep_ == "nsubj":
+        if token.pos_ == "PRON" and token.lower_ in ("it", "they") and \
+                token.dep_ in ("nsubj", "dobj"):  # 'warned that X could force it to shut'
             speaker = self._speaker_of_clause(token.head)
             return [speaker] if speaker is not None else []
         if token.lemma_.lower() in SPOKESPEOPLE:  # 'a spokesperson for X denied': X speaks
@@ -457,6 +483,11 @@ class EventReader:
                     owner = self._mention(pobj)
                     if owner is not None and owner.label not in ("PERSON", "GPE"):
                         return [owner]
+        if token.pos_ == "NOUN" and token.lemma_.lower() in AGREEMENT_NOUNS:
+            named = self._taken_up(token)  # 'the agreement' after the 'Paris Agreement'
+            deal = named if named is not None and named.label == "AGREEMENT" else \
+                self._deal(token)
+            return [deal] if deal is not None else []
         if token.pos_ == "NOUN":
             earlier = self._taken_up(token)
             if earlier is not None:
@@ -467,6 +498,23 @@ class EventReader:
                     if owner is not None and owner.label in ("ORG", "GPE", "NORP", "FAC"):
                         return [owner]
         return []
+
+    def _deal(self, noun: Token) -> Mention | None:
+        """'signed a memorandum of understanding', 'criticised the deal': an agreement the
+        article names only by a common noun. Resolution ties it to the article's agreement."""
+        sentence = self.sentence_of.get(noun.sent.start)
+        if sentence is None or noun.tag_ == "NNS" or any(
+                c.lower_ in OTHER_DEALS for c in noun.children if c.i < noun.i):
+            return None  # 'similar returns arrangements with several countries': not this one
+        end = noun
+        for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):
+            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if noun.lemma_.lower() == "memorandum" and pobj is not None:
+                end = pobj  # 'memorandum of understanding'
+        stop = end.idx + len(end)
+        return Mention(doc_id=sentence.doc_id, start=noun.idx, end=stop,
+                       text=self.doc.text[noun.idx:stop], label="AGREEMENT", sentence=sentence,
+                       source="deal-noun")
 
     def _speaker_of_clause(self, verb: Token) -> Mention | None:
         """'X said it had withdrawn': "it" is X when X says it of itself."""
@@ -684,6 +732,8 @@ def _subject(verb: Token) -> tuple[Token, bool] | None:
             node = node.head
             continue
         if node.dep_ == "conj" and node.head is not node:
+            if not any(c.dep_ in ("cc", "preconj") for c in node.head.children):
+                return None  # 'reopen the ward, closed in 2023': no 'and', a participle
             node = node.head
             if node.dep_ == "ccomp" and node.head.lemma_.lower() in SPEECH and _speaks(verb):
                 node = node.head  # 'said the city would not intervene but warned that ...'
@@ -695,9 +745,11 @@ def _subject(verb: Token) -> tuple[Token, bool] | None:
 def _speaks(verb: Token) -> bool:
     """A verb of saying or asking: coordinated after what a speaker said, the parser hangs it
     on the reported clause, though it is the speaker who warns or asks."""
-    return verb.lemma_.lower() in SPEECH or any(
-        sense.event_class in ("statement", "appeal", "demand")
-        for sense in lexicon().get((verb.lemma_.lower(), "V"), ()))
+    lemma = verb.lemma_.lower()
+    keys = [(lemma, "V")] + [(f"{lemma} {c.lower_}", "V") for c in verb.children
+                             if c.dep_ in ("prt", "prep")]  # 'called on'
+    return lemma in SPEECH or any(sense.event_class in ("statement", "appeal", "demand")
+                                  for key in keys for sense in lexicon().get(key, ()))
 
 
 def _demanding(verb: Token) -> Sense | None:
