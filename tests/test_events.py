@@ -240,3 +240,35 @@ def test_reported_words_without_an_event_that_holds_are_a_statement():
     assert ("statement", "Ana Lucía Ferrer", None) in roles(
         "Foreign Minister Ana Lucía Ferrer said no such programme had been approved for "
         "migrants.")
+
+
+def test_among_the_dead_lists_each_named_victim():
+    found = roles("The bridge collapsed on Tuesday. Among the dead were Ramesh Sah, 42, a "
+                  "vegetable vendor from Ratwal, and his nephew Manoj Sah, 17.")
+    assert {("death", None, "Ramesh Sah"), ("death", None, "Manoj Sah")} <= found
+
+
+def test_a_statement_by_someone_is_theirs():
+    assert ("statement", "Lekan Ogunleye", None) in roles(
+        "A statement by his Chief Press Secretary, Mr Lekan Ogunleye, said at the time that "
+        "the affected commissioners had been thanked for their service.")
+
+
+def test_a_title_read_as_the_subject_gives_way_to_the_person():
+    assert ("statement", "Ernesto Villanueva", None) in roles(
+        "Office of Civil Defense Administrator Ernesto Villanueva said the toll could still "
+        "rise as rescuers reach isolated areas.")
+
+
+def test_a_verb_subordinate_to_the_reported_words_is_not_what_is_reported():
+    assert ("statement", "Mrs Funke Adeyemi-Bello", None) in roles(
+        "Its president, Mrs Funke Adeyemi-Bello, said the federal government had not consulted "
+        "civil society groups before signing.")
+
+
+def test_it_after_a_speaker_who_did_not_say_is_the_speaker():
+    found = events("The U.S. Department of Homeland Security said in a statement that it was "
+                   "working on the return of people, but did not say whether it had asked "
+                   "Mexico to take them.")
+    assert ("appeal", "U.S. Department of Homeland Security", None, "Mexico",
+            "possible") in found

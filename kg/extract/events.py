@@ -20,6 +20,7 @@ from spacy.tokens import Span, Token
 
 from kg.extract.relations.context import Context, date_at
 from kg.model import DateValue, Event, Mention, Quantity, Sentence
+from kg.nlp.mentions import HEAD_WORDS
 
 LEXICON_FILE = Path(__file__).resolve().parents[1] / "data" / "event_triggers.tsv"
 VERSION = "0.1"
@@ -64,6 +65,11 @@ AGREEMENT_NOUNS = frozenset({"deal", "agreement", "pact", "treaty", "accord", "a
 #: Words that make a deal noun some other deal than the article's.
 OTHER_DEALS = frozenset({"similar", "other", "such", "previous", "earlier", "another", "past",
                          "separate", "existing", "former"})
+#: Functions of a verb that only modifies the reported content ('vote-buying cases', 'before
+#: signing'): such a verb is not the event reported.
+SUBORDINATE = frozenset({"compound", "amod", "pcomp"})
+#: Documents that speak for their author: 'a statement by X said'.
+DOCUMENTS = frozenset({"statement", "report", "letter", "release", "communique", "notice"})
 #: Symmetric events: of several subjects the first acts, the others take part.
 SYMMETRIC = frozenset({"agreement", "meeting"})
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’\n]{12,}’")
@@ -165,18 +171,21 @@ class EventReader:
         """'Among the dead were X and Y', 'Among those arrested was X': the names that
         make up the group are the event's patients."""
         for pobj in (c for c in among.children if c.dep_ == "pobj"):
-            candidates = [pobj] if pobj.pos_ == "ADJ" else [
+            adjective = pobj.pos_ == "ADJ" or self._adjective(pobj) is not None  # 'the dead'
+            candidates = [pobj] if adjective else [
                 c for c in pobj.children if c.dep_ == "acl" and c.tag_ == "VBN"]
             for word in candidates:
-                found = self._trigger(word) if word.pos_ != "ADJ" else \
-                    self._adjective(word)
+                found = self._adjective(word) if adjective else self._trigger(word)
                 if found is None:
                     continue
                 sense, trigger_end = found
                 subject = next((c for c in among.head.children if c.dep_ == "nsubj"), None)
                 if subject is None:
                     continue
-                roles = {"agent": [], "patient": self._entities(subject), "recipient": []}
+                patients = self._entities(subject)
+                for conj in (c for c in among.head.children if c.dep_ == "conj"):
+                    patients += [m for m in self._entities(conj) if m not in patients]
+                roles = {"agent": [], "patient": patients, "recipient": []}
                 yield from self._emit(word, sense, trigger_end, sentence, roles)
 
     def _adjective(self, token: Token) -> tuple[Sense, int] | None:
@@ -308,7 +317,7 @@ class EventReader:
         subject = _subject(verb)
         own = set(subject[0].subtree) if subject is not None else set()
         return any(sub.idx in told or self._reports_event(sub) for sub in verb.subtree
-                   if sub.i > verb.i and sub not in own and sub.dep_ not in ("compound", "amod"))
+                   if sub.i > verb.i and sub not in own and sub.dep_ not in SUBORDINATE)
 
     def _reports_event(self, token: Token) -> bool:
         """An event verb of a class in the reported content ('said officers were injured',
@@ -477,11 +486,24 @@ class EventReader:
                 token.dep_ in ("nsubj", "dobj"):  # 'warned that X could force it to shut'
             speaker = self._speaker_of_clause(token.head)
             return [speaker] if speaker is not None else []
+        if token.lemma_.lower() in DOCUMENTS or token.pos_ == "PROPN":
+            # 'a statement by his press secretary, X, said'; 'Office of Civil Defense
+            # Administrator X said', a title the parser read as the head
+            for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in (
+                    ("by", "from") if token.lemma_.lower() in DOCUMENTS else ("of",))):
+                for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                    if token.lemma_.lower() in DOCUMENTS:
+                        return self._entities(pobj)
+                    person = self._mention(pobj)
+                    if person is not None and person.label == "PERSON" and any(
+                            c.dep_ == "compound" and c.lower_ in HEAD_WORDS
+                            for c in pobj.children):
+                        return [person]
         if token.lemma_.lower() in SPOKESPEOPLE:  # 'a spokesperson for X denied': X speaks
             for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("for", "of")):
                 for pobj in (c for c in prep.children if c.dep_ == "pobj"):
                     owner = self._mention(pobj)
-                    if owner is not None and owner.label not in ("PERSON", "GPE"):
+                    if owner is not None and owner.label != "GPE":  # NER's person too
                         return [owner]
         if token.pos_ == "NOUN" and token.lemma_.lower() in AGREEMENT_NOUNS:
             named = self._taken_up(token)  # 'the agreement' after the 'Paris Agreement'
@@ -523,8 +545,10 @@ class EventReader:
             node = node.head
         if node.dep_ != "ccomp" or node.head.lemma_.lower() not in SPEECH:
             return None
-        for child in node.head.children:
-            if child.dep_ == "nsubj" and child.i != verb.i:
+        speaker = _subject(node.head)  # 'said ... but did not say whether it had asked'
+        subjects = [speaker[0]] if speaker is not None and not speaker[1] else []
+        for child in subjects:
+            if child.i != verb.i:
                 found = self._mention(child) if child.i in self.ctx.by_token else (
                     self._taken_up(child) if child.pos_ == "NOUN" else None)
                 if found is not None and found.label in ("ORG", "GPE", "NORP", "FAC"):
@@ -636,6 +660,8 @@ class EventReader:
             if (node.dep_ in ("ccomp", "parataxis") or head.dep_ == "parataxis") and \
                     lemma in SPEECH:
                 reported = True
+                if any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in node.children):
+                    possible = True  # 'did not say whether it had asked': maybe it did
                 speakers = [m for f, t in self._functions(head) if f == "subj"
                             for m in self._entities(t)]
                 source = speakers[0] if speakers else None
