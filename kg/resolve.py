@@ -64,7 +64,7 @@ def slugify(label: str) -> str:
 
 
 #: Company forms that end a name: 'Ltd', 'Inc.', 'S.A. de C.V.' (word classes, no names).
-COMPANY_SUFFIX = re.compile(r"\s(?:Ltd\.?|Limited|Inc\.?|PLC|plc|Corp\.?|LLC|LLP|GmbH|AG|"
+COMPANY_SUFFIX = re.compile(r",?\s(?:Ltd\.?|Limited|Inc\.?|PLC|plc|Corp\.?|LLC|LLP|GmbH|AG|"
                             r"S\.A\.(?: de C\.V\.)?|Pty Ltd)$")
 
 @dataclass
@@ -247,6 +247,10 @@ def _short_forms(mentions: list[Mention]) -> dict[str, str]:
                                        or not short[:1].isupper() or short.isupper()):
             continue
         longer = {n for n in names if n != short and n.startswith(short + " ")}
+        longer |= {n for n in names if n.startswith(short + ",") and
+                   COMPANY_SUFFIX.fullmatch(n[len(short):])}  # 'Harbor Analytics, Inc.'
+        longer = {n for n in longer if not any(  # one company, with and without 'Inc.'
+            o != n and n.startswith(o) and COMPANY_SUFFIX.fullmatch(n[len(o):]) for o in longer)}
         if short in towns:  # 'Marsden Park Hospital' is in Marsden Park, not called so
             longer = {n for n in longer if n not in facilities}
         if short in people:  # 'Nkwanta Gold', NER's person, for 'Nkwanta Gold Ltd'

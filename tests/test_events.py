@@ -272,3 +272,13 @@ def test_it_after_a_speaker_who_did_not_say_is_the_speaker():
                    "Mexico to take them.")
     assert ("appeal", "U.S. Department of Homeland Security", None, "Mexico",
             "possible") in found
+
+
+def test_a_wire_dateline_does_not_hide_the_company_that_announces():
+    found = events("SEATTLE--(BUSINESS WIRE)--Harbor Analytics, Inc. (NASDAQ: HRBA), a provider "
+                   "of supply chain software, today announced that it has entered into a "
+                   "definitive agreement to acquire Lumen Freight Systems for $2.1 billion.")
+    by_class = {c: (a, p) for c, a, p, _, _ in found}
+    assert by_class.get("agreement") == ("Harbor Analytics, Inc.", "agreement")
+    assert by_class.get("purchase") == ("Harbor Analytics, Inc.", "Lumen Freight Systems")
+    assert "funding" not in by_class  # 'announced that ...' reports; it funds nothing

@@ -319,3 +319,11 @@ def test_a_bill_keeps_the_house_that_names_it():
         "injunction against Assembly Bill 402 on Friday.\n").mentions}
     assert names.get("Assembly Bill 402") == "LAW"
     assert "Bill 402" not in names
+
+
+def test_a_company_with_and_without_its_legal_form_is_one_resource():
+    ex = run("Deal\n\nHarbor Analytics, Inc. will buy Lumen Freight Systems. Harbor Analytics "
+             "will pay $1.4 billion in cash.\n")
+    res = resolve([ex], ())
+    keys = {res.key(m) for m in ex.mentions if m.text.startswith("Harbor Analytics")}
+    assert len(keys) == 1

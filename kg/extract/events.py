@@ -548,11 +548,10 @@ class EventReader:
         speaker = _subject(node.head)  # 'said ... but did not say whether it had asked'
         subjects = [speaker[0]] if speaker is not None and not speaker[1] else []
         for child in subjects:
-            if child.i != verb.i:
-                found = self._mention(child) if child.i in self.ctx.by_token else (
-                    self._taken_up(child) if child.pos_ == "NOUN" else None)
-                if found is not None and found.label in ("ORG", "GPE", "NORP", "FAC"):
-                    return found
+            if child.i != verb.i and child.pos_ != "PRON":
+                for found in self._entities(child):
+                    if found.label in ("ORG", "GPE", "NORP", "FAC"):
+                        return found
         return None
 
     def _taken_up(self, noun: Token) -> Mention | None:
