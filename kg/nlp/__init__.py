@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -48,8 +49,9 @@ def pipeline() -> Language:
 def _split_double_dashes(nlp: Language) -> None:
     """'SEATTLE--(BUSINESS WIRE)--Harbor Analytics': wire datelines join words with '--',
     which the stock tokenizer leaves inside one token, hiding the company's name."""
-    infixes = [*nlp.Defaults.infixes, r"--+", r"(?<=-)\(", r"\)(?=-)"]
-    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    infixes = [*(nlp.Defaults.infixes or ()), r"--+", r"(?<=-)\(", r"\)(?=-)"]
+    tokenizer: Any = nlp.tokenizer  # a compiled Tokenizer: no stubs
+    tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
 
 
 def parse(articles: Iterable[Article], batch_size: int = 4) -> Iterator[tuple[Article, Doc]]:
