@@ -282,3 +282,19 @@ def test_a_wire_dateline_does_not_hide_the_company_that_announces():
     assert by_class.get("agreement") == ("Harbor Analytics, Inc.", "agreement")
     assert by_class.get("purchase") == ("Harbor Analytics, Inc.", "Lumen Freight Systems")
     assert "funding" not in by_class  # 'announced that ...' reports; it funds nothing
+
+
+def test_a_contract_is_for_what_its_purpose_clause_names():
+    found = events("The Kenya National Highways Authority has signed a Sh61 billion contract "
+                   "with China Zhonghe Road and Bridge Corporation to rebuild the Kisumu Bus "
+                   "Terminal.")
+    assert ("contract", "Kenya National Highways Authority", "Kisumu Bus Terminal",
+            "China Zhonghe Road and Bridge Corporation", "asserted") in found
+
+
+def test_a_definite_noun_with_a_name_of_its_own_takes_up_no_other_name():
+    found = roles("The Kenya National Highways Authority has signed a Sh61 billion contract "
+                  "with China Zhonghe Road and Bridge Corporation to turn the Kisumu-Busia road "
+                  "into a dual carriageway.")
+    assert ("contract", "Kenya National Highways Authority",
+            "China Zhonghe Road and Bridge Corporation") not in found

@@ -327,3 +327,10 @@ def test_a_company_with_and_without_its_legal_form_is_one_resource():
     res = resolve([ex], ())
     keys = {res.key(m) for m in ex.mentions if m.text.startswith("Harbor Analytics")}
     assert len(keys) == 1
+
+
+def test_a_name_extends_to_the_words_its_acronym_abbreviates():
+    names = {m.text for m in run(
+        "Ruling\n\nThe court upheld a lawsuit filed in 2023 by the Articulation of Indigenous "
+        "Peoples of Brazil (APIB), which argued that the government had failed.\n").mentions}
+    assert "Articulation of Indigenous Peoples of Brazil" in names

@@ -70,6 +70,8 @@ OTHER_DEALS = frozenset({"similar", "other", "such", "previous", "earlier", "ano
 SUBORDINATE = frozenset({"compound", "amod", "pcomp"})
 #: Documents that speak for their author: 'a statement by X said'.
 DOCUMENTS = frozenset({"statement", "report", "letter", "release", "communique", "notice"})
+#: Event nouns whose purpose clause names what they are for: 'a contract to build X'.
+PURPOSED = frozenset({"contract", "funding"})
 #: Symmetric events: of several subjects the first acts, the others take part.
 SYMMETRIC = frozenset({"agreement", "meeting"})
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’\n]{12,}’")
@@ -408,6 +410,11 @@ class EventReader:
                     if sub.dep_ == "agent":
                         for pobj in (c for c in sub.children if c.dep_ == "pobj"):
                             roles["agent"].extend(self._entities(pobj))
+                    elif sub.dep_ == "dobj" and sense.event_class in PURPOSED and any(
+                            c.dep_ == "aux" and c.tag_ == "TO" for c in child.children):
+                        # 'a contract with X to turn the Kisumu-Busia road into ...'
+                        roles["patient"].extend(m for m in self._entities(sub)
+                                                if m.label in ("FAC", "ORG", "LAW"))
         head = noun.head
         if noun.dep_ == "pobj" and head.lower_ == "in" and head.head.lemma_ in STATES and \
                 not roles["patient"]:  # 'X remains in detention': X is held
@@ -562,6 +569,11 @@ class EventReader:
         word = noun.lower_
         phrase = [c.lower_ for c in noun.children if c.dep_ in ("compound", "amod")
                   and c.i < noun.i] + [word]
+        names = [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        if names:  # 'the Kisumu-Busia road': a name of its own, found where NER found it
+            text = self.doc.text[min(c.left_edge.idx for c in names) : noun.idx + len(noun)]
+            same = [m for m in self.mention_of.values() if m.text == text]
+            return min(same, key=lambda m: abs(m.start - noun.idx)) if same else None
         if any(c.dep_ in ("relcl", "acl") and c.i > noun.i for c in noun.children) and \
                 noun.i + 1 < len(self.doc) and self.doc[noun.i + 1].text != ",":
             return None  # 'the firm that carried out repairs' says which firm; it takes up none

@@ -144,7 +144,8 @@ def entity_cleanup(doc: Doc) -> Doc:
         span, role = mentions.clean_span(doc, mentions.person_by_context(doc, ent))
         if span is None or mentions.attributive_acronym(span):
             continue
-        span = mentions.widen_law(doc, mentions.relabel_by_head(span))
+        span = mentions.widen_law(doc, mentions.widen_to_acronym(
+            doc, mentions.relabel_by_head(span)))
         span = mentions.relabel_by_word_class(span, given_names) if not role else span
         if span is None:
             continue

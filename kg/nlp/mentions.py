@@ -227,6 +227,26 @@ def administration(doc: Doc, span: Span) -> Span | None:
     return None
 
 
+def widen_to_acronym(doc: Doc, span: Span) -> Span:
+    """'Articulation of Indigenous Peoples of Brazil (APIB)', of which NER took the part
+    before 'of Brazil': a name is extended over 'of X' when the acronym right after has the
+    initials of the longer name and not of the shorter."""
+    if span.label_ not in ("ORG", "FAC", "LAW") or span.end + 3 >= len(doc) or \
+            doc[span.end].lower_ != "of":
+        return span
+    end = span.end + 1
+    while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
+        end += 1
+    if end == span.end + 1 or end + 2 >= len(doc) or doc[end].text != "(":
+        return span
+    acronym = doc[end + 1].text
+    longer = doc[span.start : end]
+    if doc[end + 2].text != ")" or acronym_matches(acronym, span.text) or \
+            sorted(initials(longer.text.replace("-", " ")).upper()) != sorted(acronym):
+        return span  # in any order: 'APIB' abbreviates the name in Portuguese
+    return Span(doc, span.start, end, label=span.label_, kb_id=span.kb_id_, span_id=span.id_)
+
+
 def widen_law(doc: Doc, span: Span) -> Span:
     """'Assembly Bill 402', of which NER took 'Bill 402' (and 'Assembly' apart): a bill's name
     keeps the capitalised words that modify it from the left and belong to no longer name."""
