@@ -298,3 +298,21 @@ def test_a_definite_noun_with_a_name_of_its_own_takes_up_no_other_name():
                   "into a dual carriageway.")
     assert ("contract", "Kenya National Highways Authority",
             "China Zhonghe Road and Bridge Corporation") not in found
+
+
+def test_a_name_after_a_description_and_a_comma_is_its_apposition():
+    assert ("arrest", None, "Kwabena Asante") in roles(
+        "Chief Superintendent Abena Ofori said officers had arrested the operator of the pit, "
+        "Kwabena Asante, and two foreign nationals.")
+
+
+def test_whom_voters_elect_wins_the_election():
+    assert ("election", "Valdir Pacheco", None) in roles(
+        "The court stripped the mandate of the mayor elected in October 2024, Valdir Pacheco, "
+        "for vote-buying.")
+
+
+def test_due_to_be_sworn_in_is_an_appointment_of_the_subject():
+    assert ("appointment", None, "Luciana Brandão") in roles(
+        "The electoral court is expected to certify the result within two weeks, and Luciana "
+        "Brandão is due to be sworn in by the city council on March 20.")

@@ -479,6 +479,9 @@ class EventReader:
                 found = self._mention(child)
                 if found is not None:
                     return self._with_conjuncts(child, found)
+        loose = self._loose_apposition(token)
+        if loose is not None:
+            return [loose]
         for child in token.children:  # "two of X's coordinators, A and B"
             if child.dep_ == "prep" and child.lower_ == "of":
                 for pobj in (c for c in child.children if c.dep_ == "pobj"):
@@ -527,6 +530,22 @@ class EventReader:
                     if owner is not None and owner.label in ("ORG", "GPE", "NORP", "FAC"):
                         return [owner]
         return []
+
+    def _loose_apposition(self, noun: Token) -> Mention | None:
+        """'arrested the operator of the pit, Kwabena Asante, and ...', where the parser hung
+        the name on the verb: a name set off by commas right after a definite description is
+        its apposition."""
+        if noun.pos_ != "NOUN" or not any(c.dep_ == "det" and c.lower_ == "the"
+                                          for c in noun.children):
+            return None
+        j = noun.right_edge.i + 1
+        if j + 1 >= len(self.doc) or self.doc[j].text != "," or j + 1 not in self.ctx.by_token:
+            return None
+        span = self.ctx.by_token[j + 1]
+        after = self.doc[span.end].text if span.end < len(self.doc) else "."
+        if span.start != j + 1 or span.label_ != "PERSON" or after not in (",", ".", "and"):
+            return None
+        return self._mention(self.doc[j + 1])
 
     def _deal(self, noun: Token) -> Mention | None:
         """'signed a memorandum of understanding', 'criticised the deal': an agreement the
@@ -767,6 +786,8 @@ def _subject(verb: Token) -> tuple[Token, bool] | None:
             if obj is not None:
                 return obj, False
             node = node.head
+            if node.dep_ == "acomp" and node.head is not node:
+                node = node.head  # 'X is due to be sworn in': X of 'is due'
             continue
         if node.dep_ == "conj" and node.head is not node:
             if not any(c.dep_ in ("cc", "preconj") for c in node.head.children):
