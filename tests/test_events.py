@@ -316,3 +316,9 @@ def test_due_to_be_sworn_in_is_an_appointment_of_the_subject():
     assert ("appointment", None, "Luciana Brandão") in roles(
         "The electoral court is expected to certify the result within two weeks, and Luciana "
         "Brandão is due to be sworn in by the city council on March 20.")
+
+
+def test_a_party_that_wrests_a_seat_from_another_wins_against_it():
+    assert ("election", "Congress", "Bharatiya Janata Party") in roles(
+        "The Congress on Saturday wrested the Sonbhadra North assembly seat in Uttar Pradesh "
+        "from the Bharatiya Janata Party in a by-election.")

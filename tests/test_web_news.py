@@ -334,3 +334,12 @@ def test_a_name_extends_to_the_words_its_acronym_abbreviates():
         "Ruling\n\nThe court upheld a lawsuit filed in 2023 by the Articulation of Indigenous "
         "Peoples of Brazil (APIB), which argued that the government had failed.\n").mentions}
     assert "Articulation of Indigenous Peoples of Brazil" in names
+
+
+def test_an_organisations_country_branch_is_one_name():
+    names = {m.text: m.label for m in run(
+        "Arrests\n\nPolice on Tuesday fired teargas and arrested at least 43 people in Nairobi."
+        "\n\nAmnesty International Kenya and the Law Society of Kenya (LSK) condemned the "
+        "arrests.\n").mentions}
+    assert names.get("Amnesty International Kenya") == "ORG"
+    assert "Amnesty International" not in names

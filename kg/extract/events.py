@@ -358,9 +358,9 @@ class EventReader:
             if child.dep_ == "dobj":
                 yield "obj", child
                 for prep in child.children:  # 'granted an injunction against X'
-                    if prep.dep_ == "prep" and prep.lower_ == "against":
+                    if prep.dep_ == "prep" and prep.lower_ in ("against", "from"):
                         for pobj in (c for c in prep.children if c.dep_ == "pobj"):
-                            yield "against", pobj
+                            yield prep.lower_, pobj  # 'wrested the seat from X'
             elif child.dep_ == "dative":
                 yield "dative", child
             elif child.dep_ == "agent":

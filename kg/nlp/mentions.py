@@ -227,6 +227,20 @@ def administration(doc: Doc, span: Span) -> Span | None:
     return None
 
 
+def country_branches(doc: Doc, ents: list[Span]) -> list[Span]:
+    """'Amnesty International Kenya': an organisation's name right before a place's, with
+    the place as the head the name modifies, is the organisation's branch there: one name."""
+    out: list[Span] = []
+    for ent in ents:
+        if out and ent.label_ == "GPE" and len(ent) == 1 and out[-1].label_ in ("ORG", "FAC") and \
+                out[-1].end == ent.start and all(t.head.i == ent.start and t.dep_ == "compound"
+                                                 for t in out[-1]):
+            org = out.pop()
+            ent = Span(doc, org.start, ent.end, label="ORG", kb_id=org.kb_id_, span_id=org.id_)
+        out.append(ent)
+    return out
+
+
 def widen_to_acronym(doc: Doc, span: Span) -> Span:
     """'Articulation of Indigenous Peoples of Brazil (APIB)', of which NER took the part
     before 'of Brazil': a name is extended over 'of X' when the acronym right after has the
