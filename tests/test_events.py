@@ -322,3 +322,10 @@ def test_a_party_that_wrests_a_seat_from_another_wins_against_it():
     assert ("election", "Congress", "Bharatiya Janata Party") in roles(
         "The Congress on Saturday wrested the Sonbhadra North assembly seat in Uttar Pradesh "
         "from the Bharatiya Janata Party in a by-election.")
+
+
+def test_a_place_after_the_object_is_where_the_event_happened():
+    ex = run("Home Secretary James Cleverly signed the treaty in Kigali on Tuesday.")
+    event = next(e for e in ex.events if e.event_class == "agreement")
+    assert event.agent is not None and event.agent.text == "James Cleverly"
+    assert event.place is not None and event.place.text == "Kigali"

@@ -733,6 +733,7 @@ class EventReader:
         heads = [trigger]
         if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.pos_ in ("VERB", "AUX"):
             heads.append(trigger.head)
+        heads += [c for c in trigger.children if c.dep_ == "dobj"]  # 'signed the treaty in X'
         for head in heads:
             for child in head.children:
                 if child.dep_ == "npadvmod" and when is None:
