@@ -329,3 +329,9 @@ def test_a_place_after_the_object_is_where_the_event_happened():
     event = next(e for e in ex.events if e.event_class == "agreement")
     assert event.agent is not None and event.agent.text == "James Cleverly"
     assert event.place is not None and event.place.text == "Kigali"
+
+
+def test_the_speakers_own_request_is_no_reported_content():
+    found = roles("Para Governor Marcelo Antunes said the state would cooperate with federal "
+                  "forces but asked for funds to retrain police.")
+    assert {("statement", "Marcelo Antunes", None), ("appeal", "Marcelo Antunes", None)} <= found

@@ -318,8 +318,10 @@ class EventReader:
             return True  # "..., the prosecutor told reporters", "which she said"
         subject = _subject(verb)
         own = set(subject[0].subtree) if subject is not None else set()
+        mine = {t for sub in verb.subtree if _own_act(sub, verb) for t in sub.subtree}
         return any(sub.idx in told or self._reports_event(sub) for sub in verb.subtree
-                   if sub.i > verb.i and sub not in own and sub.dep_ not in SUBORDINATE)
+                   if sub.i > verb.i and sub not in own and sub not in mine and
+                   sub.dep_ not in SUBORDINATE)
 
     def _reports_event(self, token: Token) -> bool:
         """An event verb of a class in the reported content ('said officers were injured',
@@ -799,6 +801,13 @@ def _subject(verb: Token) -> tuple[Token, bool] | None:
             continue
         break
     return None
+
+
+def _own_act(token: Token, speech: Token) -> bool:
+    """'said the state would cooperate but asked for funds': the asking, hung by the parser
+    on the reported clause, is the speaker's own act, not what they report."""
+    return token.dep_ == "conj" and token.head.dep_ == "ccomp" and token.head.head == speech \
+        and _speaks(token)
 
 
 def _speaks(verb: Token) -> bool:
