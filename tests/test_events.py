@@ -335,3 +335,10 @@ def test_the_speakers_own_request_is_no_reported_content():
     found = roles("Para Governor Marcelo Antunes said the state would cooperate with federal "
                   "forces but asked for funds to retrain police.")
     assert {("statement", "Marcelo Antunes", None), ("appeal", "Marcelo Antunes", None)} <= found
+
+
+def test_pleading_not_guilty_denies_and_pleading_guilty_does_not():
+    assert ("denial", "Chukwuemeka Obiora", None) in roles(
+        "Chukwuemeka Obiora had pleaded not guilty to all the counts.")
+    assert not any(c == "denial" for c, _, _ in roles(
+        "Chukwuemeka Obiora had pleaded guilty to all the counts."))

@@ -221,6 +221,10 @@ class EventReader:
     def _fits(self, token: Token, sense: Sense) -> bool:
         if "money" in sense.needs and not self._money_in(token):
             return False
+        if "notguilty" in sense.needs and not any(
+                c.dep_ == "acomp" and any(n.dep_ == "neg" for n in c.children)
+                for c in token.children):
+            return False
         if "noevent" in sense.needs and any(  # 'won the contract' is no election won
                 c.dep_ == "dobj" and self._trigger(c) is not None for c in token.children):
             return False
