@@ -342,3 +342,13 @@ def test_pleading_not_guilty_denies_and_pleading_guilty_does_not():
         "Chukwuemeka Obiora had pleaded not guilty to all the counts.")
     assert not any(c == "denial" for c, _, _ in roles(
         "Chukwuemeka Obiora had pleaded guilty to all the counts."))
+
+
+def test_both_takes_up_the_two_people_named_together_and_awaiting_trial_is_theirs():
+    found = roles("In a separate investigation, the Federal Police in December arrested two "
+                  "campaign coordinators, Adilson Prado and Sueli Rocha, in an operation. "
+                  "Investigators seized R$480,000 in cash. Both have since been released and "
+                  "are awaiting trial.")
+    for name in ("Adilson Prado", "Sueli Rocha"):
+        assert ("release", None, name) in found and ("trial", None, name) in found
+    assert not any(c == "trial" and a is not None for c, a, _ in found)

@@ -72,6 +72,8 @@ SUBORDINATE = frozenset({"compound", "amod", "pcomp"})
 DOCUMENTS = frozenset({"statement", "report", "letter", "release", "communique", "notice"})
 #: Event nouns whose purpose clause names what they are for: 'a contract to build X'.
 PURPOSED = frozenset({"contract", "funding"})
+#: Light verbs whose subject undergoes the event their object names ('awaiting trial').
+UNDERGO = frozenset({"await", "face", "undergo"})
 #: Symmetric events: of several subjects the first acts, the others take part.
 SYMMETRIC = frozenset({"agreement", "meeting"})
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’\n]{12,}’")
@@ -430,8 +432,11 @@ class EventReader:
         if noun.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX") and \
                 head.lemma_.lower() in SUPPORT:
             # the support verb's subject (or "by" agent) acts; its "to"/"with" party receives
+            undergoes = head.lemma_.lower() in UNDERGO  # 'are awaiting trial': tried, not trying
             for function, token in self._functions(head):
-                if function in ("subj", "by") and not roles["agent"]:
+                if function in ("subj", "by") and undergoes and not roles["patient"]:
+                    roles["patient"].extend(self._entities(token))
+                elif function in ("subj", "by") and not roles["agent"]:
                     roles["agent"].extend(self._entities(token))
                 elif function in ("to", "with") and not roles["recipient"]:
                     roles["recipient"].extend(self._entities(token))
@@ -515,6 +520,8 @@ class EventReader:
                             c.dep_ == "compound" and c.lower_ in HEAD_WORDS
                             for c in pobj.children):
                         return [person]
+        if token.lower_ == "both" and token.dep_ in ("nsubj", "nsubjpass"):
+            return self._pair_before(token)
         if token.lemma_.lower() in SPOKESPEOPLE:  # 'a spokesperson for X denied': X speaks
             for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("for", "of")):
                 for pobj in (c for c in prep.children if c.dep_ == "pobj"):
@@ -535,6 +542,29 @@ class EventReader:
                     owner = self._mention(child)
                     if owner is not None and owner.label in ("ORG", "GPE", "NORP", "FAC"):
                         return [owner]
+        return []
+
+    def _pair_before(self, token: Token) -> list[Mention]:
+        """'... arrested two coordinators, Adilson Prado and Sueli Rocha. ... Both have
+        since been released': 'both' as a subject is the last two people named together in
+        this sentence or the two before it."""
+        sents = list(self.doc.sents)
+        index = next(n for n, sent in enumerate(sents) if sent.start <= token.i < sent.end)
+        for sent in reversed(sents[max(index - 2, 0) : index + 1]):
+            pairs = []
+            for tok in sent:
+                if tok.i >= token.i or tok.i not in self.ctx.by_token:
+                    continue
+                first = self._mention(tok)
+                if first is None or first.label != "PERSON" or tok.dep_ == "conj" or \
+                        tok != tok.doc[self.ctx.by_token[tok.i].root.i]:
+                    continue
+                others = [m for c in tok.conjuncts if (m := self._mention(c)) is not None
+                          and m.label == "PERSON"]
+                if len(others) == 1:
+                    pairs.append([first, others[0]])
+            if pairs:
+                return pairs[-1] if len(pairs) == 1 else []
         return []
 
     def _loose_apposition(self, noun: Token) -> Mention | None:
