@@ -352,3 +352,12 @@ def test_both_takes_up_the_two_people_named_together_and_awaiting_trial_is_their
     for name in ("Adilson Prado", "Sueli Rocha"):
         assert ("release", None, name) in found and ("trial", None, name) in found
     assert not any(c == "trial" and a is not None for c, a, _ in found)
+
+
+def test_a_participle_clause_takes_the_subject_of_its_verb_but_saying_stays_with_quotes():
+    assert ("appeal", "Rajasthan Cricket Association", None) in roles(
+        "The Rajasthan Cricket Association had written to the Board of Control for Cricket in "
+        "India asking for an international match.")
+    assert not any(c == "statement" for c, _, _ in roles(
+        "The Nigerian Bar Association criticised the deal, saying returnees could be left "
+        "without support on arrival."))

@@ -826,6 +826,12 @@ def _subject(verb: Token) -> tuple[Token, bool] | None:
             if node.dep_ == "acomp" and node.head is not node:
                 node = node.head  # 'X is due to be sworn in': X of 'is due'
             continue
+        if node.dep_ == "advcl" and node.tag_ == "VBG" and node is verb and \
+                node.head.pos_ in ("VERB", "AUX") and verb.lemma_.lower() not in SPEECH and \
+                not any(sense.event_class == "statement"  # '..., saying' is left to quotes
+                        for sense in lexicon().get((verb.lemma_.lower(), "V"), ())):
+            node = node.head  # 'had written to the BCCI asking for a match': who wrote asks
+            continue
         if node.dep_ == "conj" and node.head is not node:
             if not any(c.dep_ in ("cc", "preconj") for c in node.head.children):
                 return None  # 'reopen the ward, closed in 2023': no 'and', a participle
