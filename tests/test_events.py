@@ -361,3 +361,9 @@ def test_a_participle_clause_takes_the_subject_of_its_verb_but_saying_stays_with
     assert not any(c == "statement" for c, _, _ in roles(
         "The Nigerian Bar Association criticised the deal, saying returnees could be left "
         "without support on arrival."))
+
+
+def test_a_definite_payment_that_names_its_payer_is_a_new_event():
+    assert ("payment", "Caldercroft Homes", None) in roles(
+        "The £25,000 donation, from Caldercroft Homes, was made to the constituency office in "
+        "September 2024.")

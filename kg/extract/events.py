@@ -410,6 +410,8 @@ class EventReader:
                     function = "by" if child.lower_ == "by" else child.lower_
                     default = {"by": "agent", "of": "patient", "to": "recipient",
                                "against": "patient", "with": "recipient"}.get(function)
+                    if function == "from" and sense.event_class in ("payment", "funding"):
+                        default = "agent"  # 'a donation from X', 'a loan from X'
                     role = sense.role(function, default)
                     if role in roles:
                         roles[role].extend(self._entities(pobj))
@@ -896,8 +898,8 @@ def _heads(words: list[str], phrase: list[str]) -> bool:
 def _anaphoric(noun: Token) -> bool:
     """'the arrests', 'the ruling': a definite event noun that takes up an event told before."""
     return any(c.dep_ == "det" and c.lower_ in ("the", "this", "these", "that") for c in
-               noun.children) and not any(c.dep_ == "prep" and c.lower_ == "of" for c in
-                                          noun.children)
+               noun.children) and not any(c.dep_ == "prep" and c.lower_ in ("of", "from", "by")
+                                          for c in noun.children)  # 'the donation from X'
 
 
 def _dateline(span: Span) -> bool:
