@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.model import DateValue, Entity, Extraction, Mention, Quantity
-from kg.resolve import Resolution, normalise
+from kg.resolve import Resolution, event_mentions, normalise
 
 #: The gold's coarse types for the classes the pipeline assigns.
 COARSE_TYPES = {
@@ -113,6 +113,7 @@ def _doc_mentions(ex: Extraction) -> Iterable[Mention]:
         for end in (rel.subject, rel.obj):
             if isinstance(end, Mention) and end.source != "name-part":
                 yield end
+    yield from (m for m in event_mentions(ex) if m.source == "deal-noun")
 
 
 def score_entities(m: DocMatcher, typed: bool = True) -> Score:
@@ -226,7 +227,14 @@ def score_events(m: DocMatcher, ex: Extraction, res: Resolution) -> Score:
         return f"?{entity.label if entity else mention.text}"
 
     predicted = {(e.event_class, role(e.agent), role(e.patient)) for e in ex.events}
-    return _compared(score, predicted, gold, "event")
+    where: dict[tuple, str] = {}  # what each tuple came from, so an error can be traced
+    for e in m.gold.get("events", []):
+        where.setdefault((e["class"], e["agent"], e["patient"]),
+                         f"{e['trigger']!r} in {e['evidence'][:110]!r}")
+    for ev in ex.events:
+        where.setdefault((ev.event_class, role(ev.agent), role(ev.patient)),
+                         f"{ev.trigger!r} in {ev.sentence.text[:110]!r}")
+    return _compared(score, predicted, gold, "event", where)
 
 
 @dataclass
@@ -273,11 +281,17 @@ def evaluate(extractions: list[Extraction], res: Resolution, gold_dir: Path) -> 
     return Evaluation(scores)
 
 
-def _compared(score: Score, predicted: set, gold: set, kind: str) -> Score:
-    """``score`` with the set comparison of predicted and gold tuples, errors named by kind."""
+def _compared(score: Score, predicted: set, gold: set, kind: str,
+              where: dict[tuple, str] | None = None) -> Score:
+    """``score`` with the set comparison of predicted and gold tuples, errors named by kind
+    and followed by where each tuple came from when ``where`` says."""
     score.tp = len(predicted & gold)
     score.fp = len(predicted - gold)
     score.fn = len(gold - predicted)
-    score.errors += [f"{kind} FP: {t}" for t in sorted(predicted - gold, key=str)]
-    score.errors += [f"{kind} FN: {t}" for t in sorted(gold - predicted, key=str)]
+
+    def note(t: tuple) -> str:
+        return f"  <- {where[t]}" if where and t in where else ""
+
+    score.errors += [f"{kind} FP: {t}{note(t)}" for t in sorted(predicted - gold, key=str)]
+    score.errors += [f"{kind} FN: {t}{note(t)}" for t in sorted(gold - predicted, key=str)]
     return score

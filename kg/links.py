@@ -5,7 +5,8 @@ A link is added only where the name is unambiguous: exactly one country, or else
 city or administrative area, goes by that name (else alias); ``match`` gives the ranks. What
 the gazetteer says wins: an entry's own GeoNames link is never replaced, and an entry typed as
 a country links only to a country. Links never change an entity's URI: they add
-``owl:sameAs`` and identifiers.
+``owl:sameAs`` and identifiers, and type an administrative area the registry knows as a
+country a country.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ ISO_3166_2 = "http://www.wikidata.org/prop/direct/P300"
 PLACE_TYPES = frozenset({"http://schema.org/Country", "http://schema.org/AdministrativeArea",
                          "http://schema.org/Place", "http://schema.org/City"})
 COUNTRY_TYPE = "http://schema.org/Country"
+AREA_TYPE = "http://schema.org/AdministrativeArea"
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,8 @@ def link(entity: Entity) -> None:
     place = match(entity.label, countries_only=COUNTRY_TYPE in types)
     if place is None:
         return
+    if place.kind == "country" and AREA_TYPE in types:  # 'Nigeria', which NER calls a GPE
+        entity.types = sorted((types - {AREA_TYPE}) | {COUNTRY_TYPE})
     if place.geonameid is not None and not any("geonames.org/" in s for s in entity.same_as):
         uri = GEONAMES_URI.format(place.geonameid)
         if uri not in entity.same_as:

@@ -63,6 +63,10 @@ def slugify(label: str) -> str:
     return re.sub(r"[^A-Za-z0-9.-]+", "_", ascii_).strip("_.-") or "entity"
 
 
+#: Company forms that end a name: 'Ltd', 'Inc.', 'S.A. de C.V.' (word classes, no names).
+COMPANY_SUFFIX = re.compile(r",?\s(?:Ltd\.?|Limited|Inc\.?|PLC|plc|Corp\.?|LLC|LLP|GmbH|AG|"
+                            r"S\.A\.(?: de C\.V\.)?|Pty Ltd)$")
+
 @dataclass
 class Resolution:
     entities: dict[str, Entity] = field(default_factory=dict)
@@ -226,7 +230,13 @@ def _short_forms(mentions: list[Mention]) -> dict[str, str]:
     starts exactly one longer name in the same article is a short form of it. So is a single
     word ('Lumen' for 'Lumen Freight Systems') unless the word is a place name of its own."""
     names = {m.text for m in mentions if not m.gazetteer_id and m.label != "PERSON"}
+    people = {m.text for m in mentions if not m.gazetteer_id and m.label == "PERSON"
+              and len(m.text.split()) > 1} - names
+    names |= {p for p in people if any(COMPANY_SUFFIX.fullmatch(n[len(p):]) for n in names
+                                      if n.startswith(p + " "))}
     placed = {m.text for m in mentions if m.label in ("GPE", "LOC")}
+    towns = {m.text for m in mentions if m.label == "GPE"}
+    facilities = {m.text for m in mentions if m.label == "FAC"}
     found = {}
     states: defaultdict[str, set[str]] = defaultdict(set)  # 'Korea' for 'Republic of Korea'
     for n in names:
@@ -249,6 +259,14 @@ def _short_forms(mentions: list[Mention]) -> dict[str, str]:
                                        or not short[:1].isupper() or short.isupper()):
             continue
         longer = {n for n in names if n != short and n.startswith(short + " ")}
+        longer |= {n for n in names if n.startswith(short + ",") and
+                   COMPANY_SUFFIX.fullmatch(n[len(short):])}  # 'Harbor Analytics, Inc.'
+        longer = {n for n in longer if not any(  # one company, with and without 'Inc.'
+            o != n and n.startswith(o) and COMPANY_SUFFIX.fullmatch(n[len(o):]) for o in longer)}
+        if short in towns:  # 'Marsden Park Hospital' is in Marsden Park, not called so
+            longer = {n for n in longer if n not in facilities}
+        if short in people:  # 'Nkwanta Gold', NER's person, for 'Nkwanta Gold Ltd'
+            longer = {n for n in longer if COMPANY_SUFFIX.fullmatch(n[len(short):])}
         if not longer and len(short.split()) > 1:  # 'Salar Andino' for 'Minera Salar Andino'
             longer = {n for n in names if n != short and n.endswith(" " + short)}
         if not longer:  # 'Dindo' for 'Typhoon Dindo'
@@ -351,6 +369,8 @@ def _entity(key: str, group: list[Mention], entry: GazetteerEntry | None) -> Ent
             votes["PERSON"] += len(group)  # a full personal name outweighs stray labels
         if any(m.role or (strip_honorific(m.text) != m.text) for m in group):
             votes["PERSON"] += len(group)  # 'Mr Maurya', 'Governor Adesanya': only people
+        if any(COMPANY_SUFFIX.search(m.text) for m in group):
+            votes["ORG"] += 2 * len(group)  # 'Nkwanta Gold Ltd': a company, whatever else
         best = max(votes, key=votes.__getitem__)  # the first of equals, as most_common(1)
         types = [LABEL_TYPES.get(best, LABEL_TYPES["ORG"])]
         if best == "PERSON":
@@ -410,6 +430,7 @@ def _resolve_agreements(extractions: list[Extraction], res: Resolution) -> None:
     for ex in extractions:
         named = _named_proposals(ex, res)
         deal_nouns = [m for m in _relation_mentions(ex) if m.source == "deal-noun"]
+        told = [m for m in event_mentions(ex) if m.source == "deal-noun"]
         parties = (party(res.key(m.about)) for m in deal_nouns if m.about is not None)
         proposers = sorted({p for p in parties if p is not None})
         for mention in deal_nouns:
@@ -436,6 +457,33 @@ def _resolve_agreements(extractions: list[Extraction], res: Resolution) -> None:
                 res.entities[key] = entity
             entity.mentions.append(mention)
             res.key_of[(mention.doc_id, mention.start, mention.end)] = key
+        _resolve_told_deals(ex, told, res)
+
+
+def _resolve_told_deals(ex: Extraction, told: list[Mention], res: Resolution) -> None:
+    """An event's participant named only 'the deal', 'a memorandum of understanding': the
+    article's one agreement so named. Where the article's relations already tie its deal
+    nouns to a single proposal, it is that one; else one agreement of this article alone,
+    labelled by its longest common name."""
+    if not told:
+        return
+    proposals = {k for m in _relation_mentions(ex) if m.source == "deal-noun"
+                 and (k := res.key(m)) is not None}
+    key = proposals.pop() if len(proposals) == 1 else f"agreement:{ex.article.doc_id}"
+    entity = res.entities.get(key)
+    if entity is None:
+        label = max((m.text for m in told), key=lambda t: (len(t), t))
+        entity = Entity(key=key, label=label, types=["ontology#Agreement"])
+        res.entities[key] = entity
+    for mention in told:
+        entity.mentions.append(mention)
+        res.key_of[(mention.doc_id, mention.start, mention.end)] = key
+
+
+def event_mentions(ex: Extraction) -> list[Mention]:
+    """The participants of an article's events."""
+    return [m for event in ex.events for m in (event.agent, event.patient, event.recipient)
+            if m is not None]
 
 
 def _named_proposals(ex: Extraction, res: Resolution) -> dict[str, str]:

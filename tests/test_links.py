@@ -156,3 +156,16 @@ def test_the_build_passed_the_shapes(linked: Settings):
     publication = Publication.current(linked.dist_dir)
     assert publication is not None and publication.manifest["warnings"] == 0
     assert Path(publication.file("kg.nq")).stat().st_size > 0
+
+
+def test_a_place_the_registry_knows_as_a_country_is_typed_a_country():
+    from kg.links import link
+
+    nigeria = Entity(key="n:nigeria", label="Nigeria",
+                     types=["http://schema.org/AdministrativeArea"])
+    link(nigeria)
+    assert nigeria.types == ["http://schema.org/Country"]
+    assert "NG" in nigeria.identifiers.values()
+    lagos = Entity(key="n:lagos", label="Lagos", types=["http://schema.org/AdministrativeArea"])
+    link(lagos)
+    assert lagos.types == ["http://schema.org/AdministrativeArea"]

@@ -301,3 +301,45 @@ def test_a_given_name_after_a_title_completes_the_person():
     names = {m.text for m in run("Court\n\nThe case went to Justice Folake Adekunle-Bamgbose "
                                  "on Monday.\n").mentions}
     assert "Folake Adekunle-Bamgbose" in names
+
+
+def test_a_company_short_form_is_the_company_not_a_person():
+    ex = run("Mine collapse\n\nThe pit was run by Nkwanta Gold Ltd, the Minerals Commission "
+             "said. In a statement, Nkwanta Gold denied any link to the operators.\n")
+    res = resolve([ex], ())
+    short = next(m for m in ex.mentions if m.text == "Nkwanta Gold")
+    entity = res.entity(short)
+    assert entity is not None and entity.label == "Nkwanta Gold Ltd"
+    assert entity.types == ["http://schema.org/Organization"]
+
+
+def test_a_bill_keeps_the_house_that_names_it():
+    names = {m.text: m.label for m in run(
+        "Gig law blocked\n\nU.S. District Judge Harold Brennan granted a preliminary "
+        "injunction against Assembly Bill 402 on Friday.\n").mentions}
+    assert names.get("Assembly Bill 402") == "LAW"
+    assert "Bill 402" not in names
+
+
+def test_a_company_with_and_without_its_legal_form_is_one_resource():
+    ex = run("Deal\n\nHarbor Analytics, Inc. will buy Lumen Freight Systems. Harbor Analytics "
+             "will pay $1.4 billion in cash.\n")
+    res = resolve([ex], ())
+    keys = {res.key(m) for m in ex.mentions if m.text.startswith("Harbor Analytics")}
+    assert len(keys) == 1
+
+
+def test_a_name_extends_to_the_words_its_acronym_abbreviates():
+    names = {m.text for m in run(
+        "Ruling\n\nThe court upheld a lawsuit filed in 2023 by the Articulation of Indigenous "
+        "Peoples of Brazil (APIB), which argued that the government had failed.\n").mentions}
+    assert "Articulation of Indigenous Peoples of Brazil" in names
+
+
+def test_an_organisations_country_branch_is_one_name():
+    names = {m.text: m.label for m in run(
+        "Arrests\n\nPolice on Tuesday fired teargas and arrested at least 43 people in Nairobi."
+        "\n\nAmnesty International Kenya and the Law Society of Kenya (LSK) condemned the "
+        "arrests.\n").mentions}
+    assert names.get("Amnesty International Kenya") == "ORG"
+    assert "Amnesty International" not in names

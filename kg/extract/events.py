@@ -20,6 +20,7 @@ from spacy.tokens import Span, Token
 
 from kg.extract.relations.context import Context, date_at
 from kg.model import DateValue, Event, Mention, Quantity, Sentence
+from kg.nlp.mentions import HEAD_WORDS
 
 LEXICON_FILE = Path(__file__).resolve().parents[1] / "data" / "event_triggers.tsv"
 VERSION = "0.1"
@@ -28,6 +29,8 @@ VERSION = "0.1"
 SPEECH = frozenset({"say", "tell", "write", "note", "add", "warn", "report", "announce",
                     "state", "claim", "confirm", "indicate", "estimate", "allege", "insist",
                     "argue", "explain", "deny"})
+#: Modals of obligation: what the reported content says ought to happen.
+OUGHT = frozenset({"should", "must"})
 MODALS = frozenset({"will", "would", "could", "might", "may", "shall", "should", "can", "'ll"})
 #: Verbs whose infinitive complement has not happened yet ("is expected to open").
 PROSPECTIVE = frozenset({"expect", "set", "plan", "due", "seek", "intend", "aim", "want", "hope",
@@ -47,6 +50,30 @@ SUPPORT = frozenset({"launch", "open", "file", "bring", "lodge", "announce", "ho
 STATES = frozenset({"be", "remain", "stay"})
 #: Who speaks for an organisation: the organisation is the agent of what they say.
 SPOKESPEOPLE = frozenset({"spokesperson", "spokesman", "spokeswoman", "representative"})
+#: Nouns of a kind of named thing: 'the state', 'the town' take up the latest place named
+#: before, 'the company' the latest organisation (word classes, no names).
+KIND_NOUNS = {
+    **dict.fromkeys(("state", "country", "nation", "town", "city", "village", "municipality",
+                     "province", "county", "region"), ("GPE",)),
+    **dict.fromkeys(("company", "firm", "group", "miner", "developer", "contractor",
+                     "operator", "lender", "insurer", "carrier", "organisation",
+                     "organization", "charity"), ("ORG",)),
+}
+#: Common nouns of agreements: a participant so named is the article's agreement.
+AGREEMENT_NOUNS = frozenset({"deal", "agreement", "pact", "treaty", "accord", "arrangement",
+                             "memorandum", "mou", "venture"})
+#: Words that make a deal noun some other deal than the article's.
+OTHER_DEALS = frozenset({"similar", "other", "such", "previous", "earlier", "another", "past",
+                         "separate", "existing", "former"})
+#: Functions of a verb that only modifies the reported content ('vote-buying cases', 'before
+#: signing'): such a verb is not the event reported.
+SUBORDINATE = frozenset({"compound", "amod", "pcomp"})
+#: Documents that speak for their author: 'a statement by X said'.
+DOCUMENTS = frozenset({"statement", "report", "letter", "release", "communique", "notice"})
+#: Event nouns whose purpose clause names what they are for: 'a contract to build X'.
+PURPOSED = frozenset({"contract", "funding"})
+#: Light verbs whose subject undergoes the event their object names ('awaiting trial').
+UNDERGO = frozenset({"await", "face", "undergo"})
 #: Symmetric events: of several subjects the first acts, the others take part.
 SYMMETRIC = frozenset({"agreement", "meeting"})
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’\n]{12,}’")
@@ -115,7 +142,7 @@ class EventReader:
             if key not in seen:
                 seen.add(key)
                 unique.append(event)
-        return unique
+        return [event for event in unique if not _told_better(event, unique)]
 
     def _sentence(self, sent: Span, sentence: Sentence) -> Iterator[Event]:
         """Events of one sentence; speech verbs last, since a speech clause whose content
@@ -135,7 +162,7 @@ class EventReader:
             if token.pos_ in ("NOUN", "PROPN"):
                 found.extend(self._noun_event(token, sense, trigger_end, sentence))
             elif sense.event_class == "statement":
-                speech.append((token, sense, trigger_end))
+                speech.append((token, _demanding(token) or sense, trigger_end))
             else:
                 found.extend(self._verb_event(token, sense, trigger_end, sentence))
         told = {event.start for event in found}
@@ -148,18 +175,21 @@ class EventReader:
         """'Among the dead were X and Y', 'Among those arrested was X': the names that
         make up the group are the event's patients."""
         for pobj in (c for c in among.children if c.dep_ == "pobj"):
-            candidates = [pobj] if pobj.pos_ == "ADJ" else [
+            adjective = pobj.pos_ == "ADJ" or self._adjective(pobj) is not None  # 'the dead'
+            candidates = [pobj] if adjective else [
                 c for c in pobj.children if c.dep_ == "acl" and c.tag_ == "VBN"]
             for word in candidates:
-                found = self._trigger(word) if word.pos_ != "ADJ" else \
-                    self._adjective(word)
+                found = self._adjective(word) if adjective else self._trigger(word)
                 if found is None:
                     continue
                 sense, trigger_end = found
                 subject = next((c for c in among.head.children if c.dep_ == "nsubj"), None)
                 if subject is None:
                     continue
-                roles = {"agent": [], "patient": self._entities(subject), "recipient": []}
+                patients = self._entities(subject)
+                for conj in (c for c in among.head.children if c.dep_ == "conj"):
+                    patients += [m for m in self._entities(conj) if m not in patients]
+                roles = {"agent": [], "patient": patients, "recipient": []}
                 yield from self._emit(word, sense, trigger_end, sentence, roles)
 
     def _adjective(self, token: Token) -> tuple[Sense, int] | None:
@@ -193,6 +223,13 @@ class EventReader:
     def _fits(self, token: Token, sense: Sense) -> bool:
         if "money" in sense.needs and not self._money_in(token):
             return False
+        if "notguilty" in sense.needs and not any(
+                c.dep_ == "acomp" and any(n.dep_ == "neg" for n in c.children)
+                for c in token.children):
+            return False
+        if "noevent" in sense.needs and any(  # 'won the contract' is no election won
+                c.dep_ == "dobj" and self._trigger(c) is not None for c in token.children):
+            return False
         if "noccomp" in sense.needs and any(c.dep_ == "ccomp" for c in token.children):
             return False  # 'promised that ...' reports; 'promised to ...' proposes
         if "patient" in sense.needs and not self._argument(token, "patient", sense):
@@ -215,6 +252,8 @@ class EventReader:
             to = self._prep_objects(token, "to")
             if not any(self._is_court(m) for m in agent + to):
                 return False
+            if not self._argument(token, "patient", sense):
+                return False  # 'the court ordered that ...': a ruling on whom, it does not say
         return True
 
     def _is_court(self, mention: Mention) -> bool:
@@ -285,23 +324,30 @@ class EventReader:
             return True  # "..., the prosecutor told reporters", "which she said"
         subject = _subject(verb)
         own = set(subject[0].subtree) if subject is not None else set()
+        mine = {t for sub in verb.subtree if _own_act(sub, verb) for t in sub.subtree}
         return any(sub.idx in told or self._reports_event(sub) for sub in verb.subtree
-                   if sub.i > verb.i and sub not in own)
+                   if sub.i > verb.i and sub not in own and sub not in mine and
+                   sub.dep_ not in SUBORDINATE)
 
     def _reports_event(self, token: Token) -> bool:
         """An event verb of a class in the reported content ('said officers were injured',
         'said the hospital could open'): that event is the news, even where it names no one,
-        so the speech is no statement of its own. Precision first: any event verb of the
-        lexicon in the content is enough to leave the speech out."""
+        so the speech is no statement of its own. Precision first: any verb of the content
+        that reads as an event of the lexicon (its conditions met: 'approved' with a sum of
+        money) is enough to leave the speech out."""
         if token.pos_ not in ("VERB", "AUX"):
             return False
-        senses = self.lex.get((token.lemma_.lower(), "V"), ())
-        return any(sense.event_class != "statement" for sense in senses)
+        found = self._trigger(token)
+        return found is not None and found[0].event_class != "statement"
 
     def _argument(self, verb: Token, role: str, sense: Sense | None = None) -> list[Mention]:
         """The named entities filling ``role`` of a verb, by the sense's frame."""
         found: list[Mention] = []
+        ergative = sense is not None and "ergative" in sense.needs and not any(
+            c.dep_ == "dobj" for c in verb.children)
         for function, token in self._functions(verb):
+            if ergative and function == "subj":
+                function = "passive"  # 'the hospital could open': what opens is opened
             default = {"subj": "agent", "obj": "patient", "dative": "recipient",
                        "to": "recipient", "by": "agent", "passive": "patient",
                        "against": "patient"}.get(function)
@@ -320,9 +366,9 @@ class EventReader:
             if child.dep_ == "dobj":
                 yield "obj", child
                 for prep in child.children:  # 'granted an injunction against X'
-                    if prep.dep_ == "prep" and prep.lower_ == "against":
+                    if prep.dep_ == "prep" and prep.lower_ in ("against", "from"):
                         for pobj in (c for c in prep.children if c.dep_ == "pobj"):
-                            yield "against", pobj
+                            yield prep.lower_, pobj  # 'wrested the seat from X'
             elif child.dep_ == "dative":
                 yield "dative", child
             elif child.dep_ == "agent":
@@ -364,6 +410,8 @@ class EventReader:
                     function = "by" if child.lower_ == "by" else child.lower_
                     default = {"by": "agent", "of": "patient", "to": "recipient",
                                "against": "patient", "with": "recipient"}.get(function)
+                    if function == "from" and sense.event_class in ("payment", "funding"):
+                        default = "agent"  # 'a donation from X', 'a loan from X'
                     role = sense.role(function, default)
                     if role in roles:
                         roles[role].extend(self._entities(pobj))
@@ -372,6 +420,11 @@ class EventReader:
                     if sub.dep_ == "agent":
                         for pobj in (c for c in sub.children if c.dep_ == "pobj"):
                             roles["agent"].extend(self._entities(pobj))
+                    elif sub.dep_ == "dobj" and sense.event_class in PURPOSED and any(
+                            c.dep_ == "aux" and c.tag_ == "TO" for c in child.children):
+                        # 'a contract with X to turn the Kisumu-Busia road into ...'
+                        roles["patient"].extend(m for m in self._entities(sub)
+                                                if m.label in ("FAC", "ORG", "LAW"))
         head = noun.head
         if noun.dep_ == "pobj" and head.lower_ == "in" and head.head.lemma_ in STATES and \
                 not roles["patient"]:  # 'X remains in detention': X is held
@@ -381,8 +434,11 @@ class EventReader:
         if noun.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX") and \
                 head.lemma_.lower() in SUPPORT:
             # the support verb's subject (or "by" agent) acts; its "to"/"with" party receives
+            undergoes = head.lemma_.lower() in UNDERGO  # 'are awaiting trial': tried, not trying
             for function, token in self._functions(head):
-                if function in ("subj", "by") and not roles["agent"]:
+                if function in ("subj", "by") and undergoes and not roles["patient"]:
+                    roles["patient"].extend(self._entities(token))
+                elif function in ("subj", "by") and not roles["agent"]:
                     roles["agent"].extend(self._entities(token))
                 elif function in ("to", "with") and not roles["recipient"]:
                     roles["recipient"].extend(self._entities(token))
@@ -405,7 +461,22 @@ class EventReader:
             for found in self._stands_for(member):
                 if found not in out:
                     out.append(found)
+        if len(out) == 1 and head.dep_ in ("nsubj", "nsubjpass"):
+            return self._flat_coordination(head, out[0]) or out
         return out
+
+    def _flat_coordination(self, head: Token, named: Mention) -> list[Mention]:
+        """'Chilean miner Minera Salar Andino and Japanese group Kōsei Battery Materials
+        signed': descriptions before each name can flatten 'X and Y' into modifiers of Y. The
+        names of the same kind that an 'and' in the subject separates are each a subject."""
+        words = [t for t in head.subtree if t.i < head.i]
+        cc = [t for t in words if t.dep_ == "cc" and t.lower_ == "and"]
+        if not cc:
+            return []
+        before = [m for m in (self._mention(t) for t in words if t.i < cc[0].i)
+                  if m is not None and m.label == named.label and m != named]
+        unique = list(dict.fromkeys(before))
+        return [*unique, named] if len(unique) == 1 else []
 
     def _stands_for(self, token: Token) -> list[Mention]:
         if token.i in self.ctx.by_token or token.i in self.ctx.coref:
@@ -421,6 +492,9 @@ class EventReader:
                 found = self._mention(child)
                 if found is not None:
                     return self._with_conjuncts(child, found)
+        loose = self._loose_apposition(token)
+        if loose is not None:
+            return [loose]
         for child in token.children:  # "two of X's coordinators, A and B"
             if child.dep_ == "prep" and child.lower_ == "of":
                 for pobj in (c for c in child.children if c.dep_ == "pobj"):
@@ -431,15 +505,36 @@ class EventReader:
         found = self._mention(token)  # "the CECOT facility"
         if found is not None:
             return [found]
-        if token.pos_ == "PRON" and token.lower_ in ("it", "they") and token.dep_ == "nsubj":
+        if token.pos_ == "PRON" and token.lower_ in ("it", "they") and \
+                token.dep_ in ("nsubj", "dobj"):  # 'warned that X could force it to shut'
             speaker = self._speaker_of_clause(token.head)
             return [speaker] if speaker is not None else []
+        if token.lemma_.lower() in DOCUMENTS or token.pos_ == "PROPN":
+            # 'a statement by his press secretary, X, said'; 'Office of Civil Defense
+            # Administrator X said', a title the parser read as the head
+            for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in (
+                    ("by", "from") if token.lemma_.lower() in DOCUMENTS else ("of",))):
+                for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                    if token.lemma_.lower() in DOCUMENTS:
+                        return self._entities(pobj)
+                    person = self._mention(pobj)
+                    if person is not None and person.label == "PERSON" and any(
+                            c.dep_ == "compound" and c.lower_ in HEAD_WORDS
+                            for c in pobj.children):
+                        return [person]
+        if token.lower_ == "both" and token.dep_ in ("nsubj", "nsubjpass"):
+            return self._pair_before(token)
         if token.lemma_.lower() in SPOKESPEOPLE:  # 'a spokesperson for X denied': X speaks
             for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("for", "of")):
                 for pobj in (c for c in prep.children if c.dep_ == "pobj"):
                     owner = self._mention(pobj)
-                    if owner is not None and owner.label not in ("PERSON", "GPE"):
+                    if owner is not None and owner.label != "GPE":  # NER's person too
                         return [owner]
+        if token.pos_ == "NOUN" and token.lemma_.lower() in AGREEMENT_NOUNS:
+            named = self._taken_up(token)  # 'the agreement' after the 'Paris Agreement'
+            deal = named if named is not None and named.label == "AGREEMENT" else \
+                self._deal(token)
+            return [deal] if deal is not None else []
         if token.pos_ == "NOUN":
             earlier = self._taken_up(token)
             if earlier is not None:
@@ -451,6 +546,62 @@ class EventReader:
                         return [owner]
         return []
 
+    def _pair_before(self, token: Token) -> list[Mention]:
+        """'... arrested two coordinators, Adilson Prado and Sueli Rocha. ... Both have
+        since been released': 'both' as a subject is the last two people named together in
+        this sentence or the two before it."""
+        sents = list(self.doc.sents)
+        index = next(n for n, sent in enumerate(sents) if sent.start <= token.i < sent.end)
+        for sent in reversed(sents[max(index - 2, 0) : index + 1]):
+            pairs = []
+            for tok in sent:
+                if tok.i >= token.i or tok.i not in self.ctx.by_token:
+                    continue
+                first = self._mention(tok)
+                if first is None or first.label != "PERSON" or tok.dep_ == "conj" or \
+                        tok != tok.doc[self.ctx.by_token[tok.i].root.i]:
+                    continue
+                others = [m for c in tok.conjuncts if (m := self._mention(c)) is not None
+                          and m.label == "PERSON"]
+                if len(others) == 1:
+                    pairs.append([first, others[0]])
+            if pairs:
+                return pairs[-1] if len(pairs) == 1 else []
+        return []
+
+    def _loose_apposition(self, noun: Token) -> Mention | None:
+        """'arrested the operator of the pit, Kwabena Asante, and ...', where the parser hung
+        the name on the verb: a name set off by commas right after a definite description is
+        its apposition."""
+        if noun.pos_ != "NOUN" or not any(c.dep_ == "det" and c.lower_ == "the"
+                                          for c in noun.children):
+            return None
+        j = noun.right_edge.i + 1
+        if j + 1 >= len(self.doc) or self.doc[j].text != "," or j + 1 not in self.ctx.by_token:
+            return None
+        span = self.ctx.by_token[j + 1]
+        after = self.doc[span.end].text if span.end < len(self.doc) else "."
+        if span.start != j + 1 or span.label_ != "PERSON" or after not in (",", ".", "and"):
+            return None
+        return self._mention(self.doc[j + 1])
+
+    def _deal(self, noun: Token) -> Mention | None:
+        """'signed a memorandum of understanding', 'criticised the deal': an agreement the
+        article names only by a common noun. Resolution ties it to the article's agreement."""
+        sentence = self.sentence_of.get(noun.sent.start)
+        if sentence is None or noun.tag_ == "NNS" or any(
+                c.lower_ in OTHER_DEALS for c in noun.children if c.i < noun.i):
+            return None  # 'similar returns arrangements with several countries': not this one
+        end = noun
+        for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):
+            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if noun.lemma_.lower() == "memorandum" and pobj is not None:
+                end = pobj  # 'memorandum of understanding'
+        stop = end.idx + len(end)
+        return Mention(doc_id=sentence.doc_id, start=noun.idx, end=stop,
+                       text=self.doc.text[noun.idx:stop], label="AGREEMENT", sentence=sentence,
+                       source="deal-noun")
+
     def _speaker_of_clause(self, verb: Token) -> Mention | None:
         """'X said it had withdrawn': "it" is X when X says it of itself."""
         node = verb
@@ -458,11 +609,13 @@ class EventReader:
             node = node.head
         if node.dep_ != "ccomp" or node.head.lemma_.lower() not in SPEECH:
             return None
-        for child in node.head.children:
-            if child.dep_ == "nsubj" and child.i in self.ctx.by_token:
-                found = self._mention(child)
-                if found is not None and found.label in ("ORG", "GPE", "NORP", "FAC"):
-                    return found
+        speaker = _subject(node.head)  # 'said ... but did not say whether it had asked'
+        subjects = [speaker[0]] if speaker is not None and not speaker[1] else []
+        for child in subjects:
+            if child.i != verb.i and child.pos_ != "PRON":
+                for found in self._entities(child):
+                    if found.label in ("ORG", "GPE", "NORP", "FAC"):
+                        return found
         return None
 
     def _taken_up(self, noun: Token) -> Mention | None:
@@ -473,16 +626,41 @@ class EventReader:
         word = noun.lower_
         phrase = [c.lower_ for c in noun.children if c.dep_ in ("compound", "amod")
                   and c.i < noun.i] + [word]
+        names = [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        if names:  # 'the Kisumu-Busia road': a name of its own, found where NER found it
+            text = self.doc.text[min(c.left_edge.idx for c in names) : noun.idx + len(noun)]
+            same = [m for m in self.mention_of.values() if m.text == text]
+            return min(same, key=lambda m: abs(m.start - noun.idx)) if same else None
+        if any(c.dep_ in ("relcl", "acl") and c.i > noun.i for c in noun.children) and \
+                noun.i + 1 < len(self.doc) and self.doc[noun.i + 1].text != ",":
+            return None  # 'the firm that carried out repairs' says which firm; it takes up none
         best: Mention | None = None
         for mention in self.mention_of.values():
             if mention.start >= noun.idx or mention.source == "name-part":
                 continue
             words = mention.text.lower().split()
             role = (mention.role or "").lower().split()
-            fits = (len(words) > 1 and word in words[1:]) or _heads(role, phrase)
+            fits = (len(words) > 1 and (word in words[1:] or (
+                mention.label in ("ORG", "FAC", "LAW") and _within(phrase, words)))) or \
+                _heads(role, phrase)
             if fits and (best is None or mention.start > best.start):
                 best = mention
-        return best
+        return best or self._of_kind(noun)
+
+    def _of_kind(self, noun: Token) -> Mention | None:
+        """'the state', 'the company': the one place or organisation named in this sentence
+        or the one before, before the noun; two different ones and we do not guess."""
+        kinds = KIND_NOUNS.get(noun.lemma_.lower(), ())
+        if not kinds or any(c.dep_ in ("compound", "amod") for c in noun.children):
+            return None
+        sents = list(self.doc.sents)
+        index = next(n for n, sent in enumerate(sents) if sent.start <= noun.i < sent.end)
+        lo = sents[max(index - 1, 0)].start_char
+        found = [m for m in self.mention_of.values() if lo <= m.start < noun.idx and
+                 m.label in kinds and not m.role and m.source != "name-part" and
+                 not _dateline_mention(m, self.doc.text)]
+        names = {m.gazetteer_id or m.text for m in found}
+        return max(found, key=lambda m: m.start) if len(names) == 1 else None
 
     def _with_conjuncts(self, token: Token, first: Mention) -> list[Mention]:
         out = [first]
@@ -550,6 +728,8 @@ class EventReader:
             if (node.dep_ in ("ccomp", "parataxis") or head.dep_ == "parataxis") and \
                     lemma in SPEECH:
                 reported = True
+                if any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in node.children):
+                    possible = True  # 'did not say whether it had asked': maybe it did
                 speakers = [m for f, t in self._functions(head) if f == "subj"
                             for m in self._entities(t)]
                 source = speakers[0] if speakers else None
@@ -591,6 +771,7 @@ class EventReader:
         heads = [trigger]
         if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.pos_ in ("VERB", "AUX"):
             heads.append(trigger.head)
+        heads += [c for c in trigger.children if c.dep_ == "dobj"]  # 'signed the treaty in X'
         for head in heads:
             for child in head.children:
                 if child.dep_ == "npadvmod" and when is None:
@@ -644,12 +825,66 @@ def _subject(verb: Token) -> tuple[Token, bool] | None:
             if obj is not None:
                 return obj, False
             node = node.head
+            if node.dep_ == "acomp" and node.head is not node:
+                node = node.head  # 'X is due to be sworn in': X of 'is due'
+            continue
+        if node.dep_ == "advcl" and node.tag_ == "VBG" and node is verb and \
+                node.head.pos_ in ("VERB", "AUX") and verb.lemma_.lower() not in SPEECH and \
+                not any(sense.event_class == "statement"  # '..., saying' is left to quotes
+                        for sense in lexicon().get((verb.lemma_.lower(), "V"), ())):
+            node = node.head  # 'had written to the BCCI asking for a match': who wrote asks
             continue
         if node.dep_ == "conj" and node.head is not node:
+            if not any(c.dep_ in ("cc", "preconj") for c in node.head.children):
+                return None  # 'reopen the ward, closed in 2023': no 'and', a participle
             node = node.head
+            if node.dep_ == "ccomp" and node.head.lemma_.lower() in SPEECH and _speaks(verb):
+                node = node.head  # 'said the city would not intervene but warned that ...'
             continue
         break
     return None
+
+
+def _own_act(token: Token, speech: Token) -> bool:
+    """'said the state would cooperate but asked for funds': the asking, hung by the parser
+    on the reported clause, is the speaker's own act, not what they report."""
+    return token.dep_ == "conj" and token.head.dep_ == "ccomp" and token.head.head == speech \
+        and _speaks(token)
+
+
+def _speaks(verb: Token) -> bool:
+    """A verb of saying or asking: coordinated after what a speaker said, the parser hangs it
+    on the reported clause, though it is the speaker who warns or asks."""
+    lemma = verb.lemma_.lower()
+    keys = [(lemma, "V")] + [(f"{lemma} {c.lower_}", "V") for c in verb.children
+                             if c.dep_ in ("prt", "prep")]  # 'called on'
+    return lemma in SPEECH or any(sense.event_class in ("statement", "appeal", "demand")
+                                  for key in keys for sense in lexicon().get(key, ()))
+
+
+def _demanding(verb: Token) -> Sense | None:
+    """'X said the approval should be reviewed': speech whose content says what ought to be
+    done demands it."""
+    for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+        if any(c.dep_ == "aux" and c.lower_ in OUGHT for c in clause.children):
+            return Sense("demand", (), frozenset())
+    return None
+
+
+def _told_better(event: Event, events: list[Event]) -> bool:
+    """An event without its agent that the article also tells with one ('was sentenced', 'a
+    court sentenced X'): the gold, and the graph, list each real-world event once."""
+    if event.agent is not None or event.patient is None:
+        return False
+    return any(other.agent is not None and other.event_class == event.event_class and
+               other.patient is not None and _same_name(other.patient, event.patient)
+               for other in events)
+
+
+def _same_name(a: Mention, b: Mention) -> bool:
+    if a.text == b.text or (a.gazetteer_id is not None and a.gazetteer_id == b.gazetteer_id):
+        return True
+    return a.label == b.label == "PERSON" and a.text.split()[-1] == b.text.split()[-1]
 
 
 def _heads(words: list[str], phrase: list[str]) -> bool:
@@ -663,8 +898,8 @@ def _heads(words: list[str], phrase: list[str]) -> bool:
 def _anaphoric(noun: Token) -> bool:
     """'the arrests', 'the ruling': a definite event noun that takes up an event told before."""
     return any(c.dep_ == "det" and c.lower_ in ("the", "this", "these", "that") for c in
-               noun.children) and not any(c.dep_ == "prep" and c.lower_ == "of" for c in
-                                          noun.children)
+               noun.children) and not any(c.dep_ == "prep" and c.lower_ in ("of", "from", "by")
+                                          for c in noun.children)  # 'the donation from X'
 
 
 def _dateline(span: Span) -> bool:
@@ -675,6 +910,18 @@ def _dateline(span: Span) -> bool:
     before = text[line_start : span.start_char]
     return len(before) < 20 and (span.text.isupper() or before.rstrip().endswith("(")) and \
         bool(re.search(r"[—–:-]|--", text[span.end_char : span.end_char + 30]))
+
+
+def _within(phrase: list[str], words: list[str]) -> bool:
+    n = len(phrase)
+    return any(words[i : i + n] == phrase for i in range(len(words) - n + 1))
+
+
+def _dateline_mention(mention: Mention, text: str) -> bool:
+    line_start = text.rfind("\n", 0, mention.start) + 1
+    before = text[line_start : mention.start]
+    return len(before) < 20 and (mention.text.isupper() or before.rstrip().endswith("(")) and \
+        bool(re.search(r"[—–:-]|--", text[mention.end : mention.end + 30]))
 
 
 def _parenthesised(token: Token) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -33,6 +34,7 @@ def pipeline() -> Language:
     import kg.nlp.components  # noqa: F401  (registers the factories)
 
     nlp = load_model()
+    _split_double_dashes(nlp)
     nlp.add_pipe("newskg_line_breaks", before="parser")
     nlp.add_pipe("newskg_gazetteer", before="ner")
     nlp.add_pipe("newskg_gazetteer_boundaries", before="ner")
@@ -42,6 +44,14 @@ def pipeline() -> Language:
     nlp.add_pipe("newskg_coref", last=True)
     nlp.add_pipe("newskg_quotes", last=True)
     return nlp
+
+
+def _split_double_dashes(nlp: Language) -> None:
+    """'SEATTLE--(BUSINESS WIRE)--Harbor Analytics': wire datelines join words with '--',
+    which the stock tokenizer leaves inside one token, hiding the company's name."""
+    infixes = [*(nlp.Defaults.infixes or ()), r"--+", r"(?<=-)\(", r"\)(?=-)"]
+    tokenizer: Any = nlp.tokenizer  # a compiled Tokenizer: no stubs
+    tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
 
 
 def parse(articles: Iterable[Article], batch_size: int = 4) -> Iterator[tuple[Article, Doc]]:

@@ -122,13 +122,14 @@ def entity_cleanup(doc: Doc) -> Doc:
     taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     first: list[Span] = []
     for ent in [*doc.ents, *mentions.titled_names(doc, taken),
+                *mentions.institution_names(doc, taken),
                 *mentions.named_agreements(doc, taken), *mentions.dateline_places(doc, taken),
                 *mentions.listed_places(doc, taken)]:
         if ent.label_ in mentions.ENTITY_LABELS | {"AGREEMENT"}:
             ent = mentions.demonym_before_title(doc, ent, demonyms) or ent
         for part in mentions.split_possessive(doc, ent):
             first.extend(mentions.split_coordination(doc, part))
-    doc.ents = mentions.join_split_names(doc, filter_spans(first))
+    doc.ents = mentions.country_branches(doc, mentions.join_split_names(doc, filter_spans(first)))
 
     given_names = {t.text for e in doc.ents if len(e) > 1 and
                    mentions.person_by_context(doc, e).label_ == "PERSON" for t in e}
@@ -143,7 +144,8 @@ def entity_cleanup(doc: Doc) -> Doc:
         span, role = mentions.clean_span(doc, mentions.person_by_context(doc, ent))
         if span is None or mentions.attributive_acronym(span):
             continue
-        span = mentions.relabel_by_head(span)
+        span = mentions.widen_law(doc, mentions.widen_to_acronym(
+            doc, mentions.relabel_by_head(span)))
         span = mentions.relabel_by_word_class(span, given_names) if not role else span
         if span is None:
             continue

@@ -227,6 +227,54 @@ def administration(doc: Doc, span: Span) -> Span | None:
     return None
 
 
+def country_branches(doc: Doc, ents: list[Span]) -> list[Span]:
+    """'Amnesty International Kenya': an organisation's name right before a place's, with
+    the place as the head the name modifies, is the organisation's branch there: one name."""
+    out: list[Span] = []
+    for ent in ents:
+        if out and ent.label_ == "GPE" and len(ent) == 1 and out[-1].label_ in ("ORG", "FAC") and \
+                out[-1].end == ent.start and all(t.head.i == ent.start and t.dep_ == "compound"
+                                                 for t in out[-1]):
+            org = out.pop()
+            ent = Span(doc, org.start, ent.end, label="ORG", kb_id=org.kb_id_, span_id=org.id_)
+        out.append(ent)
+    return out
+
+
+def widen_to_acronym(doc: Doc, span: Span) -> Span:
+    """'Articulation of Indigenous Peoples of Brazil (APIB)', of which NER took the part
+    before 'of Brazil': a name is extended over 'of X' when the acronym right after has the
+    initials of the longer name and not of the shorter."""
+    if span.label_ not in ("ORG", "FAC", "LAW") or span.end + 3 >= len(doc) or \
+            doc[span.end].lower_ != "of":
+        return span
+    end = span.end + 1
+    while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
+        end += 1
+    if end == span.end + 1 or end + 2 >= len(doc) or doc[end].text != "(":
+        return span
+    acronym = doc[end + 1].text
+    longer = doc[span.start : end]
+    if doc[end + 2].text != ")" or acronym_matches(acronym, span.text) or \
+            sorted(initials(longer.text.replace("-", " ")).upper()) != sorted(acronym):
+        return span  # in any order: 'APIB' abbreviates the name in Portuguese
+    return Span(doc, span.start, end, label=span.label_, kb_id=span.kb_id_, span_id=span.id_)
+
+
+def widen_law(doc: Doc, span: Span) -> Span:
+    """'Assembly Bill 402', of which NER took 'Bill 402' (and 'Assembly' apart): a bill's name
+    keeps the capitalised words that modify it from the left and belong to no longer name."""
+    if span.label_ != "LAW":
+        return span
+    start = span.start
+    while start > 0 and (tok := doc[start - 1]).pos_ == "PROPN" and tok.text[:1].isupper() \
+            and (not tok.ent_type_ or tok.ent_iob_ == "B" and start == span.start) and \
+            tok.dep_ == "compound" and span.start <= tok.head.i < span.end:
+        start -= 1
+    return span if start == span.start else Span(doc, start, span.end, label="LAW",
+                                                  kb_id=span.kb_id_, span_id=span.id_)
+
+
 def demonym_before_title(doc: Doc, span: Span, demonyms: dict[str, str]) -> Span | None:
     """'Salvadoran President ...': a demonym right before a title names the country whose
     office it is. Elsewhere ('Salvadoran deportees') a demonym is not a mention of it."""
@@ -437,6 +485,36 @@ def titled_names(doc: Doc, taken: set[int]) -> list[Span]:
         if end - first >= (1 if honorific else 2):
             found.append(Span(doc, tok.i if honorific else first, end, label="PERSON"))
     return found
+
+
+def institution_names(doc: Doc, taken: set[int]) -> list[Span]:
+    """Bodies NER missed whose proper-noun name ends in an organisation's head word: 'A
+    Federal High Court in Lagos', 'Blacktown City Council Mayor Tom Ruscoe' (a title may
+    follow the name, and is not part of it)."""
+    found = []
+    i = 0
+    while i < len(doc):
+        if _title_case(doc[i].sent):
+            i = doc[i].sent.end  # a headline capitalises every word: no name to read there
+            continue
+        end = i
+        while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() and \
+                end not in taken and not doc[end].text.isupper():
+            end += 1
+        if end == i:
+            i += 1
+            continue
+        heads = [j for j in range(i + 1, end) if doc[j].lower_ in ORG_HEADS and
+                 all(doc[k].lower_ in HEAD_WORDS | PART_WORDS for k in range(j + 1, end))]
+        if heads and (i == 0 or doc[i - 1].text != "-"):
+            found.append(Span(doc, i, heads[-1] + 1, label="ORG"))
+        i = end
+    return found
+
+
+def _title_case(sent: Span) -> bool:
+    words = [t for t in sent if t.is_alpha and len(t) > 3]
+    return len(words) >= 4 and sum(t.text[:1].isupper() for t in words) / len(words) > 0.7
 
 
 _AGREEMENT_NAME = re.compile(
