@@ -30,6 +30,7 @@ from kg.gazetteer import load_gazetteer
 from kg.model import Article, Extraction, Mention, Skipped
 from kg.nlp import parse
 from kg.parallel import Runner, default_workers
+from kg.ranges import fit
 from kg.rdf import article_unit, entity_layer, split_lines, to_rdf
 from kg.release.lock import Busy, build_lock
 from kg.release.publication import Publication
@@ -93,6 +94,7 @@ def run_pipeline(settings: Settings, *, strict: bool = False, progress: Progress
     extractions = extract_all(articles, progress)
     gazetteer = load_gazetteer()
     resolution = resolve(extractions, gazetteer)
+    extractions = fit(extractions, resolution)
     dataset = to_rdf(extractions, resolution, settings.base_uri, gazetteer)
     report.articles = [ex.article.doc_id for ex in extractions]
     report.entities = sum(1 for e in resolution.entities.values() if e.mentions)
@@ -106,7 +108,8 @@ def evaluate_corpus(settings: Settings, gold: Path, progress: Progress = print) 
     """``kg eval``: the same stages as a build, scored against the gold instead of published."""
     articles, _ = read_articles(settings, progress=progress)
     extractions = extract_all(articles, progress)
-    return evaluate(extractions, resolve(extractions, load_gazetteer()), gold)
+    resolution = resolve(extractions, load_gazetteer())
+    return evaluate(fit(extractions, resolution), resolution, gold)
 
 
 def check(dataset, settings: Settings) -> ValidationResult:
@@ -309,6 +312,7 @@ def _build(settings: Settings, strict: bool, progress: Progress, workers: int | 
         _registry(settings)
         progress(f"resolving entities across {len(extractions)} article(s)")
         resolution = resolve(extractions, gazetteer)
+        extractions = fit(extractions, resolution)
         units = write_units(extractions, keys, resolution, settings, gazetteer, progress)
         layer, _ = split_lines(entity_layer(resolution, settings.base_uri, gazetteer))
         curated = _curate(settings, layer, units, progress)
