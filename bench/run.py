@@ -53,6 +53,9 @@ WORK = ROOT / "bench" / ".work"
 BASE = "http://127.0.0.1:5000/"
 ACCEPT_JSON = "application/sparql-results+json"
 TIME_CAP = 60.0  # seconds, per measurement: a bound even if a server gets very slow
+#: A client's wait for one answer; ``--query-timeout`` raises it (through the environment, so
+#: the spawned client processes see it too).
+HTTP_TIMEOUT = float(os.environ.get("BENCH_HTTP_TIMEOUT", "30"))
 CLIENTS = (1, 4)
 #: What is measured. ``kg serve`` runs with its defaults (answer cache, front with the
 #: front's lookups, in-worker lookups) under each server; the variants each turn one layer off, so the
@@ -307,7 +310,7 @@ def cpu_seconds(pid: int) -> float:
 def get(url: str, query: str, conn: http.client.HTTPConnection | None = None) -> tuple[int, bytes]:
     parts = urllib.parse.urlsplit(url)
     own = conn is None
-    conn = conn or http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    conn = conn or http.client.HTTPConnection(parts.hostname, parts.port, timeout=HTTP_TIMEOUT)
     try:
         conn.request("GET", f"{parts.path}?{urllib.parse.urlencode({'query': query})}",
                      headers={"Accept": ACCEPT_JSON})
@@ -322,7 +325,7 @@ def client(job: tuple[str, list[str], int, int, float]) -> tuple[int, int, list[
     """One client: ``count`` requests on one keep-alive connection (reopened if closed)."""
     url, queries, count, offset, deadline = job
     parts = urllib.parse.urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=HTTP_TIMEOUT)
     done, errors, latencies = 0, 0, []
     targets = [
         f"{parts.path}?{urllib.parse.urlencode({'query': q})}" for q in queries
@@ -339,11 +342,11 @@ def client(job: tuple[str, list[str], int, int, float]) -> tuple[int, int, list[
             ok = response.status == 200
             if response.will_close:
                 conn.close()
-                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=HTTP_TIMEOUT)
         except (OSError, http.client.HTTPException):
             ok = False
             conn.close()
-            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=HTTP_TIMEOUT)
         latencies.append(time.perf_counter() - started)
         done += 1
         errors += not ok
@@ -573,8 +576,11 @@ def main(argv: list[str] | None = None) -> int:
                         + " (oxigraph serve, the reference, always runs)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
     args = parser.parse_args(argv)
-    global TIME_CAP  # noqa: PLW0603 - one knob read by every measuring function
+    global TIME_CAP, HTTP_TIMEOUT  # noqa: PLW0603 - knobs read by every measuring function
     TIME_CAP = args.time_cap
+    if args.query_timeout is not None:
+        HTTP_TIMEOUT = args.query_timeout + 10
+        os.environ["BENCH_HTTP_TIMEOUT"] = str(HTTP_TIMEOUT)
     chosen = {t.strip() for t in args.targets.split(";")}
     if chosen - set(TARGETS):
         parser.error(f"unknown target(s): {', '.join(sorted(chosen - set(TARGETS)))}")
