@@ -80,14 +80,7 @@ def main() -> None:
     steps: list[tuple[str, int, float, float]] = [("add 1 article", have, base, new)]
     if args.more:
         for label, count in (("add 100 articles", 100), ("change 1 article", 0)):
-            if count:
-                newsgen.generate(count, corpus, start=have)
-                have += count
-            else:
-                edited = sorted(corpus.glob("news-*.txt"))[0]
-                edited.write_text(edited.read_text(encoding="utf-8")
-                                  + "\nThe ministry said the review would end in March.\n",
-                                  encoding="utf-8")
+            have = newsgen.grow(corpus, count, have)
             this, other = build(ROOT, args.work, "dist"), build(base_code, args.work, "dist-base")
             steps.append((label, have, other, this))
             print(f"{label}: this {this:.1f} s, base {other:.1f} s", flush=True)

@@ -2365,3 +2365,15 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def grow(corpus: Path, count: int, have: int) -> int:
+    """One step of an incremental benchmark: ``count`` new articles after the first ``have``,
+    or with ``count=0`` one article changed (a sentence appended); the article count after."""
+    if count:
+        generate(count, corpus, start=have)
+        return have + count
+    edited = sorted(corpus.glob("news-*.txt"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8")
+                      + "\nThe ministry said the review would end in March.\n", encoding="utf-8")
+    return have

@@ -191,14 +191,7 @@ def main() -> None:
     steps = (("add 1 article", 1), ("add 100 articles", 100), ("change 1 article", 0))
     grown = largest
     for label, count in steps:
-        if count:
-            newsgen.generate(count, corpus, start=grown)
-            grown += count
-        else:
-            edited = sorted(corpus.glob("*.txt"))[0]
-            edited.write_text(edited.read_text(encoding="utf-8")
-                              + "\nThe ministry said the review would end in March.\n",
-                              encoding="utf-8")
+        grown = newsgen.grow(corpus, count, grown)
         print(f"{label} to {largest} ...", flush=True)
         elapsed, cpu, peak, _ = build(work, corpus, 1)
         increments.append({"step": label, "articles": grown, "build_s": round(elapsed, 2),

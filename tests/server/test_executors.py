@@ -5,13 +5,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 from server.engine.executors import ExecutorPool, QueryTimeout
 from server.engine.jobs import QueryJob
-
-EX = "http://example.org/"
+from tests.server.test_sandbox import EX, _store
 
 
 def _job(store: str, query: str, budget: float) -> QueryJob:
@@ -22,11 +20,7 @@ def _job(store: str, query: str, budget: float) -> QueryJob:
 
 @pytest.fixture
 def store(tmp_path: Path) -> str:
-    made = ox.Store(str(tmp_path / "store"))
-    made.add(ox.Quad(ox.NamedNode(f"{EX}a"), ox.NamedNode(f"{EX}p"), ox.Literal("1")))
-    made.flush()
-    del made
-    return str(tmp_path / "store")
+    return _store(tmp_path)
 
 
 def test_a_new_executors_start_up_does_not_count_against_the_query(store, tmp_path, monkeypatch):
