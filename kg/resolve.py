@@ -23,6 +23,7 @@ from kg.nlp.wordclass import (
     PEERAGE,
     fold,
     is_feature,
+    is_honorific,
     is_place_name,
     name_class,
     strip_honorific,
@@ -98,6 +99,7 @@ def resolve(extractions: list[Extraction], gazetteer: tuple[GazetteerEntry, ...]
             key = _key(mention, acronyms, full_names, surnames, gazetteer_names)
             res.key_of[(mention.doc_id, mention.start, mention.end)] = key
             members[key].append(mention)
+    _split_addressed(members, res)
     _merge_variants(members, res)
     for key, group in members.items():
         res.entities[key] = _entity(key, group, gaz.get(key.removeprefix("gz:")))
@@ -108,6 +110,32 @@ def resolve(extractions: list[Extraction], gazetteer: tuple[GazetteerEntry, ...]
     for entity in res.entities.values():
         link(entity)  # GeoNames and ISO 3166 links from the registry packages (kg.links)
     return res
+
+
+def _split_addressed(members: dict[str, list[Mention]], res: Resolution) -> None:
+    """'Mr Hassan' is a person: he shares no resource with the town of Hassan, though the
+    names match. Where a name is addressed with an honorific, its mentions that NER read as
+    something else go to a resource of their own, unless they are in an article that
+    addresses the person and say nothing of a place ('Mr Hassan ... Hassan said')."""
+    for key in [k for k in members if k.startswith("n:")]:
+        group = members[key]
+        addressed = {m.doc_id for m in group if m.label == "PERSON" and _addressed(m)}
+        others = [m for m in group if m.label != "PERSON" and (
+            m.doc_id not in addressed or m.place_context)]
+        if not addressed or not others:
+            continue
+        members[key] = [m for m in group if m not in others]
+        other_key = f"{key} ({_label(others)})"
+        for m in others:
+            res.key_of[(m.doc_id, m.start, m.end)] = other_key
+        members[other_key].extend(others)
+
+
+def _addressed(mention: Mention) -> bool:
+    """'Mr Hassan', whether or not NER took the honorific into the name."""
+    before = mention.sentence.text[: mention.start - mention.sentence.start].split()
+    return _name(mention) != mention.text or bool(before) and before[-1][:1].isupper() and \
+        is_honorific(before[-1])
 
 
 def _drop_lone_names(res: Resolution) -> None:
@@ -367,7 +395,7 @@ def _entity(key: str, group: list[Mention], entry: GazetteerEntry | None) -> Ent
         if any(m.text in {p.text for p in group if p.label == "PERSON"} for m in group) and \
                 any(len(m.text.split()) > 1 and m.label == "PERSON" for m in group):
             votes["PERSON"] += len(group)  # a full personal name outweighs stray labels
-        if any(m.role or (strip_honorific(m.text) != m.text) for m in group):
+        if any(m.role or _addressed(m) for m in group):
             votes["PERSON"] += len(group)  # 'Mr Maurya', 'Governor Adesanya': only people
         if any(COMPANY_SUFFIX.search(m.text) for m in group):
             votes["ORG"] += 2 * len(group)  # 'Nkwanta Gold Ltd': a company, whatever else

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.gazetteer import GAZETTEER_FILE, load_gazetteer
-from kg.nlp import coref, mentions, quantities, quotes
+from kg.nlp import coref, mentions, quantities, quotes, wordclass
 
 for _name, _default in (
     ("roles", None),
@@ -122,6 +122,7 @@ def entity_cleanup(doc: Doc) -> Doc:
     taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     first: list[Span] = []
     for ent in [*doc.ents, *mentions.titled_names(doc, taken),
+                *mentions.appositive_titled_names(doc, taken),
                 *mentions.institution_names(doc, taken),
                 *mentions.named_agreements(doc, taken), *mentions.dateline_places(doc, taken),
                 *mentions.listed_places(doc, taken)]:
@@ -133,6 +134,8 @@ def entity_cleanup(doc: Doc) -> Doc:
 
     given_names = {t.text for e in doc.ents if len(e) > 1 and
                    mentions.person_by_context(doc, e).label_ == "PERSON" for t in e}
+    given_names |= {doc[e.start].text for e in doc.ents if e.start > 0 and  # 'Mr Hassan'
+                    wordclass.is_honorific(doc[e.start - 1].text) and doc[e.start].is_title}
     roles: dict[tuple[int, int], str] = {}
     kept: list[Span] = []
     titles: list[tuple[int, int]] = []

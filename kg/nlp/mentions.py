@@ -434,6 +434,9 @@ def relabel_by_word_class(span: Span, given_names: set[str]) -> Span | None:
         return None
     if label in ("PERSON", "ORG") and wordclass.generic(text):
         return None
+    if label in ("PERSON", "ORG") and all(wordclass.is_demonym(t.text) for t in span):
+        # 'The Ugandan foreign affairs ministry': a nationality adjective names no one
+        return Span(span.doc, span.start, span.end, label="NORP")
     new = label
     before = span.doc[span.start - 1] if span.start > 0 else None
     if (wordclass.is_honorific(span[0].text) and len(span) > 1 and span[1].text[:1].isupper()) \
@@ -476,6 +479,10 @@ def titled_names(doc: Doc, taken: set[int]) -> list[Span]:
         first = tok.i + 1
         if first < len(doc) and doc[first].text == ".":
             first += 1  # 'Dr. Selamawit'
+        if honorific and tok.i > 0 and wordclass.is_honorific(doc[tok.i - 1].text):
+            continue  # the second of 'Rt Hon', 'His Excellency Dr': the first one reads it
+        while honorific and first < len(doc) and wordclass.is_honorific(doc[first].text):
+            first += 1  # 'Hon. Dr Amina Yusuf'
         end = first
         while end < len(doc) and end - first < 3 and doc[end].pos_ == "PROPN" and \
                 doc[end].text[:1].isupper() and end not in taken and \
@@ -485,6 +492,47 @@ def titled_names(doc: Doc, taken: set[int]) -> list[Span]:
         if end - first >= (1 if honorific else 2):
             found.append(Span(doc, tok.i if honorific else first, end, label="PERSON"))
     return found
+
+
+def appositive_titled_names(doc: Doc, taken: set[int]) -> list[Span]:
+    """People NER missed whose title follows the name in apposition: 'and His Excellency
+    Youssef Benali Idrissi, Tunisian Foreign Minister, signed'. A run of two to four proper
+    nouns set off by a comma and followed by a title (nationality and office words ending
+    in a head word such as 'Minister', up to the next comma or the sentence's end) is a
+    person: an office is held by a person, whatever name it follows."""
+    found = []
+    i = 0
+    while i < len(doc):
+        end = i
+        while end < len(doc) and end - i < 4 and end not in taken and _name_word(doc[end]):
+            end += 1
+        if end - i >= 2 and end < len(doc) and doc[end].text == "," and \
+                (i == 0 or doc[i - 1].pos_ != "ADP") and _title_after(doc, end + 1):
+            found.append(Span(doc, i, end, label="PERSON"))
+        i = max(end, i + 1)
+    return found
+
+
+def _title_after(doc: Doc, j: int) -> bool:
+    """A title from ``j`` to a comma, a full stop or the sentence's end: optional article,
+    nationality or organisation words, office words, the head word, then only 'of ...'."""
+    sent_end = doc[j].sent.end if j < len(doc) and doc.has_annotation("SENT_START") else len(doc)
+    if j < sent_end and doc[j].lower_ in ("the", "a", "an"):
+        j += 1
+    head = None
+    k = j
+    while k < sent_end and doc[k].text not in (",", ".", ";", "(") and k - j < 10:
+        tok = doc[k]
+        if head is not None and tok.lower_ in ("of", "for"):
+            return True  # 'Minister of Foreign Affairs': the head is said
+        if tok.lower_ in HEAD_WORDS:
+            head = k
+        elif head is not None or not (
+                tok.lower_ in PART_WORDS or wordclass.is_demonym(tok.text) or
+                tok.ent_type_ in ("NORP", "GPE", "ORG") or tok.text in ("'s", "’s")):
+            return False
+        k += 1
+    return head is not None and head == k - 1
 
 
 def institution_names(doc: Doc, taken: set[int]) -> list[Span]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from kg.nlp.mentions import HEAD_WORDS
+from kg.nlp.wordclass import demonym_of, is_demonym
 
 #: Verbs that report speech or writing, strongest first: a 'said' outranks a 'pledged'.
 SAY_VERBS = ("say", "tell", "add", "write", "post", "tweet", "remark", "reply", "respond",
@@ -36,6 +37,9 @@ _SIGNATURE = re.compile(r"^[ \t]*[—–-]{1,2}\s*(?P<name>[^(\n@]+?)\s*\((?P<ha
 _VOICE_NOUNS = frozenset({"spokesperson", "spokesman", "spokeswoman", "statement", "spokespeople",
                           "representative", "official", "officials", "document", "ruling",
                           "letter", "release", "notice"})
+#: Nouns of a state's government: 'the Ugandan foreign ministry said' speaks for Uganda.
+_GOVERNMENT_NOUNS = frozenset({"government", "ministry", "authorities", "presidency",
+                               "embassy", "cabinet", "administration"})
 MIN_WORDS = 4  # shorter quoted phrases count only when a speech verb governs them
 
 
@@ -300,7 +304,21 @@ def _speaker_for(token: Token, speakers: list[Span]) -> Span | None:
                 for span in speakers:
                     if obj.dep_ == "pobj" and span.start <= obj.i < span.end:
                         return span
-    return _definite_description(token, speakers)
+    return _national_government(token, speakers) or _definite_description(token, speakers)
+
+
+def _national_government(token: Token, speakers: list[Span]) -> Span | None:
+    """'The Ugandan foreign affairs ministry said': a government described by its nationality
+    speaks for the country the article names, the nearest mention before it (else after)."""
+    if token.lemma_.lower() not in _GOVERNMENT_NOUNS:
+        return None
+    for child in token.children:
+        if child.dep_ in ("amod", "compound", "nmod") and is_demonym(child.text):
+            places = [s for s in speakers if s.label_ == "GPE" and demonym_of(child.text, s.text)]
+            before = [s for s in places if s.end <= token.i]
+            if before or places:
+                return before[-1] if before else places[0]
+    return None
 
 
 def _definite_description(token: Token, speakers: list[Span]) -> Span | None:

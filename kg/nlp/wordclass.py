@@ -16,7 +16,7 @@ from functools import lru_cache
 HONORIFICS = frozenset({
     "mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "lord", "lady", "baroness", "baron",
     "eng", "engr", "barr", "prof", "alhaji", "alhaja", "hon", "rev", "sheikh", "madam", "mallam",
-    "pastor",
+    "pastor", "excellency",
 })
 #: Honorifics that are also titles of address for peers: kept when no full name is known.
 PEERAGE = frozenset({"sir", "dame", "lord", "lady", "baroness", "baron"})
@@ -146,6 +146,47 @@ def place_names() -> frozenset[str]:
 
 def is_place_name(text: str) -> bool:
     return fold(text) in place_names()
+
+
+#: The regular English suffixes that make a nationality adjective of a country's name.
+_DEMONYM_SUFFIXES = ("n", "an", "ian", "ean", "ese", "i", "ish")
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> frozenset[str]:
+    """Folded nationality adjectives ('Ugandan', 'Moroccan', 'Ghanaian', 'Sudanese'), made by
+    the regular suffixes from the registry's one-word country names, with or without the
+    name's final vowel, plus the gazetteer's own demonyms ('British'). A word class: it says
+    that a word is an adjective of nationality, never which country is meant."""
+    import pycountry
+
+    from kg.gazetteer import load_gazetteer
+
+    names = {fold(getattr(c, "common_name", c.name)) for c in pycountry.countries}
+    names |= {fold(c.name) for c in pycountry.countries}
+    names |= {"africa", "america", "asia", "europe", "arabia", "scandinavia"}
+    forms: set[str] = set()
+    for name in (n for n in names if " " not in n and "," not in n and len(n) >= 4):
+        stems = {name, name[:-1]} if name[-1] in "aeiouy" else {name}
+        forms |= {stem + suffix for stem in stems for suffix in _DEMONYM_SUFFIXES}
+    forms -= names  # 'Mali' + 'an' is a demonym; 'Oman' itself is a country, not one
+    forms |= {fold(word) for entry in load_gazetteer() for name in entry.hidden
+              for word in name.split()}
+    return frozenset(forms | {form + "s" for form in forms})
+
+
+def is_demonym(word: str) -> bool:
+    """A capitalised nationality adjective or noun ('Ugandan', 'Kenyans')."""
+    return word[:1].isupper() and fold(word) in demonyms()
+
+
+def demonym_of(word: str, place: str) -> bool:
+    """'Ugandan' is said of 'Uganda', 'Moroccan' of 'Morocco': the adjective is the place's
+    name (without its final vowel) with a demonym suffix."""
+    w, p = fold(word), fold(place)
+    stems = {p, p[:-1]} if p[-1:] in "aeiouy" else {p}
+    return is_demonym(word) and any(w.rstrip("s") == stem + suffix or w == stem + suffix
+                                    for stem in stems for suffix in _DEMONYM_SUFFIXES)
 
 
 #: Last words that make a multi-word name a place, a law, an event, a facility or an
