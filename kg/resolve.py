@@ -95,8 +95,12 @@ def resolve(extractions: list[Extraction], gazetteer: tuple[GazetteerEntry, ...]
         full_names = _full_names(ex.mentions)
         full_names.update(_short_forms(ex.mentions))
         full_names.update(_initialisms(ex.mentions, acronyms))
+        keys = {(m.start, m.end): _key(m, acronyms, full_names, surnames, gazetteer_names)
+                for m in ex.mentions}
+        for (start, end), pick in _nearest_full_names(ex.mentions).items():
+            keys[(start, end)] = keys[(pick.start, pick.end)]
         for mention in ex.mentions:
-            key = _key(mention, acronyms, full_names, surnames, gazetteer_names)
+            key = keys[(mention.start, mention.end)]
             res.key_of[(mention.doc_id, mention.start, mention.end)] = key
             members[key].append(mention)
     _split_addressed(members, res)
@@ -199,6 +203,26 @@ def _key(mention: Mention, acronyms: dict[str, str], full_names: dict[str, str],
                 fold(mention.text.split()[0]).rstrip(".") in PEERAGE:
             name = normalise(mention.text)  # 'Baroness Okafor', known by her title only
     return f"n:{name}"
+
+
+def _nearest_full_names(mentions: list[Mention]) -> dict[tuple[int, int], Mention]:
+    """'Amit Shah ... Shah said ... Jay Shah': a surname two full names of the article share
+    is the person last named in full before it (else the first named after it)."""
+    full = [m for m in mentions if m.label == "PERSON" and len(_name(m).split()) > 1
+            and not m.gazetteer_id]
+    owners: dict[str, set[str]] = defaultdict(set)
+    for m in full:
+        owners[_name(m).split()[-1]].add(normalise(_name(m)))
+    found: dict[tuple[int, int], Mention] = {}
+    for m in mentions:
+        name = _name(m)
+        if m.gazetteer_id or " " in name or len(owners.get(name, ())) < 2:
+            continue
+        same = [f for f in full if _name(f).split()[-1] == name]
+        before = [f for f in same if f.start < m.start]
+        found[(m.start, m.end)] = max(before, key=lambda f: f.start) if before else \
+            min(same, key=lambda f: f.start)
+    return found
 
 
 def _name(mention: Mention) -> str:

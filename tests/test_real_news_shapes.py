@@ -5,10 +5,12 @@ honorific against a town's name. Every sentence here is written for the test."""
 
 from __future__ import annotations
 
+from spacy.tokens import Span
+
 from kg.corpus import segment
 from kg.extract import extract
 from kg.model import Extraction
-from kg.nlp import load_model, mentions, pipeline
+from kg.nlp import coref, load_model, mentions, pipeline
 from kg.nlp.wordclass import demonym_of, is_demonym
 from kg.resolve import resolve
 
@@ -146,3 +148,29 @@ def test_an_honorific_makes_a_person_who_never_resolves_to_a_town():
     entity = res.entities[person.pop()]
     assert entity.types == ["http://schema.org/Person"] and entity.label == "Hassan"
     assert res.entities[place.pop()].types != ["http://schema.org/Person"]
+
+
+SHARED_SURNAME = ("Stadium opens\n\nHome minister Anil Mehta opened the stadium in Pune on "
+                  "Friday. Mehta said a hockey ground would be built along with the Mohan Verma "
+                  "enclave.“The city will host national games,” he said.\n\nThe cricket board "
+                  "secretary, Ravi Mehta, also attended.\n")
+
+
+def test_a_surname_two_people_share_is_the_one_last_named_in_full():
+    ex = run(SHARED_SURNAME)
+    res = resolve([ex], ())
+    assert {res.entity(m).label for m in ex.mentions if m.text == "Mehta"} == {"Anil Mehta"}
+    assert [res.entity(q.speaker).label for q in ex.quotes] == ["Anil Mehta"]
+
+
+def test_a_name_that_names_a_thing_is_no_antecedent():
+    doc = pipeline()(SHARED_SURNAME)
+    verma = next(e for e in doc.ents if e.text == "Mohan Verma")
+    mehta = next(e for e in doc.ents if e.text == "Mehta")
+    as_person = Span(doc, verma.start, verma.end, label="PERSON")  # as NER may read it
+    he = next(t for t in doc if t.lower_ == "he")
+    alone = {pron.start: ante.text for pron, ante in coref.resolve_pronouns(doc, [as_person])}
+    assert he.i not in alone  # the enclave's name is the only name: still no antecedent
+    pairs = {pron.start: ante.text
+             for pron, ante in coref.resolve_pronouns(doc, [mehta, as_person])}
+    assert pairs.get(he.i) == "Mehta"

@@ -180,7 +180,7 @@ def entity_cleanup(doc: Doc) -> Doc:
             if alias is not None and match.start() >= expansion.end_char:
                 extra.append(Span(doc, alias.start, alias.end, label=expansion.label_,
                                   kb_id=expansion.kb_id_, span_id=expansion.id_))
-    kept = filter_spans(extra + kept)
+    kept = mentions.surname_persons(doc, filter_spans(extra + kept))
     doc.ents = filter_spans(kept + mentions.surname_mentions(doc, kept))
     doc._.roles = roles
     doc._.leaders = leaders

@@ -586,6 +586,15 @@ def named_agreements(doc: Doc, taken: set[int]) -> list[Span]:
     return found
 
 
+def surname_persons(doc: Doc, ents: list[Span]) -> list[Span]:
+    """'Shah said', which NER read as an organisation, after 'Amit Shah': a one-word name that
+    is the surname of a person the article names in full is a mention of a person."""
+    surnames = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) > 1}
+    return [Span(doc, e.start, e.end, label="PERSON", kb_id=e.kb_id_, span_id=e.id_)
+            if len(e) == 1 and e.label_ == "ORG" and not e.ent_id_ and e.text in surnames else e
+            for e in ents]
+
+
 def surname_mentions(doc: Doc, ents: list[Span]) -> list[Span]:
     """'Dumont pitched the plan': once an article has named 'Claire Dumont', her surname alone
     is a mention of her even where NER missed it."""
