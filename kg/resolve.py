@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 from kg.gazetteer import GazetteerEntry
 from kg.links import link
 from kg.model import Entity, Extraction, Mention
-from kg.nlp.mentions import acronym_matches
+from kg.nlp.mentions import ORG_HEADS, acronym_matches
 from kg.nlp.wordclass import (
     PEERAGE,
     fold,
@@ -414,7 +414,8 @@ def _entity(key: str, group: list[Mention], entry: GazetteerEntry | None) -> Ent
         votes: defaultdict[str, float] = defaultdict(float)  # half votes: not a Counter
         for m in group:
             votes[m.label] += 1
-            if m.place_context and m.label in ("ORG", "PERSON") and len(m.text.split()) == 1:
+            if m.place_context and m.label in ("ORG", "PERSON") and len(m.text.split()) == 1 \
+                    and m.text.lower() not in ORG_HEADS:  # 'to Parliament' is no place
                 votes["GPE"] += 1.5  # 'in Hammerfest', 'near Kilifi': a place, whatever NER said
         if any(m.text in {p.text for p in group if p.label == "PERSON"} for m in group) and \
                 any(len(m.text.split()) > 1 and m.label == "PERSON" for m in group):

@@ -174,3 +174,20 @@ def test_a_name_that_names_a_thing_is_no_antecedent():
     pairs = {pron.start: ante.text
              for pron, ante in coref.resolve_pronouns(doc, [mehta, as_person])}
     assert pairs.get(he.i) == "Mehta"
+
+
+def test_titles_in_apposition_at_a_sentence_start_and_after_a_nationality():
+    ex = run("Treaty signed\n\nThe minister signed the treaty in Kigali alongside the Rwandan "
+             "foreign minister, Paul Mugenzi.\n\nShadow home secretary Clara Wendt mocked the "
+             "plan.\n\nThe memorandum was signed by the British Home Secretary, Helen Marsh.\n")
+    offices = {(r.subject.text, str(r.obj)) for r in ex.relations if r.predicate == "holdsOffice"}
+    assert ("Paul Mugenzi", "foreign minister") in offices  # the nationality is no part of it
+    assert ("Clara Wendt", "Shadow home secretary") in offices
+    assert ("Helen Marsh", "Home Secretary") in offices, offices
+
+
+def test_a_body_named_after_to_is_no_place():
+    ex = run("Statement\n\nThe minister made a written statement to Parliament on Tuesday.\n")
+    res = resolve([ex], ())
+    types = {res.entity(m).label: res.entity(m).types for m in ex.mentions if res.entity(m)}
+    assert types.get("Parliament") == ["http://schema.org/Organization"], types

@@ -36,6 +36,7 @@ PART_WORDS = frozenset({
     "home", "chief", "executive", "acting", "interim", "opposition", "economy", "agriculture",
     "immigration", "security", "state", "provincial", "regional", "federal", "managing",
     "press", "cabinet", "general", "senior", "attorney", "district", "supreme", "court",
+    "shadow",
 })
 _DETERMINERS = {"the", "The", "a", "an"}
 #: Lowercase words that belong inside names ('Santa Rita do Ivaí', 'Ruta del Sol').
@@ -50,8 +51,8 @@ _BLOCKING = {"GPE", "NORP", "DATE", "PERSON", "LOC", "FAC", "TIME", "CARDINAL", 
 
 def _fits_title(tok, capitalised: bool) -> bool:
     """Capitalised titles take capitalised nouns; lowercase ones lowercase nouns."""
-    if tok.lower_ in HEAD_WORDS | PART_WORDS:
-        return tok.text[:1].isupper() == capitalised
+    if tok.lower_ in HEAD_WORDS | PART_WORDS:  # a sentence's first word is capitalised anyway
+        return tok.text[:1].isupper() == capitalised or tok.is_sent_start
     if capitalised:
         return tok.text[:1].isupper() and tok.pos_ in ("PROPN", "NOUN", "ADJ")
     return not tok.text[:1].isupper() and tok.pos_ in ("NOUN", "ADJ")
@@ -76,7 +77,8 @@ def title_before(doc: Doc, start: int, sent_start: int) -> tuple[int, str] | Non
         if lower in ("of", "and") and taken:
             pass
         elif lower not in HEAD_WORDS | PART_WORDS and tok.text[:1].isupper() and (
-                tok.tag_ == "JJ" or tok.ent_type_ == "NORP" or tok.text in _demonyms()):
+                tok.tag_ == "JJ" or tok.ent_type_ == "NORP" or tok.text in _demonyms() or
+                wordclass.is_demonym(tok.text)):
             break  # 'El Salvadoran President', 'Kenyan Transport Secretary': nationality
         elif not _fits_title(tok, capitalised):
             break
@@ -163,6 +165,10 @@ def clean_span(doc: Doc, ent: Span) -> tuple[Span | None, str | None]:
         if role is None:
             sent_start = span.sent.start if doc.has_annotation("SENT_START") else 0
             found = title_before(doc, span.start, sent_start)
+            head = span.root.head
+            if not found and span.root.dep_ == "appos" and head.lower_ in HEAD_WORDS and \
+                    head.i + 2 == span.start and doc[head.i + 1].text == ",":
+                found = title_before(doc, head.i + 1, sent_start)  # 'the foreign minister, X'
             if found:
                 role = found[1]
     if not any(ch.isalpha() for ch in span.text) or span.text.islower():

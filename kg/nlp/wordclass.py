@@ -148,6 +148,28 @@ def is_place_name(text: str) -> bool:
     return fold(text) in place_names()
 
 
+#: Nationality adjectives the suffixes below do not make from a country's name.
+IRREGULAR_DEMONYMS = frozenset({
+    "british", "english", "scottish", "welsh", "irish", "french", "dutch", "swiss", "spanish",
+    "danish", "swedish", "finnish", "polish", "turkish", "greek", "thai", "filipino",
+    "peruvian", "argentine", "argentinian", "congolese", "togolese", "panamanian",
+    "venezuelan", "portuguese", "belgian", "norwegian", "icelandic", "german", "czech",
+    "slovak", "cypriot", "maltese", "emirati", "saudi", "lao", "burmese", "nepalese",
+    "bangladeshi", "malagasy", "ivorian", "beninese", "burkinabe", "basotho", "motswana",
+    "malawian", "zimbabwean", "somali", "djiboutian", "eritrean", "comorian", "seychellois",
+    "mauritian", "cameroonian", "gabonese", "senegalese", "gambian", "liberian", "guinean",
+    "afghan", "kyrgyz", "tajik", "uzbek", "kazakh", "turkmen", "azerbaijani", "ukrainian",
+    "russian", "belarusian", "yemeni", "omani", "qatari", "kuwaiti", "bahraini", "iraqi",
+    "jordanian", "syrian", "lebanese", "palestinian", "israeli", "egyptian", "libyan",
+    "tunisian", "algerian", "moroccan", "sudanese", "ethiopian", "kenyan", "ugandan",
+    "rwandan", "burundian", "tanzanian", "zambian", "mozambican", "angolan", "namibian",
+    "nigerian", "ghanaian", "malian", "nigerien", "chadian", "haitian", "cuban", "mexican",
+    "brazilian", "colombian", "chilean", "bolivian", "paraguayan", "uruguayan", "ecuadorian",
+    "salvadoran", "salvadorean", "guatemalan", "honduran", "nicaraguan", "costa rican",
+    "american", "canadian", "australian", "indian", "pakistani", "sri lankan", "chinese",
+    "japanese", "korean", "vietnamese", "indonesian", "malaysian", "singaporean", "european",
+    "african", "asian", "arab", "latin american",
+})
 #: The regular English suffixes that make a nationality adjective of a country's name.
 _DEMONYM_SUFFIXES = ("n", "an", "ian", "ean", "ese", "i", "ish")
 
@@ -170,14 +192,16 @@ def demonyms() -> frozenset[str]:
         stems = {name, name[:-1]} if name[-1] in "aeiouy" else {name}
         forms |= {stem + suffix for stem in stems for suffix in _DEMONYM_SUFFIXES}
     forms -= names  # 'Mali' + 'an' is a demonym; 'Oman' itself is a country, not one
+    forms |= IRREGULAR_DEMONYMS
     forms |= {fold(word) for entry in load_gazetteer() for name in entry.hidden
               for word in name.split()}
     return frozenset(forms | {form + "s" for form in forms})
 
 
 def is_demonym(word: str) -> bool:
-    """A capitalised nationality adjective or noun ('Ugandan', 'Kenyans')."""
-    return word[:1].isupper() and fold(word) in demonyms()
+    """A capitalised nationality adjective or noun ('Ugandan', 'Kenyans'); 'Germán' is a
+    given name, 'German' a nationality: accents tell them apart."""
+    return word[:1].isupper() and word.casefold() == fold(word) and fold(word) in demonyms()
 
 
 def demonym_of(word: str, place: str) -> bool:
