@@ -257,10 +257,19 @@ def _full_names(mentions: list[Mention]) -> dict[str, str]:
 
 def _initialisms(mentions: list[Mention], acronyms: dict[str, str]) -> dict[str, str]:
     """'EFCC' in an article that names the Economic and Financial Crimes Commission without
-    defining the acronym: the one name in the article whose initials it spells."""
+    defining the acronym: the one name in the article whose initials it spells. 'Said the CS'
+    after 'Transport Cabinet Secretary James Macharia': the one person whose title it spells."""
     names = {m.text for m in mentions if m.label not in ("PERSON", "AGREEMENT")
              and len(m.text.split()) > 1}
     found = {}
+    for m in mentions:
+        text = m.text
+        if m.gazetteer_id or not (2 <= len(text) <= 4 and text.isupper() and text.isalpha()):
+            continue
+        holders = {normalise(_name(p)) for p in mentions if p.label == "PERSON" and p.role and
+                   len(p.role.split()) > 1 and acronym_matches(text, p.role)}
+        if len(holders) == 1:
+            found[text] = holders.pop()
     for m in mentions:
         text = m.text
         if m.gazetteer_id or not (2 <= len(text) <= 6 and text.isupper() and text.isalpha()) \
@@ -284,7 +293,7 @@ def _short_forms(mentions: list[Mention]) -> dict[str, str]:
     names = {m.text for m in mentions if not m.gazetteer_id and m.label != "PERSON"}
     people = {m.text for m in mentions if not m.gazetteer_id and m.label == "PERSON"
               and len(m.text.split()) > 1} - names
-    names |= {p for p in people if any(COMPANY_SUFFIX.fullmatch(n[len(p):]) for n in names
+    names |= {p for p in people if any(_company_tail(n[len(p):]) for n in names
                                       if n.startswith(p + " "))}
     placed = {m.text for m in mentions if m.label in ("GPE", "LOC")}
     towns = {m.text for m in mentions if m.label == "GPE"}
@@ -318,7 +327,7 @@ def _short_forms(mentions: list[Mention]) -> dict[str, str]:
         if short in towns:  # 'Marsden Park Hospital' is in Marsden Park, not called so
             longer = {n for n in longer if n not in facilities}
         if short in people:  # 'Nkwanta Gold', NER's person, for 'Nkwanta Gold Ltd'
-            longer = {n for n in longer if COMPANY_SUFFIX.fullmatch(n[len(short):])}
+            longer = {n for n in longer if _company_tail(n[len(short):])}
         if not longer and len(short.split()) > 1:  # 'Salar Andino' for 'Minera Salar Andino'
             longer = {n for n in names if n != short and n.endswith(" " + short)}
         if not longer:  # 'Dindo' for 'Typhoon Dindo'
@@ -327,6 +336,17 @@ def _short_forms(mentions: list[Mention]) -> dict[str, str]:
         if len(longer) == 1:
             found[short] = normalise(longer.pop())
     return found
+
+
+def _company_tail(rest: str) -> bool:
+    """What follows a company's short name in its full name: a legal form, perhaps after the
+    country it trades in ('Wolf Paving' of 'Wolf Paving Kenya Limited')."""
+    if COMPANY_SUFFIX.fullmatch(rest):
+        return True
+    words = rest.split(" ")[1:]
+    return rest.startswith(" ") and any(
+        is_place_name(" ".join(words[:n])) and COMPANY_SUFFIX.fullmatch(" " + " ".join(words[n:]))
+        for n in (1, 2) if len(words) > n)
 
 
 def misspelling(a: str, b: str) -> bool:

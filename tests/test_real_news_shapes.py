@@ -191,3 +191,22 @@ def test_a_body_named_after_to_is_no_place():
     res = resolve([ex], ())
     types = {res.entity(m).label: res.entity(m).types for m in ex.mentions if res.entity(m)}
     assert types.get("Parliament") == ["http://schema.org/Organization"], types
+
+
+def test_a_prefixed_name_modifying_a_noun_is_no_organisation():
+    ex = run("Policy\n\nThe minister spoke about Britain’s post-Brexit immigration policies and "
+             "the pro-EU campaign group.\n")
+    names = {m.text for m in ex.mentions}
+    assert not any("Brexit" in n or n.endswith("EU") for n in names), names
+
+
+def test_a_titles_initials_and_a_companys_short_name_resolve_to_their_owner():
+    ex = run("Firms blacklisted\n\nTransport Cabinet Secretary Daniel Wafula on Monday "
+             "confirmed that 12 road firms had been blacklisted.\n\n“They will never work here "
+             "again while we are in office,” said the CS.\n\nTwo contractors, Heron Build Kenya "
+             "Limited and Ogola Works Ltd, will take over. Heron Build, he said, would start in "
+             "May.\n")
+    res = resolve([ex], ())
+    assert {res.entity(q.speaker).label for q in ex.quotes} == {"Daniel Wafula"}
+    heron = {res.entity(m).label for m in ex.mentions if m.text.startswith("Heron Build")}
+    assert heron == {"Heron Build Kenya Limited"}, heron

@@ -132,6 +132,14 @@ def clean_span(doc: Doc, ent: Span) -> tuple[Span | None, str | None]:
     while end - start > 1 and doc[start].text[:1].islower() and \
             doc[start].lower_ not in _PARTICLES and not ent.ent_id_:
         start += 1  # 'city council on March 20'
+    if start > ent.start and start < end and doc[start].text in ("-", "–") and \
+            not doc[start - 1].whitespace_:
+        # 'post-Brexit policies', 'pro-EU group': a prefixed name modifying a noun is an
+        # adjective; elsewhere the name after the hyphen is kept
+        start += 1
+        root = doc[start:end].root
+        if start < end and root.dep_ in ("amod", "compound") and root.head.pos_ == "NOUN":
+            return None, None
     if start >= end or _DATE_LIKE.match(doc[start:end].text):
         return None, None
     if ent.label_ != "PERSON" and not ent.ent_id_ and end < len(doc) and \
