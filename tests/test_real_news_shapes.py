@@ -11,6 +11,7 @@ from kg.corpus import segment
 from kg.extract import extract
 from kg.model import Extraction
 from kg.nlp import coref, load_model, mentions, pipeline
+from kg.nlp.quotes import block_stretches
 from kg.nlp.wordclass import demonym_of, is_demonym
 from kg.resolve import resolve
 
@@ -210,3 +211,24 @@ def test_a_titles_initials_and_a_companys_short_name_resolve_to_their_owner():
     assert {res.entity(q.speaker).label for q in ex.quotes} == {"Daniel Wafula"}
     heron = {res.entity(m).label for m in ex.mentions if m.text.startswith("Heron Build")}
     assert heron == {"Heron Build Kenya Limited"}, heron
+
+
+LINE_PAGE = """Ferry deal signed with harbour board
+The harbour board and the ministry signed the ferry deal on Monday after two years of talks \
+about noise, traffic and the cost of the new terminal on the north quay.
+Harbour minister Dario Velt said on Twitter:
+Today we signed the ferry deal and the first sailings will start before the end of the year.
+Critics said the terminal would cost far more than the ministry had told the assembly in March.
+The board said its own members had approved the plan by a large majority at a meeting on Friday.
+Work starts in May and the first ferries are due in the autumn of next year.
+— Harbour Board (@HarbourBoard) March 10, 2025
+The opposition said it would ask the assembly to review the contract and the cost of the quay.
+"""
+
+
+def test_on_a_page_of_one_line_paragraphs_a_block_quote_is_one_line():
+    blocks = block_stretches(LINE_PAGE)
+    texts = sorted(LINE_PAGE[b.start : b.end] for b in blocks)
+    assert texts == ["Today we signed the ferry deal and the first sailings will start before the "
+                     "end of the year.",
+                     "Work starts in May and the first ferries are due in the autumn of next year."]

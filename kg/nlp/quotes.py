@@ -117,8 +117,19 @@ class Block:
     date: str | None = None
 
 
+def _line_paragraphs(text: str, lines: list[tuple[int, int]]) -> bool:
+    """Whether the page sets its paragraphs on single lines, with no blank line between
+    them: then no line break marks where an unmarked block quote ends, and a block is one
+    line. Judged on neighbouring long lines (story paragraphs, not page furniture)."""
+    long = [len(text[a:b].split()) >= 12 for a, b in lines]
+    gaps = [text[lines[n][1] : lines[n + 1][0]] for n in range(len(lines) - 1)
+            if long[n] and long[n + 1]]
+    return bool(gaps) and sum("\n\n" not in gap for gap in gaps) * 2 > len(gaps)
+
+
 def block_stretches(text: str) -> list[Block]:
     lines = _paragraphs(text)
+    single = _line_paragraphs(text, lines)
     signatures = {m.start(): m for m in _SIGNATURE.finditer(text)}
     blocks: list[Block] = []
     used: set[int] = set()
@@ -130,8 +141,9 @@ def block_stretches(text: str) -> list[Block]:
         if text[lines[first][0] : lines[first][1]].lstrip()[:1] in _OPENING:
             continue  # a marked quote follows: the marks delimit it
         last = first
-        while last + 1 < len(lines) and "\n\n" not in text[lines[last][1] : lines[last + 1][0] + 1] \
-                and lines[last + 1][0] not in signatures:
+        while not single and last + 1 < len(lines) and \
+                "\n\n" not in text[lines[last][1] : lines[last + 1][0] + 1] and \
+                lines[last + 1][0] not in signatures:
             last += 1
         sig = signatures.get(lines[last + 1][0]) if last + 1 < len(lines) else None
         used.update(range(first, last + 1))
@@ -141,7 +153,8 @@ def block_stretches(text: str) -> list[Block]:
         if sig is None or n == 0 or n - 1 in used:
             continue
         first = n - 1
-        while first > 0 and "\n\n" not in text[lines[first - 1][1] : lines[first][0] + 1]:
+        while not single and first > 0 and \
+                "\n\n" not in text[lines[first - 1][1] : lines[first][0] + 1]:
             first -= 1
         blocks.append(_block(text, lines[first][0], lines[n - 1][1], None, sig))
     return blocks
