@@ -12,7 +12,7 @@ from kg.extract import extract
 from kg.model import Extraction
 from kg.nlp import coref, load_model, mentions, pipeline
 from kg.nlp.quotes import block_stretches
-from kg.nlp.wordclass import demonym_of, is_demonym
+from kg.nlp.wordclass import demonym_of, is_demonym, is_honorific
 from kg.resolve import resolve
 
 
@@ -45,6 +45,7 @@ def test_a_name_between_a_form_of_address_and_a_title_is_a_person_and_cosigns():
     res = resolve([ex], ())
     labels = {res.entity(m).label for m in ex.mentions if res.entity(m) is not None}
     assert "Hamid Fassi Alaoui" in labels  # the label loses 'Excellency'
+    assert is_honorific("Excellency") and is_honorific("Rt") and not is_honorific("RT")
     signed = [e for e in ex.events if e.event_class == "agreement" and e.trigger == "signed"]
     assert signed and signed[0].agent is not None and signed[0].agent.text == "Helen Marsh"
     assert signed[0].recipient is not None and "Hamid Fassi Alaoui" in signed[0].recipient.text

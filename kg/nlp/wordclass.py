@@ -90,7 +90,8 @@ def fold(text: str) -> str:
 
 
 def is_honorific(word: str) -> bool:
-    return fold(word).rstrip(".") in HONORIFICS
+    """'Mr', 'Dr.', 'Excellency'; 'Rt' (of 'The Rt Hon') only so spelt: 'RT' is a broadcaster."""
+    return fold(word).rstrip(".") in HONORIFICS or word.rstrip(".") == "Rt"
 
 
 def strip_honorific(text: str) -> str:
