@@ -233,3 +233,15 @@ def test_on_a_page_of_one_line_paragraphs_a_block_quote_is_one_line():
     assert texts == ["Today we signed the ferry deal and the first sailings will start before the "
                      "end of the year.",
                      "Work starts in May and the first ferries are due in the autumn of next year."]
+
+
+def test_a_title_ner_read_as_a_name_is_the_persons_role():
+    ex = run("Suspects remanded\n\nPolice Spokesperson SP Nimal Gunawardena says that 40 "
+             "suspects were remanded.\n\nMarawila Magistrate Sirimal Jayasekara ordered 12 "
+             "suspects to be remanded for 14 days.\n\nMetropolitan Magistrate Rafiqul Islam "
+             "issued the remand order on Thursday.\n")
+    people = {m.text: m.role for m in ex.mentions if m.label == "PERSON"}
+    assert people.get("Nimal Gunawardena") == "Police Spokesperson SP", people
+    assert people.get("Sirimal Jayasekara") == "Marawila Magistrate", people
+    assert people.get("Rafiqul Islam") == "Metropolitan Magistrate", people
+    assert not any("Magistrate" in m.text for m in ex.mentions), people

@@ -130,7 +130,8 @@ def entity_cleanup(doc: Doc) -> Doc:
             ent = mentions.demonym_before_title(doc, ent, demonyms) or ent
         for part in mentions.split_possessive(doc, ent):
             first.extend(mentions.split_coordination(doc, part))
-    doc.ents = mentions.country_branches(doc, mentions.join_split_names(doc, filter_spans(first)))
+    doc.ents = mentions.country_branches(doc, mentions.join_split_names(
+        doc, mentions.titles_before_names(doc, filter_spans(first))))
 
     given_names = {t.text for e in doc.ents if len(e) > 1 and
                    mentions.person_by_context(doc, e).label_ == "PERSON" for t in e}

@@ -36,7 +36,8 @@ PART_WORDS = frozenset({
     "home", "chief", "executive", "acting", "interim", "opposition", "economy", "agriculture",
     "immigration", "security", "state", "provincial", "regional", "federal", "managing",
     "press", "cabinet", "general", "senior", "attorney", "district", "supreme", "court",
-    "shadow",
+    "shadow", "metropolitan", "additional", "assistant", "associate", "divisional",
+    "principal",
 })
 _DETERMINERS = {"the", "The", "a", "an"}
 #: Lowercase words that belong inside names ('Santa Rita do Ivaí', 'Ruta del Sol').
@@ -497,15 +498,26 @@ def titled_names(doc: Doc, taken: set[int]) -> list[Span]:
             continue  # the second of 'Rt Hon', 'His Excellency Dr': the first one reads it
         while honorific and first < len(doc) and wordclass.is_honorific(doc[first].text):
             first += 1  # 'Hon. Dr Amina Yusuf'
+        if not honorific and first + 1 < len(doc) and doc[first].text.isupper() and \
+                doc[first].is_alpha and len(doc[first]) <= 4 and first not in taken:
+            first += 1  # 'Police Spokesperson SP Ruwan Gunasekara': a rank's initials
         end = first
         while end < len(doc) and end - first < 3 and doc[end].pos_ == "PROPN" and \
-                doc[end].text[:1].isupper() and end not in taken and \
+                doc[end].text[:1].isupper() and (end not in taken or (
+                    end > first and _misread_word(doc, end))) and \
                 not doc[end].text.isupper():
             end += 1
         # a first and a last name at least; after Mr, Dr ... a surname alone ('Dr Oyelaran')
         if end - first >= (1 if honorific else 2):
             found.append(Span(doc, tok.i if honorific else first, end, label="PERSON"))
     return found
+
+
+def _misread_word(doc: Doc, i: int) -> bool:
+    """A one-word organisation NER found in a name it missed ('Magistrate Rafiqul [Islam]')."""
+    tok = doc[i]
+    return tok.ent_type_ == "ORG" and not tok.ent_id_ and tok.ent_iob_ == "B" and (
+        i + 1 == len(doc) or doc[i + 1].ent_iob_ != "I")
 
 
 def appositive_titled_names(doc: Doc, taken: set[int]) -> list[Span]:
@@ -547,6 +559,44 @@ def _title_after(doc: Doc, j: int) -> bool:
             return False
         k += 1
     return head is not None and head == k - 1
+
+
+def titles_before_names(doc: Doc, ents: list[Span]) -> list[Span]:
+    """'[Marawila Magistrate] [Sirimewan Mahendraraja]', '[Metropolitan Magistrate Moinul]
+    [Islam]': NER read a title, or a title and a given name, as a name of its own right before
+    a person's. The title is no name (it stays as the person's role, read from the text); a
+    given name after it joins the person. What precedes the title and ends in an
+    organisation's head word stays an organisation ('[Ports Authority] Chairman')."""
+    out: list[Span] = []
+    ents = list(ents)
+    for n, a in enumerate(ents):
+        b = ents[n + 1] if n + 1 < len(ents) else None
+        heads = [t.i for t in a if t.lower_ in HEAD_WORDS and t.text[:1].isupper()]
+        if a.ent_id_ or a.label_ not in ("PERSON", "ORG", "GPE", "NORP") or not heads or \
+                not all(t.pos_ == "PROPN" and t.is_title and t.is_alpha and
+                        t.lower_ not in HEAD_WORDS | PART_WORDS | ORG_HEADS
+                        for t in doc[heads[-1] + 1 : a.end]):
+            out.append(a)
+            continue
+        head = heads[-1]
+        rest = a.end  # '[Metropolitan Magistrate Moinul] Islam': a surname NER left out
+        while rest < len(doc) and rest - a.end < 2 and _name_word(doc[rest]):
+            rest += 1
+        if b is not None and b.label_ == "PERSON" and b.start == a.end:
+            if head + 1 < a.end:  # the given name joins the person after it
+                ents[n + 1] = Span(doc, head + 1, b.end, label="PERSON", kb_id=b.kb_id_,
+                                   span_id=b.id_)
+        elif head + 1 < a.end and rest > a.end:
+            out.append(Span(doc, head + 1, rest, label="PERSON"))
+        else:
+            out.append(a)
+            continue
+        first = head
+        while first > a.start and doc[first - 1].lower_ in HEAD_WORDS | PART_WORDS:
+            first -= 1
+        if first > a.start and doc[first - 1].lower_ in ORG_HEADS:
+            out.append(Span(doc, a.start, first, label="ORG"))
+    return out
 
 
 def institution_names(doc: Doc, taken: set[int]) -> list[Span]:
