@@ -32,10 +32,9 @@ def events(ex: Extraction) -> list[tuple[str, str | None, str | None, str | None
     return [(e.event_class, name(e.agent), name(e.patient), name(e.recipient)) for e in ex.events]
 
 
-SIGNING = ("Returns memorandum signed\n\nI am glad to report that on Friday 12 March the Home "
-           "Secretary, Helen Marsh, and His Excellency Hamid Fassi Alaoui, Tunisian Interior "
-           "Minister, signed a Memorandum of Understanding between the Government of the United "
-           "Kingdom and the Government of Tunisia on assurances for people facing removal.\n")
+SIGNING = ("Returns memorandum signed\n\nLast Friday in Tunis the Home Secretary, Helen Marsh, "
+           "and His Excellency Hamid Fassi Alaoui, Tunisian Interior Minister, signed a "
+           "Memorandum of Understanding on the return of people with no right to stay.\n")
 
 
 def test_a_name_between_a_form_of_address_and_a_title_is_a_person_and_cosigns():
@@ -236,12 +235,12 @@ def test_on_a_page_of_one_line_paragraphs_a_block_quote_is_one_line():
 
 
 def test_a_title_ner_read_as_a_name_is_the_persons_role():
-    ex = run("Suspects remanded\n\nPolice Spokesperson SP Nimal Gunawardena says that 40 "
-             "suspects were remanded.\n\nMarawila Magistrate Sirimal Jayasekara ordered 12 "
-             "suspects to be remanded for 14 days.\n\nMetropolitan Magistrate Rafiqul Islam "
-             "issued the remand order on Thursday.\n")
+    ex = run("Curfew lifted\n\nPolice Spokesperson SP Nimal Gunawardena told reporters that "
+             "the curfew would end on Sunday.\n\nKelaniya Magistrate Sirimal Jayasekara kept "
+             "the 12 men in custody until June.\n\nMetropolitan Magistrate Rafiqul Islam "
+             "refused bail to both men on Friday.\n")
     people = {m.text: m.role for m in ex.mentions if m.label == "PERSON"}
     assert people.get("Nimal Gunawardena") == "Police Spokesperson SP", people
-    assert people.get("Sirimal Jayasekara") == "Marawila Magistrate", people
+    assert people.get("Sirimal Jayasekara") == "Kelaniya Magistrate", people
     assert people.get("Rafiqul Islam") == "Metropolitan Magistrate", people
     assert not any("Magistrate" in m.text for m in ex.mentions), people
