@@ -131,8 +131,17 @@ _NAME_LINE = re.compile(r"^(?:(?:Dr|Prof|Mr|Ms|Mrs)\.?\s+)?([A-Z][\w'’.-]+(?:\
                         r"(?:\s*,\s*(.{2,60}))?\s*$")
 _SENTENCE_END = re.compile(r"[.!?…:;\"”’)\]]\s*$")
 # Web-page furniture. Whole-line shapes only: a sentence of the story never looks like these.
-_TEASER = re.compile(r"^\s*(read also|also read|read more|read|related( articles?| stories| news)?|"
-                     r"see also|more on this|watch|listen)\s*[:|»]\s*\S", re.I)
+_TEASER = re.compile(r"^\s*(read also|also read|read more|read|related( articles?| stories| news| posts|"
+                     r" coverage| reading| content)?|see also|more on this|watch|listen|"
+                     r"you (may|might) also (like|enjoy|be interested in)|recommended( for you|"
+                     r" reading| stories| articles)?|more from [\w ]{1,30}|more (stories|news)|"
+                     r"most (read|viewed|popular|shared)|also on [\w ]{1,30}|don[’']?t miss|"
+                     r"trending( now| stories)?|further reading|top stories|editor[’']?s? picks?|"
+                     r"suggested( reading| stories| articles)?|must read|also see)\s*[:|»]\s*\S",
+                     re.I)
+#: A story's own sentence: long, and closed by a full stop (perhaps inside a closing quote).
+#: Other stories' headlines are not: one ends a run of teasers with no blank line before it.
+_STORY_SENTENCE = re.compile(r"[.!?][”\"’)]?\s*$")
 #: A heading after which short lines are other stories' headlines, until the story resumes.
 _TEASER_HEADING = re.compile(
     r"^\s*(related( stories| posts| news| articles| topics| press releases| coverage)?|"
@@ -285,7 +294,8 @@ def _mark_page_furniture(text: str, spans: list[tuple[int, int]], kinds: list[st
     previous_end = 0
     for i, (start, end) in enumerate(spans):
         line = text[start:end]
-        teasers = teasers and "\n\n" not in text[previous_end : start + 1]
+        teasers = teasers and "\n\n" not in text[previous_end : start + 1] and not (
+            _words(line) >= 12 and _STORY_SENTENCE.search(line))
         previous_end = end
         if i == 0:
             continue

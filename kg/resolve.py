@@ -18,11 +18,12 @@ from rapidfuzz import fuzz, process
 from kg.gazetteer import GazetteerEntry
 from kg.links import link
 from kg.model import Entity, Extraction, Mention
-from kg.nlp.mentions import acronym_matches
+from kg.nlp.mentions import ORG_HEADS, acronym_matches
 from kg.nlp.wordclass import (
     PEERAGE,
     fold,
     is_feature,
+    is_honorific,
     is_place_name,
     name_class,
     strip_honorific,
@@ -94,10 +95,15 @@ def resolve(extractions: list[Extraction], gazetteer: tuple[GazetteerEntry, ...]
         full_names = _full_names(ex.mentions)
         full_names.update(_short_forms(ex.mentions))
         full_names.update(_initialisms(ex.mentions, acronyms))
+        keys = {(m.start, m.end): _key(m, acronyms, full_names, surnames, gazetteer_names)
+                for m in ex.mentions}
+        for (start, end), pick in _nearest_full_names(ex.mentions).items():
+            keys[(start, end)] = keys[(pick.start, pick.end)]
         for mention in ex.mentions:
-            key = _key(mention, acronyms, full_names, surnames, gazetteer_names)
+            key = keys[(mention.start, mention.end)]
             res.key_of[(mention.doc_id, mention.start, mention.end)] = key
             members[key].append(mention)
+    _split_addressed(members, res)
     _merge_variants(members, res)
     for key, group in members.items():
         res.entities[key] = _entity(key, group, gaz.get(key.removeprefix("gz:")))
@@ -108,6 +114,32 @@ def resolve(extractions: list[Extraction], gazetteer: tuple[GazetteerEntry, ...]
     for entity in res.entities.values():
         link(entity)  # GeoNames and ISO 3166 links from the registry packages (kg.links)
     return res
+
+
+def _split_addressed(members: dict[str, list[Mention]], res: Resolution) -> None:
+    """'Mr Hassan' is a person: he shares no resource with the town of Hassan, though the
+    names match. Where a name is addressed with an honorific, its mentions that NER read as
+    something else go to a resource of their own, unless they are in an article that
+    addresses the person and say nothing of a place ('Mr Hassan ... Hassan said')."""
+    for key in [k for k in members if k.startswith("n:")]:
+        group = members[key]
+        addressed = {m.doc_id for m in group if m.label == "PERSON" and _addressed(m)}
+        others = [m for m in group if m.label != "PERSON" and (
+            m.doc_id not in addressed or m.place_context)]
+        if not addressed or not others:
+            continue
+        members[key] = [m for m in group if m not in others]
+        other_key = f"{key} ({_label(others)})"
+        for m in others:
+            res.key_of[(m.doc_id, m.start, m.end)] = other_key
+        members[other_key].extend(others)
+
+
+def _addressed(mention: Mention) -> bool:
+    """'Mr Hassan', whether or not NER took the honorific into the name."""
+    before = mention.sentence.text[: mention.start - mention.sentence.start].split()
+    return _name(mention) != mention.text or bool(before) and before[-1][:1].isupper() and \
+        is_honorific(before[-1])
 
 
 def _drop_lone_names(res: Resolution) -> None:
@@ -173,6 +205,26 @@ def _key(mention: Mention, acronyms: dict[str, str], full_names: dict[str, str],
     return f"n:{name}"
 
 
+def _nearest_full_names(mentions: list[Mention]) -> dict[tuple[int, int], Mention]:
+    """'Amit Shah ... Shah said ... Jay Shah': a surname two full names of the article share
+    is the person last named in full before it (else the first named after it)."""
+    full = [m for m in mentions if m.label == "PERSON" and len(_name(m).split()) > 1
+            and not m.gazetteer_id]
+    owners: dict[str, set[str]] = defaultdict(set)
+    for m in full:
+        owners[_name(m).split()[-1]].add(normalise(_name(m)))
+    found: dict[tuple[int, int], Mention] = {}
+    for m in mentions:
+        name = _name(m)
+        if m.gazetteer_id or " " in name or len(owners.get(name, ())) < 2:
+            continue
+        same = [f for f in full if _name(f).split()[-1] == name]
+        before = [f for f in same if f.start < m.start]
+        found[(m.start, m.end)] = max(before, key=lambda f: f.start) if before else \
+            min(same, key=lambda f: f.start)
+    return found
+
+
 def _name(mention: Mention) -> str:
     """A person's name without 'Mr', 'Dr', 'Eng' ...: the form resolution compares."""
     return strip_honorific(mention.text) if mention.label == "PERSON" else mention.text
@@ -205,10 +257,19 @@ def _full_names(mentions: list[Mention]) -> dict[str, str]:
 
 def _initialisms(mentions: list[Mention], acronyms: dict[str, str]) -> dict[str, str]:
     """'EFCC' in an article that names the Economic and Financial Crimes Commission without
-    defining the acronym: the one name in the article whose initials it spells."""
+    defining the acronym: the one name in the article whose initials it spells. 'Said the CS'
+    after 'Transport Cabinet Secretary James Macharia': the one person whose title it spells."""
     names = {m.text for m in mentions if m.label not in ("PERSON", "AGREEMENT")
              and len(m.text.split()) > 1}
     found = {}
+    for m in mentions:
+        text = m.text
+        if m.gazetteer_id or not (2 <= len(text) <= 4 and text.isupper() and text.isalpha()):
+            continue
+        holders = {normalise(_name(p)) for p in mentions if p.label == "PERSON" and p.role and
+                   len(p.role.split()) > 1 and acronym_matches(text, p.role)}
+        if len(holders) == 1:
+            found[text] = holders.pop()
     for m in mentions:
         text = m.text
         if m.gazetteer_id or not (2 <= len(text) <= 6 and text.isupper() and text.isalpha()) \
@@ -232,7 +293,7 @@ def _short_forms(mentions: list[Mention]) -> dict[str, str]:
     names = {m.text for m in mentions if not m.gazetteer_id and m.label != "PERSON"}
     people = {m.text for m in mentions if not m.gazetteer_id and m.label == "PERSON"
               and len(m.text.split()) > 1} - names
-    names |= {p for p in people if any(COMPANY_SUFFIX.fullmatch(n[len(p):]) for n in names
+    names |= {p for p in people if any(_company_tail(n[len(p):]) for n in names
                                       if n.startswith(p + " "))}
     placed = {m.text for m in mentions if m.label in ("GPE", "LOC")}
     towns = {m.text for m in mentions if m.label == "GPE"}
@@ -266,7 +327,7 @@ def _short_forms(mentions: list[Mention]) -> dict[str, str]:
         if short in towns:  # 'Marsden Park Hospital' is in Marsden Park, not called so
             longer = {n for n in longer if n not in facilities}
         if short in people:  # 'Nkwanta Gold', NER's person, for 'Nkwanta Gold Ltd'
-            longer = {n for n in longer if COMPANY_SUFFIX.fullmatch(n[len(short):])}
+            longer = {n for n in longer if _company_tail(n[len(short):])}
         if not longer and len(short.split()) > 1:  # 'Salar Andino' for 'Minera Salar Andino'
             longer = {n for n in names if n != short and n.endswith(" " + short)}
         if not longer:  # 'Dindo' for 'Typhoon Dindo'
@@ -275,6 +336,17 @@ def _short_forms(mentions: list[Mention]) -> dict[str, str]:
         if len(longer) == 1:
             found[short] = normalise(longer.pop())
     return found
+
+
+def _company_tail(rest: str) -> bool:
+    """What follows a company's short name in its full name: a legal form, perhaps after the
+    country it trades in ('Wolf Paving' of 'Wolf Paving Kenya Limited')."""
+    if COMPANY_SUFFIX.fullmatch(rest):
+        return True
+    words = rest.split(" ")[1:]
+    return rest.startswith(" ") and any(
+        is_place_name(" ".join(words[:n])) and COMPANY_SUFFIX.fullmatch(" " + " ".join(words[n:]))
+        for n in (1, 2) if len(words) > n)
 
 
 def misspelling(a: str, b: str) -> bool:
@@ -362,12 +434,13 @@ def _entity(key: str, group: list[Mention], entry: GazetteerEntry | None) -> Ent
         votes: defaultdict[str, float] = defaultdict(float)  # half votes: not a Counter
         for m in group:
             votes[m.label] += 1
-            if m.place_context and m.label in ("ORG", "PERSON") and len(m.text.split()) == 1:
+            if m.place_context and m.label in ("ORG", "PERSON") and len(m.text.split()) == 1 \
+                    and m.text.lower() not in ORG_HEADS:  # 'to Parliament' is no place
                 votes["GPE"] += 1.5  # 'in Hammerfest', 'near Kilifi': a place, whatever NER said
         if any(m.text in {p.text for p in group if p.label == "PERSON"} for m in group) and \
                 any(len(m.text.split()) > 1 and m.label == "PERSON" for m in group):
             votes["PERSON"] += len(group)  # a full personal name outweighs stray labels
-        if any(m.role or (strip_honorific(m.text) != m.text) for m in group):
+        if any(m.role or _addressed(m) for m in group):
             votes["PERSON"] += len(group)  # 'Mr Maurya', 'Governor Adesanya': only people
         if any(COMPANY_SUFFIX.search(m.text) for m in group):
             votes["ORG"] += 2 * len(group)  # 'Nkwanta Gold Ltd': a company, whatever else

@@ -19,13 +19,17 @@ from kg.vocab import schema_graph
 BASE = "http://example.org/kg/"
 KG = Namespace(BASE + "ontology#")
 
-#: Found in a generated corpus of 10,000 articles: Hassan is a town in one article and a man
-#: met by a minister in another; resolution (rightly or not) makes one place of both.
-TOWN = ("Floods hit Hassan\n\nThe district of Hassan, in Karnataka, lost power. Officials in "
-        "Hassan said schools would close. Roads into Hassan were cut.\n")
-MEETING = ("Water talks in Hamburg\n\nFemke Andersson, Germany's environment minister, met Mr "
-           "Hassan in Hamburg, Germany, on 30 January 2019 to discuss the water supply of "
-           "Hamburg.\n\nIt was Hassan's third visit to Germany this year.\n")
+#: Found in a generated corpus of 10,000 articles: Hassan was a town in one article and 'Mr
+#: Hassan', a man met by a minister, in another, and resolution made one place of both. An
+#: honorific now makes a person (tests/test_real_news_shapes.py), so the same misfit is built
+#: from a town's name that NER reads as a person's where no title or honorific says so.
+TOWN = ("Floods hit Holenarasipur\n\nThe district of Holenarasipur, in Karnataka, lost power. "
+        "Officials in Holenarasipur said schools would close. Shops in Holenarasipur stayed "
+        "shut, and families near Holenarasipur moved to higher ground. Roads to Holenarasipur "
+        "were cut.\n")
+MEETING = ("Water talks in Hamburg\n\nFemke Andersson, Germany's environment minister, met "
+           "Holenarasipur in Hamburg, Germany, on 30 January 2019 to discuss the water supply "
+           "of Hamburg.\n\nIt was Holenarasipur's third visit to Germany this year.\n")
 
 
 def test_the_table_is_what_the_shapes_demand():

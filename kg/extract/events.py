@@ -232,6 +232,10 @@ class EventReader:
             return False
         if "noccomp" in sense.needs and any(c.dep_ == "ccomp" for c in token.children):
             return False  # 'promised that ...' reports; 'promised to ...' proposes
+        if "deal" in sense.needs and not any(  # 'accepted a deal', not 'accepted deportees'
+                t.lemma_.lower() in AGREEMENT_NOUNS for function, t in self._functions(token)
+                if sense.role(function, "patient" if function == "obj" else None) == "patient"):
+            return False
         if "patient" in sense.needs and not self._argument(token, "patient", sense):
             return False
         if "facility" in sense.needs and not any(
@@ -369,6 +373,7 @@ class EventReader:
                     if prep.dep_ == "prep" and prep.lower_ in ("against", "from"):
                         for pobj in (c for c in prep.children if c.dep_ == "pobj"):
                             yield prep.lower_, pobj  # 'wrested the seat from X'
+                yield from _deal_partners(child)
             elif child.dep_ == "dative":
                 yield "dative", child
             elif child.dep_ == "agent":
@@ -380,6 +385,7 @@ class EventReader:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         yield child.lower_, pobj
+                        yield from _deal_partners(pobj)  # 'consented to a deal with X'
                     elif pobj.dep_ == "prep":  # "pulled out of"
                         for inner in pobj.children:
                             if inner.dep_ == "pobj":
@@ -530,7 +536,8 @@ class EventReader:
                     owner = self._mention(pobj)
                     if owner is not None and owner.label != "GPE":  # NER's person too
                         return [owner]
-        if token.pos_ == "NOUN" and token.lemma_.lower() in AGREEMENT_NOUNS:
+        if token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in AGREEMENT_NOUNS:
+            # 'signed a Memorandum of Understanding': capitals make no name of it
             named = self._taken_up(token)  # 'the agreement' after the 'Paris Agreement'
             deal = named if named is not None and named.label == "AGREEMENT" else \
                 self._deal(token)
@@ -787,6 +794,17 @@ class EventReader:
         lo, hi = _clause_bounds(trigger)
         amount = next((q for q in self.money if lo <= q.start < hi), None)
         return place, when, amount
+
+
+def _deal_partners(noun: Token) -> Iterator[tuple[str, Token]]:
+    """'signed an agreement with X', where the parser hangs 'with X' on the agreement: the
+    partner is the verb's 'with' all the same."""
+    if noun.lemma_.lower() not in AGREEMENT_NOUNS:
+        return
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "with":
+            for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                yield "with", pobj
 
 
 def _subject(verb: Token) -> tuple[Token, bool] | None:

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.gazetteer import GAZETTEER_FILE, load_gazetteer
-from kg.nlp import coref, mentions, quantities, quotes
+from kg.nlp import coref, mentions, quantities, quotes, wordclass
 
 for _name, _default in (
     ("roles", None),
@@ -122,6 +122,7 @@ def entity_cleanup(doc: Doc) -> Doc:
     taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     first: list[Span] = []
     for ent in [*doc.ents, *mentions.titled_names(doc, taken),
+                *mentions.appositive_titled_names(doc, taken),
                 *mentions.institution_names(doc, taken),
                 *mentions.named_agreements(doc, taken), *mentions.dateline_places(doc, taken),
                 *mentions.listed_places(doc, taken)]:
@@ -129,10 +130,13 @@ def entity_cleanup(doc: Doc) -> Doc:
             ent = mentions.demonym_before_title(doc, ent, demonyms) or ent
         for part in mentions.split_possessive(doc, ent):
             first.extend(mentions.split_coordination(doc, part))
-    doc.ents = mentions.country_branches(doc, mentions.join_split_names(doc, filter_spans(first)))
+    doc.ents = mentions.country_branches(doc, mentions.join_split_names(
+        doc, mentions.titles_before_names(doc, filter_spans(first))))
 
     given_names = {t.text for e in doc.ents if len(e) > 1 and
                    mentions.person_by_context(doc, e).label_ == "PERSON" for t in e}
+    given_names |= {doc[e.start].text for e in doc.ents if e.start > 0 and  # 'Mr Hassan'
+                    wordclass.is_honorific(doc[e.start - 1].text) and doc[e.start].is_title}
     roles: dict[tuple[int, int], str] = {}
     kept: list[Span] = []
     titles: list[tuple[int, int]] = []
@@ -177,7 +181,7 @@ def entity_cleanup(doc: Doc) -> Doc:
             if alias is not None and match.start() >= expansion.end_char:
                 extra.append(Span(doc, alias.start, alias.end, label=expansion.label_,
                                   kb_id=expansion.kb_id_, span_id=expansion.id_))
-    kept = filter_spans(extra + kept)
+    kept = mentions.surname_persons(doc, filter_spans(extra + kept))
     doc.ents = filter_spans(kept + mentions.surname_mentions(doc, kept))
     doc._.roles = roles
     doc._.leaders = leaders

@@ -26,13 +26,22 @@ def _subject_person(sent: Span, candidates: list[Span]) -> Span | None:
     return None
 
 
+def _names_a_thing(span: Span) -> bool:
+    """'the Sardar Patel enclave', 'a Mandela statue': a person's name that modifies a common
+    noun names the thing after the person; the person is not in play."""
+    root = span.root
+    return root.dep_ == "compound" and root.head.pos_ == "NOUN" and \
+        not span.start <= root.head.i < span.end
+
+
 def resolve_pronouns(doc: Doc, persons: list[Span]) -> list[tuple[Span, Span]]:
     """(pronoun, antecedent) pairs. The window is the pronoun's sentence up to the pronoun plus
     the sentence before; two different people in it means we do not guess."""
     pairs: list[tuple[Span, Span]] = []
     quoted = quoted_stretches(doc.text)  # a name inside someone's words is not in play
     persons = [p for p in persons
-               if not any(a <= p.start_char and p.end_char <= b for a, b in quoted)]
+               if not any(a <= p.start_char and p.end_char <= b for a, b in quoted)
+               and not _names_a_thing(p)]
     sents = list(doc.sents)
     index = {tok.i: n for n, sent in enumerate(sents) for tok in sent}
     for token in doc:

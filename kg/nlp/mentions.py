@@ -36,6 +36,8 @@ PART_WORDS = frozenset({
     "home", "chief", "executive", "acting", "interim", "opposition", "economy", "agriculture",
     "immigration", "security", "state", "provincial", "regional", "federal", "managing",
     "press", "cabinet", "general", "senior", "attorney", "district", "supreme", "court",
+    "shadow", "metropolitan", "additional", "assistant", "associate", "divisional",
+    "principal",
 })
 _DETERMINERS = {"the", "The", "a", "an"}
 #: Lowercase words that belong inside names ('Santa Rita do Ivaí', 'Ruta del Sol').
@@ -50,8 +52,8 @@ _BLOCKING = {"GPE", "NORP", "DATE", "PERSON", "LOC", "FAC", "TIME", "CARDINAL", 
 
 def _fits_title(tok, capitalised: bool) -> bool:
     """Capitalised titles take capitalised nouns; lowercase ones lowercase nouns."""
-    if tok.lower_ in HEAD_WORDS | PART_WORDS:
-        return tok.text[:1].isupper() == capitalised
+    if tok.lower_ in HEAD_WORDS | PART_WORDS:  # a sentence's first word is capitalised anyway
+        return tok.text[:1].isupper() == capitalised or tok.is_sent_start
     if capitalised:
         return tok.text[:1].isupper() and tok.pos_ in ("PROPN", "NOUN", "ADJ")
     return not tok.text[:1].isupper() and tok.pos_ in ("NOUN", "ADJ")
@@ -76,7 +78,8 @@ def title_before(doc: Doc, start: int, sent_start: int) -> tuple[int, str] | Non
         if lower in ("of", "and") and taken:
             pass
         elif lower not in HEAD_WORDS | PART_WORDS and tok.text[:1].isupper() and (
-                tok.tag_ == "JJ" or tok.ent_type_ == "NORP" or tok.text in _demonyms()):
+                tok.tag_ == "JJ" or tok.ent_type_ == "NORP" or tok.text in _demonyms() or
+                wordclass.is_demonym(tok.text)):
             break  # 'El Salvadoran President', 'Kenyan Transport Secretary': nationality
         elif not _fits_title(tok, capitalised):
             break
@@ -130,6 +133,14 @@ def clean_span(doc: Doc, ent: Span) -> tuple[Span | None, str | None]:
     while end - start > 1 and doc[start].text[:1].islower() and \
             doc[start].lower_ not in _PARTICLES and not ent.ent_id_:
         start += 1  # 'city council on March 20'
+    if start > ent.start and start < end and doc[start].text in ("-", "–") and \
+            not doc[start - 1].whitespace_:
+        # 'post-Brexit policies', 'pro-EU group': a prefixed name modifying a noun is an
+        # adjective; elsewhere the name after the hyphen is kept
+        start += 1
+        root = doc[start:end].root
+        if start < end and root.dep_ in ("amod", "compound") and root.head.pos_ == "NOUN":
+            return None, None
     if start >= end or _DATE_LIKE.match(doc[start:end].text):
         return None, None
     if ent.label_ != "PERSON" and not ent.ent_id_ and end < len(doc) and \
@@ -163,6 +174,10 @@ def clean_span(doc: Doc, ent: Span) -> tuple[Span | None, str | None]:
         if role is None:
             sent_start = span.sent.start if doc.has_annotation("SENT_START") else 0
             found = title_before(doc, span.start, sent_start)
+            head = span.root.head
+            if not found and span.root.dep_ == "appos" and head.lower_ in HEAD_WORDS and \
+                    head.i + 2 == span.start and doc[head.i + 1].text == ",":
+                found = title_before(doc, head.i + 1, sent_start)  # 'the foreign minister, X'
             if found:
                 role = found[1]
     if not any(ch.isalpha() for ch in span.text) or span.text.islower():
@@ -434,6 +449,9 @@ def relabel_by_word_class(span: Span, given_names: set[str]) -> Span | None:
         return None
     if label in ("PERSON", "ORG") and wordclass.generic(text):
         return None
+    if label in ("PERSON", "ORG") and all(wordclass.is_demonym(t.text) for t in span):
+        # 'The Ugandan foreign affairs ministry': a nationality adjective names no one
+        return Span(span.doc, span.start, span.end, label="NORP")
     new = label
     before = span.doc[span.start - 1] if span.start > 0 else None
     if (wordclass.is_honorific(span[0].text) and len(span) > 1 and span[1].text[:1].isupper()) \
@@ -476,15 +494,109 @@ def titled_names(doc: Doc, taken: set[int]) -> list[Span]:
         first = tok.i + 1
         if first < len(doc) and doc[first].text == ".":
             first += 1  # 'Dr. Selamawit'
+        if honorific and tok.i > 0 and wordclass.is_honorific(doc[tok.i - 1].text):
+            continue  # the second of 'Rt Hon', 'His Excellency Dr': the first one reads it
+        while honorific and first < len(doc) and wordclass.is_honorific(doc[first].text):
+            first += 1  # 'Hon. Dr Amina Yusuf'
+        if not honorific and first + 1 < len(doc) and doc[first].text.isupper() and \
+                doc[first].is_alpha and len(doc[first]) <= 4 and first not in taken:
+            first += 1  # 'Police Spokesperson SP Ruwan Gunasekara': a rank's initials
         end = first
         while end < len(doc) and end - first < 3 and doc[end].pos_ == "PROPN" and \
-                doc[end].text[:1].isupper() and end not in taken and \
+                doc[end].text[:1].isupper() and (end not in taken or (
+                    end > first and _misread_word(doc, end))) and \
                 not doc[end].text.isupper():
             end += 1
         # a first and a last name at least; after Mr, Dr ... a surname alone ('Dr Oyelaran')
         if end - first >= (1 if honorific else 2):
             found.append(Span(doc, tok.i if honorific else first, end, label="PERSON"))
     return found
+
+
+def _misread_word(doc: Doc, i: int) -> bool:
+    """A one-word organisation NER found in a name it missed ('Magistrate Rafiqul [Islam]')."""
+    tok = doc[i]
+    return tok.ent_type_ == "ORG" and not tok.ent_id_ and tok.ent_iob_ == "B" and (
+        i + 1 == len(doc) or doc[i + 1].ent_iob_ != "I")
+
+
+def appositive_titled_names(doc: Doc, taken: set[int]) -> list[Span]:
+    """People NER missed whose title follows the name in apposition: 'and His Excellency
+    Youssef Benali Idrissi, Tunisian Foreign Minister, signed'. A run of two to four proper
+    nouns set off by a comma and followed by a title (nationality and office words ending
+    in a head word such as 'Minister', up to the next comma or the sentence's end) is a
+    person: an office is held by a person, whatever name it follows."""
+    found = []
+    i = 0
+    while i < len(doc):
+        end = i
+        while end < len(doc) and end - i < 4 and end not in taken and _name_word(doc[end]):
+            end += 1
+        if end - i >= 2 and end < len(doc) and doc[end].text == "," and \
+                (i == 0 or doc[i - 1].pos_ != "ADP") and _title_after(doc, end + 1):
+            found.append(Span(doc, i, end, label="PERSON"))
+        i = max(end, i + 1)
+    return found
+
+
+def _title_after(doc: Doc, j: int) -> bool:
+    """A title from ``j`` to a comma, a full stop or the sentence's end: optional article,
+    nationality or organisation words, office words, the head word, then only 'of ...'."""
+    sent_end = doc[j].sent.end if j < len(doc) and doc.has_annotation("SENT_START") else len(doc)
+    if j < sent_end and doc[j].lower_ in ("the", "a", "an"):
+        j += 1
+    head = None
+    k = j
+    while k < sent_end and doc[k].text not in (",", ".", ";", "(") and k - j < 10:
+        tok = doc[k]
+        if head is not None and tok.lower_ in ("of", "for"):
+            return True  # 'Minister of Foreign Affairs': the head is said
+        if tok.lower_ in HEAD_WORDS:
+            head = k
+        elif head is not None or not (
+                tok.lower_ in PART_WORDS or wordclass.is_demonym(tok.text) or
+                tok.ent_type_ in ("NORP", "GPE", "ORG") or tok.text in ("'s", "’s")):
+            return False
+        k += 1
+    return head is not None and head == k - 1
+
+
+def titles_before_names(doc: Doc, ents: list[Span]) -> list[Span]:
+    """'[Marawila Magistrate] [Sirimewan Mahendraraja]', '[Metropolitan Magistrate Moinul]
+    [Islam]': NER read a title, or a title and a given name, as a name of its own right before
+    a person's. The title is no name (it stays as the person's role, read from the text); a
+    given name after it joins the person. What precedes the title and ends in an
+    organisation's head word stays an organisation ('[Ports Authority] Chairman')."""
+    out: list[Span] = []
+    ents = list(ents)
+    for n, a in enumerate(ents):
+        b = ents[n + 1] if n + 1 < len(ents) else None
+        heads = [t.i for t in a if t.lower_ in HEAD_WORDS and t.text[:1].isupper()]
+        if a.ent_id_ or a.label_ not in ("PERSON", "ORG", "GPE", "NORP") or not heads or \
+                not all(t.pos_ == "PROPN" and t.is_title and t.is_alpha and
+                        t.lower_ not in HEAD_WORDS | PART_WORDS | ORG_HEADS
+                        for t in doc[heads[-1] + 1 : a.end]):
+            out.append(a)
+            continue
+        head = heads[-1]
+        rest = a.end  # '[Metropolitan Magistrate Moinul] Islam': a surname NER left out
+        while rest < len(doc) and rest - a.end < 2 and _name_word(doc[rest]):
+            rest += 1
+        if b is not None and b.label_ == "PERSON" and b.start == a.end:
+            if head + 1 < a.end:  # the given name joins the person after it
+                ents[n + 1] = Span(doc, head + 1, b.end, label="PERSON", kb_id=b.kb_id_,
+                                   span_id=b.id_)
+        elif head + 1 < a.end and rest > a.end:
+            out.append(Span(doc, head + 1, rest, label="PERSON"))
+        else:
+            out.append(a)
+            continue
+        first = head
+        while first > a.start and doc[first - 1].lower_ in HEAD_WORDS | PART_WORDS:
+            first -= 1
+        if first > a.start and doc[first - 1].lower_ in ORG_HEADS:
+            out.append(Span(doc, a.start, first, label="ORG"))
+    return out
 
 
 def institution_names(doc: Doc, taken: set[int]) -> list[Span]:
@@ -536,6 +648,15 @@ def named_agreements(doc: Doc, taken: set[int]) -> list[Span]:
         if len(span) >= 2:
             found.append(Span(doc, span.start, span.end, label="AGREEMENT"))
     return found
+
+
+def surname_persons(doc: Doc, ents: list[Span]) -> list[Span]:
+    """'Shah said', which NER read as an organisation, after 'Amit Shah': a one-word name that
+    is the surname of a person the article names in full is a mention of a person."""
+    surnames = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) > 1}
+    return [Span(doc, e.start, e.end, label="PERSON", kb_id=e.kb_id_, span_id=e.id_)
+            if len(e) == 1 and e.label_ == "ORG" and not e.ent_id_ and e.text in surnames else e
+            for e in ents]
 
 
 def surname_mentions(doc: Doc, ents: list[Span]) -> list[Span]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from kg.nlp.mentions import HEAD_WORDS
+from kg.nlp.wordclass import demonym_of, is_demonym
 
 #: Verbs that report speech or writing, strongest first: a 'said' outranks a 'pledged'.
 SAY_VERBS = ("say", "tell", "add", "write", "post", "tweet", "remark", "reply", "respond",
@@ -36,6 +37,9 @@ _SIGNATURE = re.compile(r"^[ \t]*[—–-]{1,2}\s*(?P<name>[^(\n@]+?)\s*\((?P<ha
 _VOICE_NOUNS = frozenset({"spokesperson", "spokesman", "spokeswoman", "statement", "spokespeople",
                           "representative", "official", "officials", "document", "ruling",
                           "letter", "release", "notice"})
+#: Nouns of a state's government: 'the Ugandan foreign ministry said' speaks for Uganda.
+_GOVERNMENT_NOUNS = frozenset({"government", "ministry", "authorities", "presidency",
+                               "embassy", "cabinet", "administration"})
 MIN_WORDS = 4  # shorter quoted phrases count only when a speech verb governs them
 
 
@@ -113,8 +117,19 @@ class Block:
     date: str | None = None
 
 
+def _line_paragraphs(text: str, lines: list[tuple[int, int]]) -> bool:
+    """Whether the page sets its paragraphs on single lines, with no blank line between
+    them: then no line break marks where an unmarked block quote ends, and a block is one
+    line. Judged on neighbouring long lines (story paragraphs, not page furniture)."""
+    long = [len(text[a:b].split()) >= 12 for a, b in lines]
+    gaps = [text[lines[n][1] : lines[n + 1][0]] for n in range(len(lines) - 1)
+            if long[n] and long[n + 1]]
+    return bool(gaps) and sum("\n\n" not in gap for gap in gaps) * 2 > len(gaps)
+
+
 def block_stretches(text: str) -> list[Block]:
     lines = _paragraphs(text)
+    single = _line_paragraphs(text, lines)
     signatures = {m.start(): m for m in _SIGNATURE.finditer(text)}
     blocks: list[Block] = []
     used: set[int] = set()
@@ -126,8 +141,9 @@ def block_stretches(text: str) -> list[Block]:
         if text[lines[first][0] : lines[first][1]].lstrip()[:1] in _OPENING:
             continue  # a marked quote follows: the marks delimit it
         last = first
-        while last + 1 < len(lines) and "\n\n" not in text[lines[last][1] : lines[last + 1][0] + 1] \
-                and lines[last + 1][0] not in signatures:
+        while not single and last + 1 < len(lines) and \
+                "\n\n" not in text[lines[last][1] : lines[last + 1][0] + 1] and \
+                lines[last + 1][0] not in signatures:
             last += 1
         sig = signatures.get(lines[last + 1][0]) if last + 1 < len(lines) else None
         used.update(range(first, last + 1))
@@ -137,7 +153,8 @@ def block_stretches(text: str) -> list[Block]:
         if sig is None or n == 0 or n - 1 in used:
             continue
         first = n - 1
-        while first > 0 and "\n\n" not in text[lines[first - 1][1] : lines[first][0] + 1]:
+        while not single and first > 0 and \
+                "\n\n" not in text[lines[first - 1][1] : lines[first][0] + 1]:
             first -= 1
         blocks.append(_block(text, lines[first][0], lines[n - 1][1], None, sig))
     return blocks
@@ -300,7 +317,21 @@ def _speaker_for(token: Token, speakers: list[Span]) -> Span | None:
                 for span in speakers:
                     if obj.dep_ == "pobj" and span.start <= obj.i < span.end:
                         return span
-    return _definite_description(token, speakers)
+    return _national_government(token, speakers) or _definite_description(token, speakers)
+
+
+def _national_government(token: Token, speakers: list[Span]) -> Span | None:
+    """'The Ugandan foreign affairs ministry said': a government described by its nationality
+    speaks for the country the article names, the nearest mention before it (else after)."""
+    if token.lemma_.lower() not in _GOVERNMENT_NOUNS:
+        return None
+    for child in token.children:
+        if child.dep_ in ("amod", "compound", "nmod") and is_demonym(child.text):
+            places = [s for s in speakers if s.label_ == "GPE" and demonym_of(child.text, s.text)]
+            before = [s for s in places if s.end <= token.i]
+            if before or places:
+                return before[-1] if before else places[0]
+    return None
 
 
 def _definite_description(token: Token, speakers: list[Span]) -> Span | None:

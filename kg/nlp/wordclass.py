@@ -16,7 +16,7 @@ from functools import lru_cache
 HONORIFICS = frozenset({
     "mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "lord", "lady", "baroness", "baron",
     "eng", "engr", "barr", "prof", "alhaji", "alhaja", "hon", "rev", "sheikh", "madam", "mallam",
-    "pastor",
+    "pastor", "excellency",
 })
 #: Honorifics that are also titles of address for peers: kept when no full name is known.
 PEERAGE = frozenset({"sir", "dame", "lord", "lady", "baroness", "baron"})
@@ -90,7 +90,8 @@ def fold(text: str) -> str:
 
 
 def is_honorific(word: str) -> bool:
-    return fold(word).rstrip(".") in HONORIFICS
+    """'Mr', 'Dr.', 'Excellency'; 'Rt' (of 'The Rt Hon') only so spelt: 'RT' is a broadcaster."""
+    return fold(word).rstrip(".") in HONORIFICS or word.rstrip(".") == "Rt"
 
 
 def strip_honorific(text: str) -> str:
@@ -146,6 +147,71 @@ def place_names() -> frozenset[str]:
 
 def is_place_name(text: str) -> bool:
     return fold(text) in place_names()
+
+
+#: Nationality adjectives the suffixes below do not make from a country's name.
+IRREGULAR_DEMONYMS = frozenset({
+    "british", "english", "scottish", "welsh", "irish", "french", "dutch", "swiss", "spanish",
+    "danish", "swedish", "finnish", "polish", "turkish", "greek", "thai", "filipino",
+    "peruvian", "argentine", "argentinian", "congolese", "togolese", "panamanian",
+    "venezuelan", "portuguese", "belgian", "norwegian", "icelandic", "german", "czech",
+    "slovak", "cypriot", "maltese", "emirati", "saudi", "lao", "burmese", "nepalese",
+    "bangladeshi", "malagasy", "ivorian", "beninese", "burkinabe", "basotho", "motswana",
+    "malawian", "zimbabwean", "somali", "djiboutian", "eritrean", "comorian", "seychellois",
+    "mauritian", "cameroonian", "gabonese", "senegalese", "gambian", "liberian", "guinean",
+    "afghan", "kyrgyz", "tajik", "uzbek", "kazakh", "turkmen", "azerbaijani", "ukrainian",
+    "russian", "belarusian", "yemeni", "omani", "qatari", "kuwaiti", "bahraini", "iraqi",
+    "jordanian", "syrian", "lebanese", "palestinian", "israeli", "egyptian", "libyan",
+    "tunisian", "algerian", "moroccan", "sudanese", "ethiopian", "kenyan", "ugandan",
+    "rwandan", "burundian", "tanzanian", "zambian", "mozambican", "angolan", "namibian",
+    "nigerian", "ghanaian", "malian", "nigerien", "chadian", "haitian", "cuban", "mexican",
+    "brazilian", "colombian", "chilean", "bolivian", "paraguayan", "uruguayan", "ecuadorian",
+    "salvadoran", "salvadorean", "guatemalan", "honduran", "nicaraguan", "costa rican",
+    "american", "canadian", "australian", "indian", "pakistani", "sri lankan", "chinese",
+    "japanese", "korean", "vietnamese", "indonesian", "malaysian", "singaporean", "european",
+    "african", "asian", "arab", "latin american",
+})
+#: The regular English suffixes that make a nationality adjective of a country's name.
+_DEMONYM_SUFFIXES = ("n", "an", "ian", "ean", "ese", "i", "ish")
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> frozenset[str]:
+    """Folded nationality adjectives ('Ugandan', 'Moroccan', 'Ghanaian', 'Sudanese'), made by
+    the regular suffixes from the registry's one-word country names, with or without the
+    name's final vowel, plus the gazetteer's own demonyms ('British'). A word class: it says
+    that a word is an adjective of nationality, never which country is meant."""
+    import pycountry
+
+    from kg.gazetteer import load_gazetteer
+
+    names = {fold(getattr(c, "common_name", c.name)) for c in pycountry.countries}
+    names |= {fold(c.name) for c in pycountry.countries}
+    names |= {"africa", "america", "asia", "europe", "arabia", "scandinavia"}
+    forms: set[str] = set()
+    for name in (n for n in names if " " not in n and "," not in n and len(n) >= 4):
+        stems = {name, name[:-1]} if name[-1] in "aeiouy" else {name}
+        forms |= {stem + suffix for stem in stems for suffix in _DEMONYM_SUFFIXES}
+    forms -= names  # 'Mali' + 'an' is a demonym; 'Oman' itself is a country, not one
+    forms |= IRREGULAR_DEMONYMS
+    forms |= {fold(word) for entry in load_gazetteer() for name in entry.hidden
+              for word in name.split()}
+    return frozenset(forms | {form + "s" for form in forms})
+
+
+def is_demonym(word: str) -> bool:
+    """A capitalised nationality adjective or noun ('Ugandan', 'Kenyans'); 'Germán' is a
+    given name, 'German' a nationality: accents tell them apart."""
+    return word[:1].isupper() and word.casefold() == fold(word) and fold(word) in demonyms()
+
+
+def demonym_of(word: str, place: str) -> bool:
+    """'Ugandan' is said of 'Uganda', 'Moroccan' of 'Morocco': the adjective is the place's
+    name (without its final vowel) with a demonym suffix."""
+    w, p = fold(word), fold(place)
+    stems = {p, p[:-1]} if p[-1:] in "aeiouy" else {p}
+    return is_demonym(word) and any(w.rstrip("s") == stem + suffix or w == stem + suffix
+                                    for stem in stems for suffix in _DEMONYM_SUFFIXES)
 
 
 #: Last words that make a multi-word name a place, a law, an event, a facility or an
