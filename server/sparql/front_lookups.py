@@ -30,6 +30,7 @@ from __future__ import annotations
 import gzip
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote_plus
 
@@ -127,9 +128,9 @@ class FrontLookups:
             return None
         limits = self.app.config["KG_LIMITS"]
         job = make_job(self.app.config, store, text, formats, limits.query_timeout)
-        key = answer_key(job)
+        key = answer_key(job) if self.cache.max_bytes else None
         answer = None
-        if self.cache.max_bytes:
+        if key is not None:
             answer = self.cache.get(key)
             self.cache.take_last_hit()  # a hit here is not Flask's: nothing to replay
         hit = answer is not None
@@ -143,7 +144,7 @@ class FrontLookups:
         if template is None:  # Flask answers (computing it again, once per class)
             environ[PENDING] = (klass, answer)
             return None
-        if not hit:
+        if key is not None and not hit:
             self.cache.put(key, answer)
         sent = gzip.compress(answer.body, self.level) if template.gzip else answer.body
         # in the order of SLOTS: Content-Length, X-KG-Rows, X-KG-Truncated, X-KG-Cache, Date
@@ -152,7 +153,7 @@ class FrontLookups:
         headers = template.filled(values)
         log = (("rows", answer.rows), ("truncated", answer.truncated), ("result", answer.kind))
         replay = None
-        if self.cache.max_bytes:  # the same request again is a hit, which the front replays
+        if key is not None:  # the same request again is a hit, which the front replays
             later = tuple(headers) if hit else tuple(template.filled((*values[:3], "hit", now)))
             replay = Replay(
                 answer_key=key, status=template.status, headers=later, body=sent,
@@ -207,8 +208,10 @@ def _query_text(environ: dict, body: bytes | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def _only_query(encoded: str) -> str | None:
-    """``query=...`` and nothing else, decoded as a form (strict UTF-8)."""
+    """``query=...`` and nothing else, decoded as a form (strict UTF-8); remembered, as the
+    recogniser remembers what it read of the text (clients repeat their lookups)."""
     if not encoded.startswith("query=") or "&" in encoded:
         return None
     try:
