@@ -260,9 +260,13 @@ def children(outcome):
     return (metrics.CACHE.labels(outcome), metrics.QUERIES.labels("bindings"),
             metrics.REQUESTS.labels("GET", "/sparql", "200"), metrics.LATENCY.labels("/sparql"))
 together = metrics.answered(*children("hit"))
+parent = os.getpid()
 assert together.__name__ == "record_together", "the fast path is not taken"
 cache, queries, requests, latency = children("miss")
-for i, elapsed in enumerate([0.0004, 0.003, 0.07, 0.0025, 99.0, 0.0]):
+child = 0
+for i, elapsed in enumerate([0.0004, 0.003, 0.07, 0.0025, 99.0, 0.0, 0.3, 0.01]):
+    if i == 4:  # a forked worker writes its own file, as a Granian worker forked after the app
+        child = os.fork()
     if sys.argv[1] == "together":
         together(i % 2 == 1, elapsed)
     else:
@@ -270,6 +274,9 @@ for i, elapsed in enumerate([0.0004, 0.003, 0.07, 0.0025, 99.0, 0.0]):
         if i % 2 == 1:
             metrics.TRUNCATED.inc()
         requests.inc(); latency.observe(elapsed)
+if child == 0 and i == 7 and os.getpid() != parent:
+    os._exit(0)
+os.waitpid(child, 0)
 registry = CollectorRegistry()
 multiprocess.MultiProcessCollector(registry)
 sys.stdout.write(generate_latest(registry).decode())
@@ -283,5 +290,7 @@ sys.stdout.write(generate_latest(registry).decode())
                               text=True, check=True, cwd=Path(__file__).resolve().parents[2])
         outputs.append(sorted(done.stdout.splitlines()))
     assert outputs[0] == outputs[1]
-    assert 'kg_sparql_truncated_total 3.0' in outputs[0]
-    assert 'kg_http_request_duration_seconds_bucket{endpoint="/sparql",le="0.005"} 4.0' in outputs[0]
+    # 4 samples before the fork, then 4 in each process
+    assert 'kg_sparql_truncated_total 6.0' in outputs[0]
+    assert 'kg_sparql_cache_total{outcome="hit"} 12.0' in outputs[0]
+    assert 'kg_http_request_duration_seconds_bucket{endpoint="/sparql",le="0.005"} 5.0' in outputs[0]
