@@ -14,8 +14,10 @@ what the endpoint costs beyond the query itself, measured side by side.
 
 Two workloads: ``repeated`` cycles over run.py's lookup texts (as `run.py` sends them, so
 memos of the text are warm), ``distinct`` sends texts nobody sent before (one new variable
-name each), the cost of a lookup that really is new. ``--tree`` measures another checkout's
-``kg``/``server`` (e.g. the main branch) with this script and this release.
+name each), the cost of a lookup that really is new. A third, ``cached``, is ``repeated``
+through a second app with the answer cache on (64 MiB, as `run.py`'s ``kg serve`` target),
+so every request after the first of a text is a replay. ``--tree`` measures another
+checkout's ``kg``/``server`` (e.g. the main branch) with this script and this release.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ def main() -> None:
     run = importlib.import_module("run")  # bench/run.py: its workloads and engine floor
 
     app = create_app(Settings.from_env())
+    cached = create_app(Settings.from_env({**os.environ, "KG_QUERY_CACHE_MB": "64"}))
     texts = run.workloads(ox.Store.read_only(os.environ["BENCH_STORE"]), 1)[0].queries
     needed = 2 * args.requests * args.chunks + 200
     distinct = [texts[i % len(texts)].replace("?o", f"?o{i}") for i in range(needed)]
@@ -71,11 +74,14 @@ def main() -> None:
         "| workload | ours us/req | engine floor us/req | ours - floor (median of chunks) |",
         "|---|---|---|---|",
     ]
-    for name, pool in (("repeated", texts), ("distinct", distinct)):
-        ours, floor, gap = _measure(app, run.engine_floor_app, pool, args.requests, args.chunks)
+    for name, ours_app, pool in (
+        ("repeated", app, texts), ("distinct", app, distinct), ("cached", cached, texts)
+    ):
+        ours, floor, gap = _measure(ours_app, run.engine_floor_app, pool, args.requests, args.chunks)
         lines.append(f"| {name} | {ours:.1f} | {floor:.1f} | {gap:.1f} |")
         print(lines[-1])
-    app.extensions["kg_executors"].close()
+    for each in (app, cached):
+        each.extensions["kg_executors"].close()
     args.out.write_text("\n".join(lines) + "\n")
     print(f"wrote {args.out}")
 

@@ -16,9 +16,11 @@ import json
 import logging
 import os
 import sys
+from bisect import bisect_left
+from collections.abc import Callable
 from datetime import datetime, timezone
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Histogram, values
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -72,6 +74,77 @@ def count_cache(outcome: str) -> None:
 
 def count_update(operation: str) -> None:
     UPDATES.labels(operation).inc()
+
+
+def answered(
+    cache: Counter, queries: Counter, requests: Counter, latency: Histogram
+) -> Callable[[bool, float], None]:
+    """``record(truncated, elapsed)``: the samples of one ``/sparql`` answer the front sends,
+    as ``count_cache``, ``count_query``, ``REQUESTS`` and ``LATENCY`` record them (children
+    already labelled), written together.
+
+    In multiprocess mode each public call takes prometheus-client's lock, asks ``getpid`` (to
+    notice a fork) and packs its value into the mmap: ~1.1 us apiece, ~5.5 us for the five
+    values of an answer, on the path of every request the front answers. Here the five take
+    the same lock once, check the process once, and write the same values to the same files,
+    so ``/metrics`` reads exactly what the public calls would have written. When the library's
+    internals are not the ones this was written against, the public calls are made instead.
+    """
+    lock = _multiprocess_lock()
+    children = (cache, queries, requests)
+    try:
+        counted = tuple(child._value for child in children)
+        truncated_value = TRUNCATED._value
+        with_truncated = (*counted, truncated_value)
+        sums, buckets = latency._sum, latency._buckets
+        bounds = list(latency._upper_bounds)
+        check = counted[0]._MmapedValue__check_for_pid_change
+        writable = all(
+            hasattr(value, "_file") and hasattr(value, "_key")
+            for value in (*counted, truncated_value, sums, *buckets)
+        )
+    except AttributeError:
+        lock, writable = None, False
+    if lock is None or not writable:
+        def record(truncated: bool, elapsed: float) -> None:
+            cache.inc()
+            queries.inc()
+            if truncated:
+                TRUNCATED.inc()
+            requests.inc()
+            latency.observe(elapsed)
+        return record
+
+    def record_together(truncated: bool, elapsed: float) -> None:
+        # Histogram.observe: the sum, then the first bucket whose bound is >= elapsed (the
+        # last bound is +Inf); each value written as MmapedValue.inc writes it
+        bucket = buckets[bisect_left(bounds, elapsed)]
+        with lock:
+            check()  # after a fork: this process's own files, as every public call does
+            for value in with_truncated if truncated else counted:
+                value._value += 1.0
+                value._timestamp = 0.0
+                value._file.write_value(value._key, value._value, 0.0)
+            sums._value += elapsed
+            sums._timestamp = 0.0
+            sums._file.write_value(sums._key, sums._value, 0.0)
+            bucket._value += 1.0
+            bucket._timestamp = 0.0
+            bucket._file.write_value(bucket._key, bucket._value, 0.0)
+
+    return record_together
+
+
+def _multiprocess_lock():
+    """The lock prometheus-client's mmap-backed values share (one per process), or None in
+    single-process mode or when its value class is not the one expected."""
+    value_class = values.ValueClass
+    inc = getattr(value_class, "inc", None)
+    if not getattr(value_class, "_multiprocess", False) or inc is None:
+        return None
+    cells = dict(zip(inc.__code__.co_freevars, inc.__closure__ or (), strict=False))
+    lock = cells.get("lock")
+    return None if lock is None else lock.cell_contents
 
 
 def configure_access_log(target: str) -> None:

@@ -86,6 +86,24 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 
+# The commonest lookups ("every property of this entity": one triple pattern, an IRI at one
+# end, no prefixed name, no literal, no comment, keywords and terms set apart by white space)
+# read in one match, before the tokenizer: ~1 us against ~10 for the full scan, which a text
+# nobody sent before would pay. Whatever this does not match goes to the full scan, and what
+# it matches reads exactly as the full scan reads it (a test compares the two).
+_SIMPLE_VAR = r"[?$][A-Za-z0-9_]+"
+_SIMPLE = re.compile(
+    rf"""[ \t\r\n]*
+    (?: (?P<select>(?i:SELECT)) (?:[ \t\r\n]+(?i:DISTINCT|REDUCED))?
+        (?P<vars>(?:[ \t\r\n]+{_SIMPLE_VAR})+|[ \t\r\n]*\*)
+      | (?i:ASK) )
+    (?:[ \t\r\n]+(?i:WHERE))? [ \t\r\n]* \{{ [ \t\r\n]*
+    (?P<s>{_IRI}|{_SIMPLE_VAR}) [ \t\r\n]+ (?:{_IRI}|{_SIMPLE_VAR}|a) [ \t\r\n]+
+    (?P<o>{_IRI}|{_SIMPLE_VAR}) [ \t\r\n]* (?:\.[ \t\r\n]*)? \}}
+    (?:[ \t\r\n]*(?i:LIMIT)[ \t\r\n]+(?P<limit>[0-9]{{1,18}}))? [ \t\r\n]*""",
+    re.VERBOSE | re.ASCII,  # ASCII: no "ſelect" read as SELECT under IGNORECASE
+)
+
 _END = ("end", "")
 _LBRACE = ("punct", "{")
 _RBRACE = ("punct", "}")
@@ -130,17 +148,31 @@ def stated_limit(text: str, predeclared: frozenset[str] = frozenset()) -> int | 
     return _remembered(text, predeclared).limit if len(text) <= MAX_TEXT else None
 
 
+def classified(text: str, predeclared: frozenset[str] = frozenset()) -> Classified:
+    """All of the above at once (one memo lookup instead of one per question): for a caller
+    that needs the form, the prefixed names and the LIMIT of the same text."""
+    return _remembered(text, predeclared) if len(text) <= MAX_TEXT else _NOT_LOOKUP
+
+
 #: What ``_classify`` says of a text: not a lookup, a lookup without prefixed names, with them.
 _NOT, _PLAIN, _PREFIXED = 0, 1, 2
 
 
-class _Classified(NamedTuple):
+class Classified(NamedTuple):
+    """What the recogniser says of a text."""
+
     kind: int  # _NOT, _PLAIN or _PREFIXED
     limit: int | None = None  # the LIMIT a lookup states
     form: str | None = None  # SELECT, ASK, CONSTRUCT or DESCRIBE (a lookup's)
 
+    @property
+    def prefixed(self) -> bool:
+        """``uses_prefixed_names``: False only for a lookup without prefixed names."""
+        return self.kind != _PLAIN
 
-_NOT_LOOKUP = _Classified(_NOT)
+
+_Classified = Classified
+_NOT_LOOKUP = Classified(_NOT)
 
 
 @lru_cache(maxsize=1024)
@@ -153,6 +185,25 @@ def _scan(text: str, predeclared: frozenset[str] = frozenset()) -> bool:
 
 
 def _classify(text: str, predeclared: frozenset[str] = frozenset()) -> _Classified:
+    simple = _simple(text)
+    return simple if simple is not None else _parse(text, predeclared)
+
+
+def _simple(text: str) -> _Classified | None:
+    """The common one-pattern lookup read in one match (``_SIMPLE``), or None: ask ``_parse``."""
+    match = _SIMPLE.fullmatch(text)
+    if match is None or (match["s"][0] != "<" and match["o"][0] != "<"):
+        return None  # (neither end a constant: not a lookup, which _parse says)
+    limit = match["limit"]
+    if match["select"] is None:
+        return None if limit is not None else _Classified(_PLAIN, None, "ASK")  # ASK takes none
+    projected = match["vars"].split()
+    if len({name[1:] for name in projected}) != len(projected):
+        return None  # ?x twice (Oxigraph refuses it)
+    return _Classified(_PLAIN, None if limit is None else int(limit), "SELECT")
+
+
+def _parse(text: str, predeclared: frozenset[str] = frozenset()) -> _Classified:
     tokens: list[tuple[str, str]] = []
     prefixed = False
     for match in _TOKEN.finditer(text):

@@ -25,7 +25,7 @@ import time
 from server import metrics
 from server.engine.executors import QueryTimeout
 from server.engine.jobs import QueryJob, Reply, failure
-from server.engine.lookup import lookup_form, stated_limit, uses_prefixed_names
+from server.engine.lookup import Classified, classified, lookup_form
 from server.engine.remote import RemoteQueries, is_remote
 from server.engine.worker import AnswerTooLarge, Reader, answer
 
@@ -76,10 +76,10 @@ class LookupRunner:
             except QueryTimeout:
                 return None  # Flask runs it again and answers with the time-out
         started = time.monotonic()
-        prefixed = uses_prefixed_names(job.query, self.prefixes)
-        reply = self._select_json(job, prefixed)
+        facts = classified(job.query, self.prefixes)  # what the recogniser read, asked once
+        reply = self._select_json(job, facts)
         if reply is None:
-            reply = answer(job, self._reader, None, self.max_bytes, prefixed)
+            reply = answer(job, self._reader, None, self.max_bytes, facts.prefixed)
         elapsed = time.monotonic() - started
         if not reply.ok and reply.code == "too_large_inline":
             self._deny(job.query)
@@ -93,21 +93,21 @@ class LookupRunner:
             self._deny(job.query)
         return reply
 
-    def _select_json(self, job: QueryJob, prefixed: bool) -> Reply | None:
+    def _select_json(self, job: QueryJob, facts: Classified) -> Reply | None:
         """A SELECT asked for as JSON (most lookups), written by Oxigraph, or None.
 
         Its rows are bounded first: a lookup without a LIMIT gets ``LIMIT max_rows + 1`` on a
         line of its own after its text (which ends with its solution modifiers), so the work
         stays "the scans plus the rows sent"; one stating a larger LIMIT, and an answer cut at
         the row cap, take the row-by-row path instead."""
-        if job.bindings_format != "json" or lookup_form(job.query, self.prefixes) != "SELECT":
+        if job.bindings_format != "json" or facts.form != "SELECT":
             return None
-        stated = stated_limit(job.query, self.prefixes)
+        stated = facts.limit
         if stated is not None and stated > job.max_rows:
             return None
         text = job.query if stated is not None else f"{job.query}\nLIMIT {job.max_rows + 1}"
         try:
-            return self._reader.select_json(job, text, self.max_bytes, prefixed)
+            return self._reader.select_json(job, text, self.max_bytes, facts.prefixed)
         except AnswerTooLarge as exc:
             return failure("too_large_inline", str(exc))
 

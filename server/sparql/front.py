@@ -34,8 +34,9 @@ from server.sparql.front_lookups import PENDING, FrontLookups
 from server.state import NoPublication
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from flask import Flask, Response
-    from prometheus_client import Counter, Histogram
 
     from server.state import StoreHolder
 
@@ -92,8 +93,8 @@ class Front:
         self.max_body = max_body
         self._date = (0, "")  # (second, HTTP date) so http_date runs once a second
         self._store: tuple[object, str] | None = None  # (publication, its store path)
-        # labelled metrics, looked up once: (method, kind, outcome) -> cache, queries, requests, latency
-        self._children: dict[tuple[str, str, str], tuple[Counter, Counter, Counter, Histogram]] = {}
+        # labelled metrics, looked up once: (method, kind, outcome) -> their writer (metrics.answered)
+        self._children: dict[tuple[str, str, str], Callable[[bool, float], None]] = {}
 
     def __call__(self, environ: dict, start_response):
         key = self._key(environ)
@@ -221,20 +222,14 @@ class Front:
     ) -> None:
         """The metrics and access-log line the Flask path (server.ops, server.sparql.endpoint) makes."""
         method = environ["REQUEST_METHOD"]
-        children = self._children.get((method, kind, outcome))
-        if children is None:  # the same counters metrics.count_cache, metrics.count_query and ops use
-            children = self._children[(method, kind, outcome)] = (
+        record = self._children.get((method, kind, outcome))
+        if record is None:  # the same counters metrics.count_cache, metrics.count_query and ops use
+            record = self._children[(method, kind, outcome)] = metrics.answered(
                 metrics.CACHE.labels(outcome), metrics.QUERIES.labels(kind),
                 metrics.REQUESTS.labels(method, PATH, "200"), metrics.LATENCY.labels(PATH),
             )
-        cache_outcomes, queries, requests, latency = children
-        cache_outcomes.inc()
-        queries.inc()
-        if truncated:
-            metrics.TRUNCATED.inc()
         elapsed = time.perf_counter() - started
-        requests.inc()
-        latency.observe(elapsed)
+        record(truncated, elapsed)
         if metrics.access_log.disabled:  # KG_ACCESS_LOG=off: not even the call (log_request
             return  # would return at once, after its ten keyword arguments were bound)
         metrics.log_request(

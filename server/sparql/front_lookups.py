@@ -30,10 +30,12 @@ from __future__ import annotations
 import gzip
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote_plus
 
 from server.engine.cache import Answer, Replay, ResultCache
+from server.engine.lookup import MAX_TEXT
 from server.engine.lookup_runner import LookupRunner
 from server.limits import CACHE_HEADER, ROWS_HEADER, TRUNCATED_HEADER
 from server.sparql.requests import answer_key, make_job, negotiate_formats
@@ -127,9 +129,9 @@ class FrontLookups:
             return None
         limits = self.app.config["KG_LIMITS"]
         job = make_job(self.app.config, store, text, formats, limits.query_timeout)
-        key = answer_key(job)
+        key = answer_key(job) if self.cache.max_bytes else None
         answer = None
-        if self.cache.max_bytes:
+        if key is not None:
             answer = self.cache.get(key)
             self.cache.take_last_hit()  # a hit here is not Flask's: nothing to replay
         hit = answer is not None
@@ -143,7 +145,7 @@ class FrontLookups:
         if template is None:  # Flask answers (computing it again, once per class)
             environ[PENDING] = (klass, answer)
             return None
-        if not hit:
+        if key is not None and not hit:
             self.cache.put(key, answer)
         sent = gzip.compress(answer.body, self.level) if template.gzip else answer.body
         # in the order of SLOTS: Content-Length, X-KG-Rows, X-KG-Truncated, X-KG-Cache, Date
@@ -152,7 +154,7 @@ class FrontLookups:
         headers = template.filled(values)
         log = (("rows", answer.rows), ("truncated", answer.truncated), ("result", answer.kind))
         replay = None
-        if self.cache.max_bytes:  # the same request again is a hit, which the front replays
+        if key is not None:  # the same request again is a hit, which the front replays
             later = tuple(headers) if hit else tuple(template.filled((*values[:3], "hit", now)))
             replay = Replay(
                 answer_key=key, status=template.status, headers=later, body=sent,
@@ -211,10 +213,20 @@ def _only_query(encoded: str) -> str | None:
     """``query=...`` and nothing else, decoded as a form (strict UTF-8)."""
     if not encoded.startswith("query=") or "&" in encoded:
         return None
+    return _decoded(encoded) if len(encoded) <= MAX_TEXT else _decode(encoded)
+
+
+def _decode(encoded: str) -> str | None:
     try:
         return _unquote_plus(encoded[6:])
     except UnicodeDecodeError:
         return None
+
+
+#: Short query strings decoded once (clients repeat their lookups, as the recogniser's memo of
+#: the text assumes): ~0.2 us for a known one against ~2.5 to decode it. Only strings no
+#: longer than a lookup can be are kept, so the memo stays within a few MiB.
+_decoded = lru_cache(maxsize=1024)(_decode)
 
 
 def _unquote_plus(encoded: str) -> str:

@@ -8,12 +8,20 @@
 - ``server.engine.lookup_runner`` has Oxigraph write a SELECT lookup's JSON in one call, with a
   LIMIT appended to bound its rows: the bytes, rows and truncation must be the row-by-row
   path's, and a wide answer must still be refused; its rows are counted from the bytes
-  (``server.engine.worker.lookup_rows``), which must give what ``json.loads`` gives.
+  (``server.engine.worker.lookup_rows``), which must give what ``json.loads`` gives;
+- ``server.engine.lookup`` reads the commonest lookups in one regular expression before its
+  tokenizer: what that first pass says must be what the full scan says;
+- ``server.metrics.answered`` writes the front's five samples under one lock: ``/metrics`` must
+  read what the public calls write.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import quote_plus, unquote_plus
 
 import pyoxigraph as ox
@@ -22,10 +30,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.engine.jobs import QueryJob
-from server.engine.lookup import is_lookup, stated_limit, uses_prefixed_names
+from server.engine.lookup import _parse, _simple, is_lookup, stated_limit, uses_prefixed_names
 from server.engine.lookup_runner import LookupRunner
 from server.engine.worker import Reader, lookup_rows
 from server.sparql.front_lookups import _unquote_plus
+from tests.server.test_sparql_lookup import LOOKUPS, NOT_LOOKUPS, queries
 
 PIECES = ["%", "%%", "+", "\\", "\\x", "x", "X", "0", "4", "1", "a", "F", "g", "z", " ", "&",
           "=", "é", "\x00", "\x7f", "%C3", "%A9", "%E2%82", "%AC", "%ff", "%2B", "%5C", "%25",
@@ -184,3 +193,104 @@ def test_lookup_rows_counts_what_json_loads_counts(text: str):
     store.add(ox.Quad(o, ox.NamedNode("http://x/name"), ox.Literal('"},{"r":{"type":', language="en")))
     body = store.query(text).serialize(format=ox.QueryResultsFormat.JSON)
     assert lookup_rows(body) == len(json.loads(body)["results"]["bindings"])
+
+
+# The first pass of the lookup recogniser against the full scan.
+SIMPLE_KEYWORDS = ["SELECT", "select", "Select", "\u017fELECT", "ASK", "ask", "AS\u212a", "CONSTRUCT"]
+SIMPLE_MODIFIERS = ["DISTINCT", "distinct", "REDUCED", "", "", ""]
+SIMPLE_PROJECTIONS = ["?p ?o", "*", "?p", "$p ?o", "?p $p", "?p ?p", "?\u00e9", "?o?p", "?p ?o ?x", ""]
+SIMPLE_TERMS = [E, "<http://x/\u00e9?a=1#f>", "<>", "?s", "$s", "?o", "?p", "a", "A", "ex:e",
+                '"x"', "5", "_:b", "[]", "?\u00e9", "<http://x/ e>", "<<http://x/e>>"]
+SIMPLE_SPACES = [" ", "  ", "\n", "\t", "\r\n", "", " # c\n", "\u00a0"]
+SIMPLE_TAILS = ["", " LIMIT 5", "LIMIT 0", " limit 12", " LIMIT 1234567890123456789", " LIMIT 10.5",
+                " LIMIT 1e3", " LIMIT -1", " LIMIT5", " OFFSET 2", " LIMIT 5 OFFSET 2", " ORDER BY ?o"]
+
+
+@st.composite
+def simple_shapes(draw) -> str:
+    """Texts around the first pass's shape, with the near misses it must leave to the scan."""
+    space = lambda: draw(st.sampled_from(SIMPLE_SPACES))  # noqa: E731
+    keyword = draw(st.sampled_from(SIMPLE_KEYWORDS))
+    parts = [space(), keyword]
+    if keyword.upper().startswith("SEL"):
+        parts += [" ", draw(st.sampled_from(SIMPLE_MODIFIERS)), " ",
+                  draw(st.sampled_from(SIMPLE_PROJECTIONS))]
+    parts += [space(), draw(st.sampled_from(["WHERE", "where", ""])), space(), "{", space()]
+    for term in range(3):
+        parts += [draw(st.sampled_from(SIMPLE_TERMS)), space() if term < 2 else ""]
+    parts += [space(), draw(st.sampled_from(["", ".", " . ", ". ?s ?p ?o"])), space(), "}",
+              draw(st.sampled_from(SIMPLE_TAILS)), space()]
+    return "".join(parts)
+
+
+def _first_pass_agrees(text: str) -> bool:
+    """The first pass says nothing, or what the full scan says; True when it said something."""
+    fast = _simple(text)
+    assert fast is None or fast == _parse(text, DECLARED | {"ex"}), text
+    return fast is not None
+
+
+@pytest.mark.parametrize("text", LOOKUPS + NOT_LOOKUPS)
+def test_the_first_pass_reads_hand_written_texts_as_the_scan(text: str) -> None:
+    _first_pass_agrees(text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(simple_shapes() | queries().map(lambda case: case[0])
+       | st.text(alphabet=st.sampled_from(list("SELECT ?o{}<>x:.;,#\n*a$ 15")), max_size=50))
+def test_the_first_pass_reads_generated_texts_as_the_scan(text: str) -> None:
+    _first_pass_agrees(text)
+
+
+@pytest.mark.parametrize("text", [
+    f"SELECT ?p ?o WHERE {{ {E} ?p ?o }}", f"select * {{ ?s a {E} . }} LIMIT 10",
+    f"ASK {{ {E} <http://x/p> ?o }}", f"SELECT DISTINCT ?o WHERE {{ {E} ?p ?o }}",
+])
+def test_the_commonest_lookups_take_the_first_pass(text: str) -> None:
+    assert _first_pass_agrees(text)
+
+
+def test_the_front_metrics_written_together_read_as_the_public_calls(tmp_path) -> None:
+    """In prometheus-client's multiprocess mode (a fresh process: it is chosen at import)."""
+    script = """
+import os, sys
+from prometheus_client import CollectorRegistry, generate_latest, multiprocess
+from server import metrics
+def children(outcome):
+    return (metrics.CACHE.labels(outcome), metrics.QUERIES.labels("bindings"),
+            metrics.REQUESTS.labels("GET", "/sparql", "200"), metrics.LATENCY.labels("/sparql"))
+together = metrics.answered(*children("hit"))
+parent = os.getpid()
+assert together.__name__ == "record_together", "the fast path is not taken"
+cache, queries, requests, latency = children("miss")
+child = 0
+for i, elapsed in enumerate([0.0004, 0.003, 0.07, 0.0025, 99.0, 0.0, 0.3, 0.01]):
+    if i == 4:  # a forked worker writes its own file, as a Granian worker forked after the app
+        child = os.fork()
+    if sys.argv[1] == "together":
+        together(i % 2 == 1, elapsed)
+    else:
+        metrics.CACHE.labels("hit").inc(); queries.inc()
+        if i % 2 == 1:
+            metrics.TRUNCATED.inc()
+        requests.inc(); latency.observe(elapsed)
+if child == 0 and i == 7 and os.getpid() != parent:
+    os._exit(0)
+os.waitpid(child, 0)
+registry = CollectorRegistry()
+multiprocess.MultiProcessCollector(registry)
+sys.stdout.write(generate_latest(registry).decode())
+"""
+    outputs = []
+    for way in ("together", "public"):
+        folder = tmp_path / way
+        folder.mkdir()
+        env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(folder)}
+        done = subprocess.run([sys.executable, "-c", script, way], env=env, capture_output=True,
+                              text=True, check=True, cwd=Path(__file__).resolve().parents[2])
+        outputs.append(sorted(done.stdout.splitlines()))
+    assert outputs[0] == outputs[1]
+    # 4 samples before the fork, then 4 in each process
+    assert 'kg_sparql_truncated_total 6.0' in outputs[0]
+    assert 'kg_sparql_cache_total{outcome="hit"} 12.0' in outputs[0]
+    assert 'kg_http_request_duration_seconds_bucket{endpoint="/sparql",le="0.005"} 5.0' in outputs[0]
