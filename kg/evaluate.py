@@ -113,7 +113,7 @@ def _doc_mentions(ex: Extraction) -> Iterable[Mention]:
         for end in (rel.subject, rel.obj):
             if isinstance(end, Mention) and end.source != "name-part":
                 yield end
-    yield from (m for m in event_mentions(ex) if m.source == "deal-noun")
+    yield from (m for m in event_mentions(ex) if m.source in ("deal-noun", "description"))
 
 
 def score_entities(m: DocMatcher, typed: bool = True) -> Score:

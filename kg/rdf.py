@@ -300,7 +300,7 @@ class GraphBuilder:
             entity = res.entity(value)
             if entity is None:
                 return None
-            if value.source == "deal-noun":
+            if value.source in ("deal-noun", "description"):
                 self.add_mention(value, res)
             return self.entity_iri(entity)
         if isinstance(value, Quantity):
