@@ -226,12 +226,14 @@ def score_events(m: DocMatcher, ex: Extraction, res: Resolution) -> Score:
         entity = res.entity(mention)
         return f"?{entity.label if entity else mention.text}"
 
-    predicted = {(e.event_class, role(e.agent), role(e.patient)) for e in ex.events}
+    published = [e for e in ex.events if any(  # as kg.rdf: no resolved participant, no event
+        p is not None and res.entity(p) is not None for p in (e.agent, e.patient, e.recipient))]
+    predicted = {(e.event_class, role(e.agent), role(e.patient)) for e in published}
     where: dict[tuple, str] = {}  # what each tuple came from, so an error can be traced
     for e in m.gold.get("events", []):
         where.setdefault((e["class"], e["agent"], e["patient"]),
                          f"{e['trigger']!r} in {e['evidence'][:110]!r}")
-    for ev in ex.events:
+    for ev in published:
         where.setdefault((ev.event_class, role(ev.agent), role(ev.patient)),
                          f"{ev.trigger!r} in {ev.sentence.text[:110]!r}")
     return _compared(score, predicted, gold, "event", where)

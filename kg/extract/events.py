@@ -290,8 +290,12 @@ class EventReader:
             return  # "opened an investigation": the noun is the event, the verb its support
         if self._unnamed_patient(verb, sense):
             return
-        if verb.dep_ == "xcomp" and any(s.event_class in ("appeal", "demand") for s in
-                                        self.lex.get((verb.head.lemma_.lower(), "V"), ())):
+        governor = verb.head
+        keys = [(governor.lemma_.lower(), "V")] + [
+            (f"{governor.lemma_.lower()} {c.lower_}", "V") for c in governor.children
+            if c.dep_ in ("prt", "prep") and c.i > governor.i]  # 'called on X to pay'
+        if verb.dep_ == "xcomp" and any(s.event_class in ("appeal", "demand")
+                                        for key in keys for s in self.lex.get(key, ())):
             return  # 'asked the court to suspend ...': what is asked for has not happened
         roles = {name: self._argument(verb, name, sense) for name in ROLE_NAMES}
         yield from self._emit(verb, sense, trigger_end, sentence, roles)
@@ -536,6 +540,9 @@ class EventReader:
                         return [person]
         if token.lower_ == "both" and token.dep_ in ("nsubj", "nsubjpass"):
             return self._pair_before(token)
+        if token.tag_ == "NNS" and any(c.dep_ == "nummod" and c.lower_ == "two"
+                                       for c in token.children):
+            return self._two_named(token)
         if token.lemma_.lower() in SPOKESPEOPLE:  # 'a spokesperson for X denied': X speaks
             for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("for", "of")):
                 for pobj in (c for c in prep.children if c.dep_ == "pobj"):
@@ -606,6 +613,29 @@ class EventReader:
                     pairs.append([first, others[0]])
             if pairs:
                 return pairs[-1] if len(pairs) == 1 else []
+        return []
+
+    def _two_named(self, noun: Token) -> list[Mention]:
+        """'signed by the two countries', 'the two companies': the two things of that kind
+        named in this sentence before the noun (else in the one before), in their order;
+        any other number of them and we do not guess."""
+        kinds = KIND_NOUNS.get(noun.lemma_.lower(), ())
+        if not kinds or not any(c.dep_ == "det" and c.lower_ in ("the", "these")
+                                for c in noun.children):
+            return []
+        sents = list(self.doc.sents)
+        index = next(n for n, sent in enumerate(sents) if sent.start <= noun.i < sent.end)
+        for sent in (sents[index], sents[index - 1] if index else None):
+            if sent is None:
+                break
+            end = min(noun.idx, sent.end_char)
+            found: dict[str, Mention] = {}
+            for mention in sorted(self.mention_of.values(), key=lambda m: m.start):
+                if sent.start_char <= mention.start < end and mention.label in kinds and \
+                        mention.source != "name-part" and not mention.role:
+                    found.setdefault(mention.gazetteer_id or mention.text, mention)
+            if found:
+                return list(found.values()) if len(found) == 2 else []
         return []
 
     def _loose_apposition(self, noun: Token) -> Mention | None:
