@@ -486,14 +486,15 @@ def _resolve_descriptions(ex: Extraction, res: Resolution) -> None:
     """Event participants named only by a description ('the state government'): one
     resource per article and description, never merged across articles, since 'the state
     government' of one story is not that of another. A bare 'the government' is the one
-    government the article describes, and no one where it describes two."""
+    government the article also describes by its level ('the federal government'), and no
+    one where it describes two or none."""
     told = [m for m in event_mentions(ex) if m.source == "description"]
     kinds = {normalise(m.text) for m in told} - {"government"}
     for mention in told:
         name = normalise(mention.text)
-        if name == "government" and len(kinds) > 1:
-            continue
-        if name == "government" and kinds:
+        if name == "government":
+            if len(kinds) != 1:
+                continue  # a bare 'the government' alone says too little to be a resource
             name = next(iter(kinds))
         key = f"description:{ex.article.doc_id}:{name}"
         entity = res.entities.get(key)
