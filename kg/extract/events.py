@@ -41,6 +41,10 @@ COURT_WORDS = re.compile(r"\b(court|tribunal|judge|justice|magistrate|bench)\b",
 MONEY = re.compile(r"[$€£₹¥]|\b(?:US\$|R\$|Sh|Rs\.?|N|P)\s?\d|\b(?:dollars?|euros?|pounds?|"
                    r"reais|pesos|rupees|shillings|naira|birr|yen|francs|cedis|USD|EUR|GBP|INR|"
                    r"KES|NGN|ETB|BRL|PHP|MXN|UGX|GHS)\b")
+#: Verbs of leading a group: 'the network, led by X' acts through X.
+LEADS = frozenset({"lead", "head", "run"})
+#: Nouns that are money without naming a sum: 'the money was moved', 'provided funds'.
+MONEY_NOUNS = frozenset({"money", "fund", "funds", "cash", "proceeds"})
 #: Light verbs whose object noun is the event ("launched an appeal", "filed a lawsuit").
 SUPPORT = frozenset({"launch", "open", "file", "bring", "lodge", "announce", "hold", "conduct",
                      "carry", "stage", "call", "make", "issue", "begin", "start", "mount",
@@ -277,7 +281,9 @@ class EventReader:
 
     def _money_in(self, token: Token) -> bool:
         lo, hi = _clause_bounds(token)
-        return bool(MONEY.search(self.doc.text[lo:hi]))
+        return bool(MONEY.search(self.doc.text[lo:hi])) or any(
+            c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in MONEY_NOUNS
+            for c in token.children)
 
     def _inside_quote(self, token: Token) -> bool:
         return any(a < token.idx < b for a, b in self.quoted)
@@ -303,7 +309,11 @@ class EventReader:
     def _unnamed_patient(self, verb: Token, sense: Sense) -> bool:
         """'criticised the deal', 'welcomed the project': the patient is a thing the article
         named before but we cannot tell which; an event without it would be wrong, not
-        just incomplete. (An event noun there, 'condemned the arrests', is no participant.)"""
+        just incomplete. (An event noun there, 'condemned the arrests', is no participant.)
+        Where the clause names another patient ('arraigned the defendant alongside a company,
+        X Ltd'), the event stands with the named one."""
+        if self._argument(verb, "patient", sense):
+            return False
         for function, token in self._functions(verb):
             if function not in ("obj", "passive") or sense.role(function, "patient") != "patient":
                 continue
@@ -511,6 +521,9 @@ class EventReader:
         loose = self._loose_apposition(token)
         if loose is not None:
             return [loose]
+        leader = self._led_by(token)
+        if leader is not None:
+            return [leader]
         for child in token.children:  # "two of X's coordinators, A and B"
             if child.dep_ == "prep" and child.lower_ == "of":
                 for pobj in (c for c in child.children if c.dep_ == "pobj"):
@@ -637,6 +650,20 @@ class EventReader:
             if found:
                 return list(found.values()) if len(found) == 2 else []
         return []
+
+    def _led_by(self, noun: Token) -> Mention | None:
+        """'The network, led by X, has moved ...': an unnamed group acts through the one
+        named as leading it."""
+        if noun.pos_ != "NOUN":
+            return None
+        for acl in (c for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN"
+                    and c.lemma_.lower() in LEADS):
+            for agent in (c for c in acl.children if c.dep_ == "agent"):
+                for pobj in (c for c in agent.children if c.dep_ == "pobj"):
+                    found = self._mention(pobj)
+                    if found is not None:
+                        return found
+        return None
 
     def _loose_apposition(self, noun: Token) -> Mention | None:
         """'arrested the operator of the pit, Kwabena Asante, and ...', where the parser hung
