@@ -41,6 +41,8 @@ COURT_WORDS = re.compile(r"\b(court|tribunal|judge|justice|magistrate|bench)\b",
 MONEY = re.compile(r"[$€£₹¥]|\b(?:US\$|R\$|Sh|Rs\.?|N|P)\s?\d|\b(?:dollars?|euros?|pounds?|"
                    r"reais|pesos|rupees|shillings|naira|birr|yen|francs|cedis|USD|EUR|GBP|INR|"
                    r"KES|NGN|ETB|BRL|PHP|MXN|UGX|GHS)\b")
+#: Verbs of a complaint's content: 'a suit ..., arguing that X had ...'.
+COMPLAINS = frozenset({"argue", "allege", "claim", "contend", "say", "complain"})
 #: Verbs of leading a group: 'the network, led by X' acts through X.
 LEADS = frozenset({"lead", "head", "run"})
 #: Nouns that are money without naming a sum: 'the money was moved', 'provided funds'.
@@ -782,6 +784,8 @@ class EventReader:
 
     def _emit(self, trigger: Token, sense: Sense, trigger_end: int, sentence: Sentence,
               roles: dict[str, list[Mention]]) -> Iterator[Event]:
+        if sense.event_class == "lawsuit" and not roles["patient"] and roles["agent"]:
+            roles["patient"] = self._complained_of(trigger)
         if not any(roles.values()):
             return
         modality, source = self._modality(trigger)
@@ -807,6 +811,24 @@ class EventReader:
                 if agent is None and patient is None and recipient is None:
                     continue
                 yield replace(base, agent=agent, patient=patient)
+
+    def _complained_of(self, trigger: Token) -> list[Mention]:
+        """'filed a request for review, arguing that KeNHA had disqualified it': a suit is
+        against the party its complaint says did wrong, the subject of what the suitor
+        argues or alleges in a clause hung on the filing (or on the verb it depends on)."""
+        node = trigger
+        for _ in range(6):
+            for clause in (c for c in node.children if c.dep_ == "advcl" and
+                           c.lemma_.lower() in COMPLAINS):
+                for content in (c for c in clause.children if c.dep_ == "ccomp"):
+                    for subject in (c for c in content.children if c.dep_ == "nsubj"):
+                        found = self._entities(subject)
+                        if found:
+                            return found
+            if node.head is node:
+                break
+            node = node.head
+        return []
 
     def _modality(self, trigger: Token) -> tuple[str, Mention | None]:
         """asserted, negated, possible or reported, and who reported it."""
