@@ -213,7 +213,8 @@ def score_quotes(m: DocMatcher, ex: Extraction, res: Resolution) -> Score:
 
 def score_events(m: DocMatcher, ex: Extraction, res: Resolution) -> Score:
     """Role-complete events: (class, agent, patient) sets of the article, roles as gold labels
-    (a predicted participant that matches no gold entity cannot match)."""
+    (a predicted participant that matches no gold entity cannot match). Only the events the
+    graph publishes are scored: those with a participant that resolution made a resource."""
     score = Score()
     gold = {(e["class"], e["agent"], e["patient"]) for e in m.gold.get("events", [])}
 
