@@ -41,6 +41,8 @@ COURT_WORDS = re.compile(r"\b(court|tribunal|judge|justice|magistrate|bench)\b",
 MONEY = re.compile(r"[$€£₹¥]|\b(?:US\$|R\$|Sh|Rs\.?|N|P)\s?\d|\b(?:dollars?|euros?|pounds?|"
                    r"reais|pesos|rupees|shillings|naira|birr|yen|francs|cedis|USD|EUR|GBP|INR|"
                    r"KES|NGN|ETB|BRL|PHP|MXN|UGX|GHS)\b")
+#: Nouns for the works a story is about: 'welcomed the project'.
+PROJECT_NOUNS = frozenset({"project", "scheme"})
 #: Verbs of a complaint's content: 'a suit ..., arguing that X had ...'.
 COMPLAINS = frozenset({"argue", "allege", "claim", "contend", "say", "complain"})
 #: Verbs of leading a group: 'the network, led by X' acts through X.
@@ -306,7 +308,21 @@ class EventReader:
                                         for key in keys for s in self.lex.get(key, ())):
             return  # 'asked the court to suspend ...': what is asked for has not happened
         roles = {name: self._argument(verb, name, sense) for name in ROLE_NAMES}
+        for noun in self._instruments(verb, sense):
+            if not roles["agent"]:  # 'financed through a loan from X': X finances
+                roles["agent"] = [m for prep in noun.children if prep.dep_ == "prep" and
+                                  prep.lower_ in ("from", "by") for pobj in prep.children
+                                  if pobj.dep_ == "pobj" for m in self._entities(pobj)]
         yield from self._emit(verb, sense, trigger_end, sentence, roles)
+
+    def _instruments(self, verb: Token, sense: Sense) -> list[Token]:
+        """Event nouns of the verb's own class that say how it is done ('financed through a
+        loan', 'paid with a grant'): the same event, told once by the verb."""
+        return [pobj for prep in verb.children if prep.dep_ == "prep" and
+                prep.lower_ in ("through", "with", "via") for pobj in prep.children
+                if pobj.dep_ == "pobj" and pobj.pos_ == "NOUN" and any(
+                    other.event_class == sense.event_class
+                    for other in self.lex.get((pobj.lemma_.lower(), "N"), ()))]
 
     def _unnamed_patient(self, verb: Token, sense: Sense) -> bool:
         """'criticised the deal', 'welcomed the project': the patient is a thing the article
@@ -423,6 +439,11 @@ class EventReader:
                     sentence: Sentence) -> Iterator[Event]:
         if _anaphoric(noun):
             return  # "welcomed the announcement": an event already told, not a new one
+        governor = noun.head.head if noun.dep_ == "pobj" else None
+        if governor is not None and governor.pos_ == "VERB" and any(
+                noun in self._instruments(governor, other)
+                for other in self.lex.get((governor.lemma_.lower(), "V"), ())):
+            return  # 'financed through a loan from X': the verb tells it
         roles: dict[str, list[Mention]] = {name: [] for name in ROLE_NAMES}
         for child in noun.children:
             if child.dep_ == "poss":
@@ -749,7 +770,17 @@ class EventReader:
                 _heads(role, phrase)
             if fits and (best is None or mention.start > best.start):
                 best = mention
-        return best or self._of_kind(noun)
+        return best or self._of_kind(noun) or self._the_project(noun)
+
+    def _the_project(self, noun: Token) -> Mention | None:
+        """'the project' with nothing said of it: the works the story is about, the facility it
+        names first (in its headline or lead, as news does)."""
+        if noun.lemma_.lower() not in PROJECT_NOUNS or any(
+                c.dep_ in ("compound", "amod", "poss") for c in noun.children):
+            return None
+        facilities = [m for m in self.mention_of.values() if m.label == "FAC" and
+                      m.source != "name-part" and m.start < noun.idx]
+        return min(facilities, key=lambda m: m.start) if facilities else None
 
     def _of_kind(self, noun: Token) -> Mention | None:
         """'the state', 'the company': the one place or organisation named in this sentence
