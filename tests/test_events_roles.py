@@ -126,3 +126,18 @@ def test_a_suit_is_against_whom_the_suitor_says_did_wrong():
     assert ("lawsuit", "Karanja Builders Ltd", "Kenya Rural Roads Authority", None) in roles(
         "Last month, a losing bidder, Karanja Builders Ltd, filed a complaint with the tribunal, "
         "arguing that the Kenya Rural Roads Authority had excluded it unfairly.")
+
+
+def test_the_project_is_the_facility_the_story_names_first():
+    found = roles("Tamale Builders Ltd will build the Volta Regional Hospital in Ho. Governor Ama "
+                  "Mensah welcomed the project.")
+    assert ("endorsement", "Ama Mensah", "Volta Regional Hospital", None) in found
+    assert not roles("Governor Ama Mensah welcomed the project.")
+
+
+def test_financing_through_a_loan_is_one_event_by_the_lender():
+    found = [e for e in events("Tamale Builders Ltd will build the Oti River Bridge near Dambai. "
+                               "The project will be financed through a $40 million loan from the "
+                               "African Development Bank.") if e[0] == "funding"]
+    assert found == [("funding", "African Development Bank", "Oti River Bridge", None,
+                      "possible")]
