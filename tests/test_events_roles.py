@@ -141,3 +141,10 @@ def test_financing_through_a_loan_is_one_event_by_the_lender():
                                "African Development Bank.") if e[0] == "funding"]
     assert found == [("funding", "African Development Bank", "Oti River Bridge", None,
                       "possible")]
+
+
+def test_reported_injuries_are_the_news_not_a_statement():
+    assert not any(c == "statement" for c, *_ in roles(
+        "The Ghana Red Cross said it had treated 30 people for injuries after the stampede."))
+    assert ("statement", "Ghana Red Cross", None, None) in roles(
+        "The Ghana Red Cross said its volunteers were exhausted after the stampede.")

@@ -379,7 +379,10 @@ class EventReader:
         so the speech is no statement of its own. Precision first: any verb of the content
         that reads as an event of the lexicon (its conditions met: 'approved' with a sum of
         money) is enough to leave the speech out."""
-        if token.pos_ not in ("VERB", "AUX"):
+        if token.pos_ == "NOUN" and token.tag_ == "NNS" and token.dep_ in ("pobj", "dobj") \
+                and not any(c.dep_ in ("det", "poss") for c in token.children):
+            pass  # 'treated 12 people for injuries': the injuries are what is reported
+        elif token.pos_ not in ("VERB", "AUX"):
             return False
         found = self._trigger(token)
         return found is not None and found[0].event_class != "statement"
