@@ -148,3 +148,11 @@ def test_reported_injuries_are_the_news_not_a_statement():
         "The Ghana Red Cross said it had treated 30 people for injuries after the stampede."))
     assert ("statement", "Ghana Red Cross", None, None) in roles(
         "The Ghana Red Cross said its volunteers were exhausted after the stampede.")
+
+
+def test_someone_reported_held_is_a_detention_though_we_do_not_know_who():
+    before = "Police arrested the activist Wanjiru Kamau on Monday. Her lawyer, Kofi Badu, told "
+    assert not any(c == "statement" for c, *_ in roles(
+        before + "reporters she was being held at a police station in Tema."))
+    assert ("statement", "Kofi Badu", None, None) in roles(
+        before + "reporters she was tired but determined.")

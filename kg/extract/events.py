@@ -41,6 +41,8 @@ COURT_WORDS = re.compile(r"\b(court|tribunal|judge|justice|magistrate|bench)\b",
 MONEY = re.compile(r"[$€£₹¥]|\b(?:US\$|R\$|Sh|Rs\.?|N|P)\s?\d|\b(?:dollars?|euros?|pounds?|"
                    r"reais|pesos|rupees|shillings|naira|birr|yen|francs|cedis|USD|EUR|GBP|INR|"
                    r"KES|NGN|ETB|BRL|PHP|MXN|UGX|GHS)\b")
+#: Personal pronouns: a person, though we may not know who.
+PERSONAL = frozenset({"he", "she", "him", "her", "they", "them"})
 #: Nouns for the works a story is about: 'welcomed the project'.
 PROJECT_NOUNS = frozenset({"project", "scheme"})
 #: Verbs of a complaint's content: 'a suit ..., arguing that X had ...'.
@@ -385,6 +387,11 @@ class EventReader:
         elif token.pos_ not in ("VERB", "AUX"):
             return False
         found = self._trigger(token)
+        if found is None and token.pos_ == "VERB" and any(
+                c.dep_ in ("nsubjpass", "dobj") and c.lower_ in PERSONAL
+                for c in token.children):  # 'told reporters she was being held': a person
+            found = next(((sense, 0) for sense in self.lex.get((token.lemma_.lower(), "V"), ())
+                          if "person" in sense.needs or "patient" in sense.needs), None)
         return found is not None and found[0].event_class != "statement"
 
     def _argument(self, verb: Token, role: str, sense: Sense | None = None) -> list[Mention]:
