@@ -156,3 +156,9 @@ def test_someone_reported_held_is_a_detention_though_we_do_not_know_who():
         before + "reporters she was being held at a police station in Tema."))
     assert ("statement", "Kofi Badu", None, None) in roles(
         before + "reporters she was tired but determined.")
+
+
+def test_a_builder_hung_on_the_cost_is_still_the_builder():
+    assert ("construction", "Tamale Builders Ltd.", "Kumasi Sports Arena", None) in roles(
+        "Officials opened the Kumasi Sports Arena in 2022. The arena, spread over 20 acres near "
+        "Lake Bosomtwe, has been built at a cost of $90 million by Tamale Builders Ltd.")

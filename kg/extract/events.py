@@ -41,6 +41,8 @@ COURT_WORDS = re.compile(r"\b(court|tribunal|judge|justice|magistrate|bench)\b",
 MONEY = re.compile(r"[$€£₹¥]|\b(?:US\$|R\$|Sh|Rs\.?|N|P)\s?\d|\b(?:dollars?|euros?|pounds?|"
                    r"reais|pesos|rupees|shillings|naira|birr|yen|francs|cedis|USD|EUR|GBP|INR|"
                    r"KES|NGN|ETB|BRL|PHP|MXN|UGX|GHS)\b")
+#: Nouns of a circumstance that a 'by' phrase of the verb may be hung on by the parser.
+CIRCUMSTANCES = frozenset({"cost", "price", "expense", "crore", "lakh", "million", "billion"})
 #: Personal pronouns: a person, though we may not know who.
 PERSONAL = frozenset({"he", "she", "him", "her", "they", "them"})
 #: Nouns for the works a story is about: 'welcomed the project'.
@@ -310,6 +312,8 @@ class EventReader:
                                         for key in keys for s in self.lex.get(key, ())):
             return  # 'asked the court to suspend ...': what is asked for has not happened
         roles = {name: self._argument(verb, name, sense) for name in ROLE_NAMES}
+        if not roles["agent"] and sense.role("by", "agent") == "agent":
+            roles["agent"] = self._stray_agent(verb)
         for noun in self._instruments(verb, sense):
             if not roles["agent"]:  # 'financed through a loan from X': X finances
                 roles["agent"] = [m for prep in noun.children if prep.dep_ == "prep" and
@@ -438,6 +442,24 @@ class EventReader:
                         for inner in pobj.children:
                             if inner.dep_ == "pobj":
                                 yield pobj.lower_, inner
+
+    def _stray_agent(self, verb: Token) -> list[Mention]:
+        """'has been built at a cost of Rs 650 crore by X': a passive verb without its own
+        'by' phrase whose 'by' the parser hung on the noun of a circumstance (cost, price,
+        time) before it. The named doer there is the verb's agent."""
+        if not any(c.dep_ == "auxpass" for c in verb.children) or any(
+                c.dep_ == "agent" for c in verb.children):
+            return []
+        for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("at", "for")):
+            for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                for by in (t for t in pobj.subtree if t.dep_ == "prep" and t.lower_ == "by"
+                           and t.head.lemma_.lower() in CIRCUMSTANCES):
+                    for agent in (c for c in by.children if c.dep_ == "pobj"):
+                        found = [m for m in self._entities(agent)
+                                 if m.label in ("ORG", "PERSON", "GPE")]
+                        if found:
+                            return found
+        return []
 
     def _prep_objects(self, head: Token, prep: str) -> list[Mention]:
         return [m for function, token in self._functions(head) if function == prep
@@ -1000,8 +1022,10 @@ def _subject(verb: Token) -> tuple[Token, bool] | None:
             node = node.head  # 'had written to the BCCI asking for a match': who wrote asks
             continue
         if node.dep_ == "conj" and node.head is not node:
-            if not any(c.dep_ in ("cc", "preconj") for c in node.head.children):
+            if not any(c.dep_ in ("cc", "preconj") for c in node.head.children) and not any(
+                    c.dep_ in ("aux", "auxpass") for c in node.children):
                 return None  # 'reopen the ward, closed in 2023': no 'and', a participle
+                # ('the stadium, spread over 74 acres, has been built': a verb of its own)
             node = node.head
             if node.dep_ == "ccomp" and node.head.lemma_.lower() in SPEECH and _speaks(verb):
                 node = node.head  # 'said the city would not intervene but warned that ...'
