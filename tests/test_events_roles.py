@@ -162,3 +162,10 @@ def test_a_builder_hung_on_the_cost_is_still_the_builder():
     assert ("construction", "Tamale Builders Ltd.", "Kumasi Sports Arena", None) in roles(
         "Officials opened the Kumasi Sports Arena in 2022. The arena, spread over 20 acres near "
         "Lake Bosomtwe, has been built at a cost of $90 million by Tamale Builders Ltd.")
+
+
+def test_one_event_told_by_a_noun_and_its_verb_is_listed_once():
+    found = events("The court voted 8-3 in favour of a lawsuit filed in 2023 by the Rainforest "
+                   "Alliance of Peru.")
+    assert [e[:3] for e in found if e[0] == "lawsuit"] == [
+        ("lawsuit", "Rainforest Alliance", None)]

@@ -158,8 +158,9 @@ class EventReader:
         seen: set[tuple] = set()
         unique = []
         for event in events:
-            key = (event.event_class, event.start, _key(event.agent), _key(event.patient),
-                   _key(event.recipient))
+            # one event per class and participants in a sentence: 'a lawsuit filed by X'
+            key = (event.event_class, event.sentence.start, _key(event.agent),
+                   _key(event.patient), _key(event.recipient))
             if key not in seen:
                 seen.add(key)
                 unique.append(event)
