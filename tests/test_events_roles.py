@@ -11,7 +11,10 @@ from kg.gazetteer import load_gazetteer
 from kg.model import Extraction
 from kg.nlp import pipeline
 from kg.rdf import to_rdf
+from kg.release.publish import union_graph
 from kg.resolve import resolve
+from kg.validate import load_shapes, validate
+from kg.vocab import ontology_graph
 from tests.test_events import BASE, events, run
 
 
@@ -169,3 +172,19 @@ def test_one_event_told_by_a_noun_and_its_verb_is_listed_once():
                    "Alliance of Peru.")
     assert [e[:3] for e in found if e[0] == "lawsuit"] == [
         ("lawsuit", "Rainforest Alliance", None)]
+
+
+def test_a_government_by_description_is_published_and_valid():
+    ex = run("The Odisha government announced an ex gratia of Rs 3 lakh to the next of kin of "
+             "each victim. The state government also paid Rs 5 crore to Tata Hospital.")
+    res = resolve([ex], load_gazetteer())
+    data = union_graph(to_rdf([ex], res, BASE))
+    rows = list(data.query("""
+        PREFIX kg: <http://example.org/kg/ontology#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX schema: <http://schema.org/>
+        SELECT ?label WHERE { ?e a kg:Event ; kg:agent ?a . ?a a schema:GovernmentOrganization ;
+                                 rdfs:label ?label }"""))
+    assert {str(r[0]) for r in rows} == {"Odisha government", "state government"}
+    result = validate(data, load_shapes(BASE), ontology_graph(BASE))
+    assert result.conforms, [f.message for f in result.findings]
