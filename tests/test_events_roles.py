@@ -188,3 +188,10 @@ def test_a_government_by_description_is_published_and_valid():
     assert {str(r[0]) for r in rows} == {"Odisha government", "state government"}
     result = validate(data, load_shapes(BASE), ontology_graph(BASE))
     assert result.conforms, [f.message for f in result.findings]
+
+
+def test_the_company_in_someones_words_is_not_the_speaker():
+    before = "The quarry belongs to Ashanti Ridge Ltd, a small licence holder. "
+    after = "The Lands Commission said the company's licence had been suspended in May."
+    assert ("sanction", None, "Ashanti Ridge Ltd", None) in roles(before + after)
+    assert not roles(after)  # the Commission does not speak of itself as 'the company'

@@ -632,6 +632,10 @@ class EventReader:
                     owner = self._mention(child)
                     if owner is not None and owner.label in ("ORG", "GPE", "NORP", "FAC"):
                         return [owner]
+                elif child.dep_ == "poss" and child.pos_ == "NOUN":  # 'the company's licence'
+                    owner = self._of_kind(child)
+                    if owner is not None:
+                        return [owner]
             government = self._government(token)
             if government is not None:
                 return [government]
@@ -824,11 +828,25 @@ class EventReader:
         sents = list(self.doc.sents)
         index = next(n for n, sent in enumerate(sents) if sent.start <= noun.i < sent.end)
         lo = sents[max(index - 1, 0)].start_char
+        speakers = self._reporters_of(noun)  # 'X said the company's ...': not X itself
         found = [m for m in self.mention_of.values() if lo <= m.start < noun.idx and
                  m.label in kinds and not m.role and m.source != "name-part" and
-                 not _dateline_mention(m, self.doc.text)]
+                 not _dateline_mention(m, self.doc.text) and
+                 (m.start, m.end) not in speakers]
         names = {m.gazetteer_id or m.text for m in found}
         return max(found, key=lambda m: m.start) if len(names) == 1 else None
+
+    def _reporters_of(self, token: Token) -> set[tuple[int, int]]:
+        """Spans of the named subject of the speech verb whose reported words hold ``token``:
+        a speaker speaks of itself as 'we' or 'it', so 'the company' there is someone else."""
+        node = token
+        while node.head.i != node.i:  # spaCy makes a new Token on each access: compare indices
+            if node.dep_ in ("ccomp", "parataxis") and node.head.lemma_.lower() in SPEECH:
+                subject = _subject(node.head)  # its name only: no descriptions taken up here
+                named = self._mention(subject[0]) if subject is not None else None
+                return {(named.start, named.end)} if named is not None else set()
+            node = node.head
+        return set()
 
     def _with_conjuncts(self, token: Token, first: Mention) -> list[Mention]:
         out = [first]
