@@ -113,7 +113,7 @@ def _doc_mentions(ex: Extraction) -> Iterable[Mention]:
         for end in (rel.subject, rel.obj):
             if isinstance(end, Mention) and end.source != "name-part":
                 yield end
-    yield from (m for m in event_mentions(ex) if m.source == "deal-noun")
+    yield from (m for m in event_mentions(ex) if m.source in ("deal-noun", "description"))
 
 
 def score_entities(m: DocMatcher, typed: bool = True) -> Score:
@@ -213,7 +213,8 @@ def score_quotes(m: DocMatcher, ex: Extraction, res: Resolution) -> Score:
 
 def score_events(m: DocMatcher, ex: Extraction, res: Resolution) -> Score:
     """Role-complete events: (class, agent, patient) sets of the article, roles as gold labels
-    (a predicted participant that matches no gold entity cannot match)."""
+    (a predicted participant that matches no gold entity cannot match). Only the events the
+    graph publishes are scored: those with a participant that resolution made a resource."""
     score = Score()
     gold = {(e["class"], e["agent"], e["patient"]) for e in m.gold.get("events", [])}
 
@@ -226,12 +227,14 @@ def score_events(m: DocMatcher, ex: Extraction, res: Resolution) -> Score:
         entity = res.entity(mention)
         return f"?{entity.label if entity else mention.text}"
 
-    predicted = {(e.event_class, role(e.agent), role(e.patient)) for e in ex.events}
+    published = [e for e in ex.events if any(  # as kg.rdf: no resolved participant, no event
+        p is not None and res.entity(p) is not None for p in (e.agent, e.patient, e.recipient))]
+    predicted = {(e.event_class, role(e.agent), role(e.patient)) for e in published}
     where: dict[tuple, str] = {}  # what each tuple came from, so an error can be traced
     for e in m.gold.get("events", []):
         where.setdefault((e["class"], e["agent"], e["patient"]),
                          f"{e['trigger']!r} in {e['evidence'][:110]!r}")
-    for ev in ex.events:
+    for ev in published:
         where.setdefault((ev.event_class, role(ev.agent), role(ev.patient)),
                          f"{ev.trigger!r} in {ev.sentence.text[:110]!r}")
     return _compared(score, predicted, gold, "event", where)

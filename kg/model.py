@@ -72,7 +72,7 @@ class Mention:
     sentence: Sentence
     gazetteer_id: str | None = None
     role: str | None = None  # a title that preceded the name: "President", "Secretary of State"
-    source: str = "ner"  # ner, gazetteer, coref, deal-noun
+    source: str = "ner"  # ner, gazetteer, coref, deal-noun, description
     about: Mention | None = None  # for a deal noun: who proposed it, when the text says
     place_context: bool = False  # right after 'in', 'near', 'outside' ...: evidence of a place
 

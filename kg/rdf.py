@@ -273,6 +273,10 @@ class GraphBuilder:
                 roles[name] = self.entity_iri(entity)
         if not roles.keys() & {"agent", "patient", "recipient"}:
             return None
+        for name in ("agent", "patient", "recipient"):
+            mention = getattr(event, name)
+            if mention is not None and mention.source in ("deal-noun", "description"):
+                self.add_mention(mention, res)  # known only from the event: its mention here
         g = self.graph
         node = self.minter.node(Kind.EVENT, _hash(self.doc_id, event.event_class, event.start,
                                                   roles.get("agent"), roles.get("patient"),
@@ -300,7 +304,7 @@ class GraphBuilder:
             entity = res.entity(value)
             if entity is None:
                 return None
-            if value.source == "deal-noun":
+            if value.source in ("deal-noun", "description"):
                 self.add_mention(value, res)
             return self.entity_iri(entity)
         if isinstance(value, Quantity):

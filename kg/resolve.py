@@ -109,6 +109,8 @@ def resolve(extractions: list[Extraction], gazetteer: tuple[GazetteerEntry, ...]
         res.entities[key] = _entity(key, group, gaz.get(key.removeprefix("gz:")))
     _drop_lone_names(res)
     _resolve_agreements(extractions, res)
+    for ex in extractions:
+        _resolve_descriptions(ex, res)
     _drop_subsumed_roles(extractions, res)
     _assign_slugs(res)
     for entity in res.entities.values():
@@ -549,6 +551,30 @@ def _resolve_told_deals(ex: Extraction, told: list[Mention], res: Resolution) ->
         entity = Entity(key=key, label=label, types=["ontology#Agreement"])
         res.entities[key] = entity
     for mention in told:
+        entity.mentions.append(mention)
+        res.key_of[(mention.doc_id, mention.start, mention.end)] = key
+
+
+def _resolve_descriptions(ex: Extraction, res: Resolution) -> None:
+    """Event participants named only by a description ('the state government'): one
+    resource per article and description, never merged across articles, since 'the state
+    government' of one story is not that of another. A bare 'the government' is the one
+    government the article also describes by its level ('the federal government'), and no
+    one where it describes two or none."""
+    told = [m for m in event_mentions(ex) if m.source == "description"]
+    kinds = {normalise(m.text) for m in told} - {"government"}
+    for mention in told:
+        name = normalise(mention.text)
+        if name == "government":
+            if len(kinds) != 1:
+                continue  # a bare 'the government' alone says too little to be a resource
+            name = next(iter(kinds))
+        key = f"description:{ex.article.doc_id}:{name}"
+        entity = res.entities.get(key)
+        if entity is None:
+            label = next(m.text for m in told if normalise(m.text) == name)
+            entity = Entity(key=key, label=label, types=["http://schema.org/GovernmentOrganization"])
+            res.entities[key] = entity
         entity.mentions.append(mention)
         res.key_of[(mention.doc_id, mention.start, mention.end)] = key
 

@@ -41,6 +41,18 @@ COURT_WORDS = re.compile(r"\b(court|tribunal|judge|justice|magistrate|bench)\b",
 MONEY = re.compile(r"[$€£₹¥]|\b(?:US\$|R\$|Sh|Rs\.?|N|P)\s?\d|\b(?:dollars?|euros?|pounds?|"
                    r"reais|pesos|rupees|shillings|naira|birr|yen|francs|cedis|USD|EUR|GBP|INR|"
                    r"KES|NGN|ETB|BRL|PHP|MXN|UGX|GHS)\b")
+#: Nouns of a circumstance that a 'by' phrase of the verb may be hung on by the parser.
+CIRCUMSTANCES = frozenset({"cost", "price", "expense", "crore", "lakh", "million", "billion"})
+#: Personal pronouns: a person, though we may not know who.
+PERSONAL = frozenset({"he", "she", "him", "her", "they", "them"})
+#: Nouns for the works a story is about: 'welcomed the project'.
+PROJECT_NOUNS = frozenset({"project", "scheme"})
+#: Verbs of a complaint's content: 'a suit ..., arguing that X had ...'.
+COMPLAINS = frozenset({"argue", "allege", "claim", "contend", "say", "complain"})
+#: Verbs of leading a group: 'the network, led by X' acts through X.
+LEADS = frozenset({"lead", "head", "run"})
+#: Nouns that are money without naming a sum: 'the money was moved', 'provided funds'.
+MONEY_NOUNS = frozenset({"money", "fund", "funds", "cash", "proceeds"})
 #: Light verbs whose object noun is the event ("launched an appeal", "filed a lawsuit").
 SUPPORT = frozenset({"launch", "open", "file", "bring", "lodge", "announce", "hold", "conduct",
                      "carry", "stage", "call", "make", "issue", "begin", "start", "mount",
@@ -59,6 +71,11 @@ KIND_NOUNS = {
                      "operator", "lender", "insurer", "carrier", "organisation",
                      "organization", "charity"), ("ORG",)),
 }
+#: Words that say which level of government 'the ... government' is: 'the state government'
+#: (word classes, no names). Any other modifier ('the Korean government', 'the new
+#: government') leaves the description unread.
+GOVERNMENT_LEVELS = frozenset({"state", "federal", "national", "central", "regional",
+                               "provincial", "county", "city", "municipal", "local", "union"})
 #: Common nouns of agreements: a participant so named is the article's agreement.
 AGREEMENT_NOUNS = frozenset({"deal", "agreement", "pact", "treaty", "accord", "arrangement",
                              "memorandum", "mou", "venture"})
@@ -74,6 +91,10 @@ DOCUMENTS = frozenset({"statement", "report", "letter", "release", "communique",
 PURPOSED = frozenset({"contract", "funding"})
 #: Light verbs whose subject undergoes the event their object names ('awaiting trial').
 UNDERGO = frozenset({"await", "face", "undergo"})
+#: Classes of speech acts more specific than a statement: a 'said' coordinated with one of them
+#: ('denied any irregularity and said the rise followed design changes') is part of that act.
+SPEECH_ACTS = frozenset({"denial", "criticism", "demand", "appeal", "refusal", "threat",
+                         "announcement"})
 #: Symmetric events: of several subjects the first acts, the others take part.
 SYMMETRIC = frozenset({"agreement", "meeting"})
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’\n]{12,}’")
@@ -137,8 +158,9 @@ class EventReader:
         seen: set[tuple] = set()
         unique = []
         for event in events:
-            key = (event.event_class, event.start, _key(event.agent), _key(event.patient),
-                   _key(event.recipient))
+            # one event per class and participants in a sentence: 'a lawsuit filed by X'
+            key = (event.event_class, event.sentence.start, _key(event.agent),
+                   _key(event.patient), _key(event.recipient))
             if key not in seen:
                 seen.add(key)
                 unique.append(event)
@@ -166,7 +188,10 @@ class EventReader:
             else:
                 found.extend(self._verb_event(token, sense, trigger_end, sentence))
         told = {event.start for event in found}
+        acts = {event.start for event in found if event.event_class in SPEECH_ACTS}
         for verb, sense, trigger_end in speech:
+            if sense.event_class == "statement" and _joined_act(verb, acts):
+                continue
             if not self._statement_covered(verb, told):
                 found.extend(self._verb_event(verb, sense, trigger_end, sentence))
         yield from sorted(found, key=lambda event: event.start)
@@ -269,7 +294,9 @@ class EventReader:
 
     def _money_in(self, token: Token) -> bool:
         lo, hi = _clause_bounds(token)
-        return bool(MONEY.search(self.doc.text[lo:hi]))
+        return bool(MONEY.search(self.doc.text[lo:hi])) or any(
+            c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in MONEY_NOUNS
+            for c in token.children)
 
     def _inside_quote(self, token: Token) -> bool:
         return any(a < token.idx < b for a, b in self.quoted)
@@ -282,16 +309,40 @@ class EventReader:
             return  # "opened an investigation": the noun is the event, the verb its support
         if self._unnamed_patient(verb, sense):
             return
-        if verb.dep_ == "xcomp" and any(s.event_class in ("appeal", "demand") for s in
-                                        self.lex.get((verb.head.lemma_.lower(), "V"), ())):
+        governor = verb.head
+        keys = [(governor.lemma_.lower(), "V")] + [
+            (f"{governor.lemma_.lower()} {c.lower_}", "V") for c in governor.children
+            if c.dep_ in ("prt", "prep") and c.i > governor.i]  # 'called on X to pay'
+        if verb.dep_ == "xcomp" and any(s.event_class in ("appeal", "demand")
+                                        for key in keys for s in self.lex.get(key, ())):
             return  # 'asked the court to suspend ...': what is asked for has not happened
         roles = {name: self._argument(verb, name, sense) for name in ROLE_NAMES}
+        if not roles["agent"] and sense.role("by", "agent") == "agent":
+            roles["agent"] = self._stray_agent(verb)
+        for noun in self._instruments(verb, sense):
+            if not roles["agent"]:  # 'financed through a loan from X': X finances
+                roles["agent"] = [m for prep in noun.children if prep.dep_ == "prep" and
+                                  prep.lower_ in ("from", "by") for pobj in prep.children
+                                  if pobj.dep_ == "pobj" for m in self._entities(pobj)]
         yield from self._emit(verb, sense, trigger_end, sentence, roles)
+
+    def _instruments(self, verb: Token, sense: Sense) -> list[Token]:
+        """Event nouns of the verb's own class that say how it is done ('financed through a
+        loan', 'paid with a grant'): the same event, told once by the verb."""
+        return [pobj for prep in verb.children if prep.dep_ == "prep" and
+                prep.lower_ in ("through", "with", "via") for pobj in prep.children
+                if pobj.dep_ == "pobj" and pobj.pos_ == "NOUN" and any(
+                    other.event_class == sense.event_class
+                    for other in self.lex.get((pobj.lemma_.lower(), "N"), ()))]
 
     def _unnamed_patient(self, verb: Token, sense: Sense) -> bool:
         """'criticised the deal', 'welcomed the project': the patient is a thing the article
         named before but we cannot tell which; an event without it would be wrong, not
-        just incomplete. (An event noun there, 'condemned the arrests', is no participant.)"""
+        just incomplete. (An event noun there, 'condemned the arrests', is no participant.)
+        Where the clause names another patient ('arraigned the defendant alongside a company,
+        X Ltd'), the event stands with the named one."""
+        if self._argument(verb, "patient", sense):
+            return False
         for function, token in self._functions(verb):
             if function not in ("obj", "passive") or sense.role(function, "patient") != "patient":
                 continue
@@ -339,9 +390,17 @@ class EventReader:
         so the speech is no statement of its own. Precision first: any verb of the content
         that reads as an event of the lexicon (its conditions met: 'approved' with a sum of
         money) is enough to leave the speech out."""
-        if token.pos_ not in ("VERB", "AUX"):
+        if token.pos_ == "NOUN" and token.tag_ == "NNS" and token.dep_ in ("pobj", "dobj") \
+                and not any(c.dep_ in ("det", "poss") for c in token.children):
+            pass  # 'treated 12 people for injuries': the injuries are what is reported
+        elif token.pos_ not in ("VERB", "AUX"):
             return False
         found = self._trigger(token)
+        if found is None and token.pos_ == "VERB" and any(
+                c.dep_ in ("nsubjpass", "dobj") and c.lower_ in PERSONAL
+                for c in token.children):  # 'told reporters she was being held': a person
+            found = next(((sense, 0) for sense in self.lex.get((token.lemma_.lower(), "V"), ())
+                          if "person" in sense.needs or "patient" in sense.needs), None)
         return found is not None and found[0].event_class != "statement"
 
     def _argument(self, verb: Token, role: str, sense: Sense | None = None) -> list[Mention]:
@@ -391,6 +450,24 @@ class EventReader:
                             if inner.dep_ == "pobj":
                                 yield pobj.lower_, inner
 
+    def _stray_agent(self, verb: Token) -> list[Mention]:
+        """'has been built at a cost of Rs 650 crore by X': a passive verb without its own
+        'by' phrase whose 'by' the parser hung on the noun of a circumstance (cost, price,
+        time) before it. The named doer there is the verb's agent."""
+        if not any(c.dep_ == "auxpass" for c in verb.children) or any(
+                c.dep_ == "agent" for c in verb.children):
+            return []
+        for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("at", "for")):
+            for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                for by in (t for t in pobj.subtree if t.dep_ == "prep" and t.lower_ == "by"
+                           and t.head.lemma_.lower() in CIRCUMSTANCES):
+                    for agent in (c for c in by.children if c.dep_ == "pobj"):
+                        found = [m for m in self._entities(agent)
+                                 if m.label in ("ORG", "PERSON", "GPE")]
+                        if found:
+                            return found
+        return []
+
     def _prep_objects(self, head: Token, prep: str) -> list[Mention]:
         return [m for function, token in self._functions(head) if function == prep
                 for m in self._entities(token)]
@@ -401,6 +478,11 @@ class EventReader:
                     sentence: Sentence) -> Iterator[Event]:
         if _anaphoric(noun):
             return  # "welcomed the announcement": an event already told, not a new one
+        governor = noun.head.head if noun.dep_ == "pobj" else None
+        if governor is not None and governor.pos_ == "VERB" and any(
+                noun in self._instruments(governor, other)
+                for other in self.lex.get((governor.lemma_.lower(), "V"), ())):
+            return  # 'financed through a loan from X': the verb tells it
         roles: dict[str, list[Mention]] = {name: [] for name in ROLE_NAMES}
         for child in noun.children:
             if child.dep_ == "poss":
@@ -501,6 +583,9 @@ class EventReader:
         loose = self._loose_apposition(token)
         if loose is not None:
             return [loose]
+        leader = self._led_by(token)
+        if leader is not None:
+            return [leader]
         for child in token.children:  # "two of X's coordinators, A and B"
             if child.dep_ == "prep" and child.lower_ == "of":
                 for pobj in (c for c in child.children if c.dep_ == "pobj"):
@@ -530,6 +615,9 @@ class EventReader:
                         return [person]
         if token.lower_ == "both" and token.dep_ in ("nsubj", "nsubjpass"):
             return self._pair_before(token)
+        if token.tag_ == "NNS" and any(c.dep_ == "nummod" and c.lower_ == "two"
+                                       for c in token.children):
+            return self._two_named(token)
         if token.lemma_.lower() in SPOKESPEOPLE:  # 'a spokesperson for X denied': X speaks
             for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("for", "of")):
                 for pobj in (c for c in prep.children if c.dep_ == "pobj"):
@@ -551,7 +639,38 @@ class EventReader:
                     owner = self._mention(child)
                     if owner is not None and owner.label in ("ORG", "GPE", "NORP", "FAC"):
                         return [owner]
+                elif child.dep_ == "poss" and child.pos_ == "NOUN":  # 'the company's licence'
+                    owner = self._of_kind(child)
+                    if owner is not None:
+                        return [owner]
+            government = self._government(token)
+            if government is not None:
+                return [government]
         return []
+
+    def _government(self, noun: Token) -> Mention | None:
+        """'the state government', 'the NSW government', 'the government': a body the article
+        names only by a description, as news often does with the government of the place it
+        reports from. Resolution makes one resource of the article's descriptions of one
+        government (a bare 'the government' only where the article describes just one)."""
+        if noun.lemma_.lower() != "government" or noun.tag_ != "NN" or not any(
+                c.dep_ == "det" and c.lower_ in ("the", "this") for c in noun.children) or any(
+                c.dep_ == "prep" and c.lower_ == "of" for c in noun.children):
+            return None
+        modifiers = [c for c in noun.children if c.dep_ in ("compound", "amod") and c.i < noun.i]
+        for modifier in modifiers:
+            named = self.ctx.entity(modifier)
+            if modifier.lower_ not in GOVERNMENT_LEVELS and (
+                    named is None or named.label_ not in ("GPE", "LOC")):
+                return None  # 'the Korean government' is Korea's; 'the new government' is vague
+        sentence = self.sentence_of.get(noun.sent.start)
+        if sentence is None:
+            return None
+        first = min([noun, *(m.left_edge for m in modifiers)], key=lambda t: t.i)
+        stop = noun.idx + len(noun)
+        return Mention(doc_id=sentence.doc_id, start=first.idx, end=stop,
+                       text=self.doc.text[first.idx:stop], label="ORG", sentence=sentence,
+                       source="description")
 
     def _pair_before(self, token: Token) -> list[Mention]:
         """'... arrested two coordinators, Adilson Prado and Sueli Rocha. ... Both have
@@ -575,6 +694,43 @@ class EventReader:
             if pairs:
                 return pairs[-1] if len(pairs) == 1 else []
         return []
+
+    def _two_named(self, noun: Token) -> list[Mention]:
+        """'signed by the two countries', 'the two companies': the two things of that kind
+        named in this sentence before the noun (else in the one before), in their order;
+        any other number of them and we do not guess."""
+        kinds = KIND_NOUNS.get(noun.lemma_.lower(), ())
+        if not kinds or not any(c.dep_ == "det" and c.lower_ in ("the", "these")
+                                for c in noun.children):
+            return []
+        sents = list(self.doc.sents)
+        index = next(n for n, sent in enumerate(sents) if sent.start <= noun.i < sent.end)
+        for sent in (sents[index], sents[index - 1] if index else None):
+            if sent is None:
+                break
+            end = min(noun.idx, sent.end_char)
+            found: dict[str, Mention] = {}
+            for mention in sorted(self.mention_of.values(), key=lambda m: m.start):
+                if sent.start_char <= mention.start < end and mention.label in kinds and \
+                        mention.source != "name-part" and not mention.role:
+                    found.setdefault(mention.gazetteer_id or mention.text, mention)
+            if found:
+                return list(found.values()) if len(found) == 2 else []
+        return []
+
+    def _led_by(self, noun: Token) -> Mention | None:
+        """'The network, led by X, has moved ...': an unnamed group acts through the one
+        named as leading it."""
+        if noun.pos_ != "NOUN":
+            return None
+        for acl in (c for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN"
+                    and c.lemma_.lower() in LEADS):
+            for agent in (c for c in acl.children if c.dep_ == "agent"):
+                for pobj in (c for c in agent.children if c.dep_ == "pobj"):
+                    found = self._mention(pobj)
+                    if found is not None:
+                        return found
+        return None
 
     def _loose_apposition(self, noun: Token) -> Mention | None:
         """'arrested the operator of the pit, Kwabena Asante, and ...', where the parser hung
@@ -637,6 +793,12 @@ class EventReader:
         if names:  # 'the Kisumu-Busia road': a name of its own, found where NER found it
             text = self.doc.text[min(c.left_edge.idx for c in names) : noun.idx + len(noun)]
             same = [m for m in self.mention_of.values() if m.text == text]
+            if not same:  # 'the Kisumu-Busia road' for the 'Kisumu-Busia highway' named before
+                proper = text[: len(text) - len(noun.text)]
+                same = [m for m in self.mention_of.values() if m.label == "FAC" and
+                        m.text.startswith(proper) and " " not in m.text[len(proper):]]
+                if len({m.text for m in same}) != 1:
+                    return None
             return min(same, key=lambda m: abs(m.start - noun.idx)) if same else None
         if any(c.dep_ in ("relcl", "acl") and c.i > noun.i for c in noun.children) and \
                 noun.i + 1 < len(self.doc) and self.doc[noun.i + 1].text != ",":
@@ -652,7 +814,17 @@ class EventReader:
                 _heads(role, phrase)
             if fits and (best is None or mention.start > best.start):
                 best = mention
-        return best or self._of_kind(noun)
+        return best or self._of_kind(noun) or self._the_project(noun)
+
+    def _the_project(self, noun: Token) -> Mention | None:
+        """'the project' with nothing said of it: the works the story is about, the facility it
+        names first (in its headline or lead, as news does)."""
+        if noun.lemma_.lower() not in PROJECT_NOUNS or any(
+                c.dep_ in ("compound", "amod", "poss") for c in noun.children):
+            return None
+        facilities = [m for m in self.mention_of.values() if m.label == "FAC" and
+                      m.source != "name-part" and m.start < noun.idx]
+        return min(facilities, key=lambda m: m.start) if facilities else None
 
     def _of_kind(self, noun: Token) -> Mention | None:
         """'the state', 'the company': the one place or organisation named in this sentence
@@ -663,11 +835,25 @@ class EventReader:
         sents = list(self.doc.sents)
         index = next(n for n, sent in enumerate(sents) if sent.start <= noun.i < sent.end)
         lo = sents[max(index - 1, 0)].start_char
+        speakers = self._reporters_of(noun)  # 'X said the company's ...': not X itself
         found = [m for m in self.mention_of.values() if lo <= m.start < noun.idx and
                  m.label in kinds and not m.role and m.source != "name-part" and
-                 not _dateline_mention(m, self.doc.text)]
+                 not _dateline_mention(m, self.doc.text) and
+                 (m.start, m.end) not in speakers]
         names = {m.gazetteer_id or m.text for m in found}
         return max(found, key=lambda m: m.start) if len(names) == 1 else None
+
+    def _reporters_of(self, token: Token) -> set[tuple[int, int]]:
+        """Spans of the named subject of the speech verb whose reported words hold ``token``:
+        a speaker speaks of itself as 'we' or 'it', so 'the company' there is someone else."""
+        node = token
+        while node.head.i != node.i:  # spaCy makes a new Token on each access: compare indices
+            if node.dep_ in ("ccomp", "parataxis") and node.head.lemma_.lower() in SPEECH:
+                subject = _subject(node.head)  # its name only: no descriptions taken up here
+                named = self._mention(subject[0]) if subject is not None else None
+                return {(named.start, named.end)} if named is not None else set()
+            node = node.head
+        return set()
 
     def _with_conjuncts(self, token: Token, first: Mention) -> list[Mention]:
         out = [first]
@@ -687,6 +873,8 @@ class EventReader:
 
     def _emit(self, trigger: Token, sense: Sense, trigger_end: int, sentence: Sentence,
               roles: dict[str, list[Mention]]) -> Iterator[Event]:
+        if sense.event_class == "lawsuit" and not roles["patient"] and roles["agent"]:
+            roles["patient"] = self._complained_of(trigger)
         if not any(roles.values()):
             return
         modality, source = self._modality(trigger)
@@ -712,6 +900,24 @@ class EventReader:
                 if agent is None and patient is None and recipient is None:
                     continue
                 yield replace(base, agent=agent, patient=patient)
+
+    def _complained_of(self, trigger: Token) -> list[Mention]:
+        """'filed a request for review, arguing that KeNHA had disqualified it': a suit is
+        against the party its complaint says did wrong, the subject of what the suitor
+        argues or alleges in a clause hung on the filing (or on the verb it depends on)."""
+        node = trigger
+        for _ in range(6):
+            for clause in (c for c in node.children if c.dep_ == "advcl" and
+                           c.lemma_.lower() in COMPLAINS):
+                for content in (c for c in clause.children if c.dep_ == "ccomp"):
+                    for subject in (c for c in content.children if c.dep_ == "nsubj"):
+                        found = self._entities(subject)
+                        if found:
+                            return found
+            if node.head is node:
+                break
+            node = node.head
+        return []
 
     def _modality(self, trigger: Token) -> tuple[str, Mention | None]:
         """asserted, negated, possible or reported, and who reported it."""
@@ -853,8 +1059,10 @@ def _subject(verb: Token) -> tuple[Token, bool] | None:
             node = node.head  # 'had written to the BCCI asking for a match': who wrote asks
             continue
         if node.dep_ == "conj" and node.head is not node:
-            if not any(c.dep_ in ("cc", "preconj") for c in node.head.children):
+            if not any(c.dep_ in ("cc", "preconj") for c in node.head.children) and not any(
+                    c.dep_ in ("aux", "auxpass") for c in node.children):
                 return None  # 'reopen the ward, closed in 2023': no 'and', a participle
+                # ('the stadium, spread over 74 acres, has been built': a verb of its own)
             node = node.head
             if node.dep_ == "ccomp" and node.head.lemma_.lower() in SPEECH and _speaks(verb):
                 node = node.head  # 'said the city would not intervene but warned that ...'
@@ -878,6 +1086,14 @@ def _speaks(verb: Token) -> bool:
                              if c.dep_ in ("prt", "prep")]  # 'called on'
     return lemma in SPEECH or any(sense.event_class in ("statement", "appeal", "demand")
                                   for key in keys for sense in lexicon().get(key, ()))
+
+
+def _joined_act(verb: Token, acts: set[int]) -> bool:
+    """'X denied the claim and said ...': a statement coordinated with a more specific speech
+    act of the same speaker is that act, told once (the gold's statement rule)."""
+    linked = [verb.head] if verb.dep_ == "conj" else []
+    linked += [c for c in verb.children if c.dep_ == "conj"]
+    return any(t.idx in acts and t.pos_ in ("VERB", "AUX") for t in linked)
 
 
 def _demanding(verb: Token) -> Sense | None:
