@@ -26,7 +26,7 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 from kg.cache import Cache, validation_fingerprint
 from kg.parallel import Runner
-from kg.validate import Finding, ValidationResult, load_shapes, validate
+from kg.validate import ENGINES, Finding, ValidationResult, load_shapes, validate
 from kg.vocab import ITSRDF, SH, kg_namespace, schema_graph
 
 ENTITY_SLICES = 64
@@ -73,6 +73,7 @@ class Batch:
     entities: bool
     shapes_file: str
     base_uri: str
+    engine: str = "pyshacl"
 
     def __len__(self) -> int:
         return len(self.data)
@@ -147,7 +148,7 @@ def validate_batch(batch: Batch) -> list[Verdict]:
     if not use:
         return [Verdict((), b"") for _ in batch.data]
     result = validate(data, shapes, schema_graph(batch.base_uri), use_shapes=list(use),
-                      inplace=True)
+                      inplace=True, engine=batch.engine)
     owner: dict[str, int] = {}
     for i, piece_data in enumerate(batch.data):
         for line in piece_data.splitlines():
@@ -197,8 +198,10 @@ def _groups(pieces: list[Piece]) -> list[list[Piece]]:
 
 
 def check(pieces: Iterable[Piece], *, shapes_file: Path, base_uri: str, cache_root: Path,
-          runner: Runner, progress: Progress = lambda _m: None) -> ValidationResult:
-    """Validate every piece (cached ones are not run again) and merge the verdicts."""
+          runner: Runner, progress: Progress = lambda _m: None,
+          engine: str = "pyshacl") -> ValidationResult:
+    """Validate every piece (cached ones are not run again) with ``engine`` (a key of
+    ``kg.validate.ENGINES``) and merge the verdicts."""
     cache = Cache(cache_root, "validation")
     pieces = list(pieces)
     verdicts: dict[str, Verdict] = {}
@@ -212,8 +215,8 @@ def check(pieces: Iterable[Piece], *, shapes_file: Path, base_uri: str, cache_ro
     progress(f"validating {len(todo)} of {len(pieces)} pieces ({len(pieces) - len(todo)} "
              f"unchanged) on {runner.describe(len(todo))}")
     groups = _groups(todo)
-    batches = (Batch(tuple(p.load() for p in group), group[0].entities, str(shapes_file), base_uri)
-               for group in groups)
+    batches = (Batch(tuple(p.load() for p in group), group[0].entities, str(shapes_file), base_uri,
+                     engine) for group in groups)
     found_all = runner.map(validate_batch, batches, total=len(todo), what="pieces",
                            progress=progress)
     for group, found in zip(groups, found_all, strict=True):
@@ -252,8 +255,10 @@ def evidence_triples(mentions: dict[str, str]) -> dict[str, bytes]:
             for entity, span in mentions.items()}
 
 
-def salt(shapes_file: Path, base_uri: str) -> str:
-    """What a verdict depends on besides the data: the shapes, the validator, the base."""
+def salt(shapes_file: Path, base_uri: str, engine: str = "pyshacl") -> str:
+    """What a verdict depends on besides the data: the shapes, the validator and its engine,
+    the base."""
     digest = hashlib.sha256(Path(shapes_file).read_bytes())
     digest.update(validation_fingerprint().encode() + base_uri.encode())
+    digest.update(f"{engine} {ENGINES[engine]}".encode())
     return digest.hexdigest()

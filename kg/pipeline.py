@@ -113,7 +113,8 @@ def evaluate_corpus(settings: Settings, gold: Path, progress: Progress = print) 
 
 
 def check(dataset, settings: Settings) -> ValidationResult:
-    return validate(union_graph(dataset), shapes_of(settings), schema_graph(settings.base_uri))
+    return validate(union_graph(dataset), shapes_of(settings), schema_graph(settings.base_uri),
+                    engine=settings.shacl_engine)
 
 
 def shapes_of(settings: Settings):
@@ -324,7 +325,7 @@ def _build(settings: Settings, strict: bool, progress: Progress, workers: int | 
         evidence = gate.evidence_triples(_evidence(resolution, settings.base_uri))
         del extractions, resolution  # what follows reads the files, not the objects
         shapes_file = settings.shapes_dir / SHAPES_FILE.name
-        salt = gate.salt(shapes_file, settings.base_uri)
+        salt = gate.salt(shapes_file, settings.base_uri, settings.shacl_engine)
         types = gate.type_triples(layer + curated.checked)
         resource_ns = Kind.RESOURCE.namespace(settings.base_uri)
         pieces = [gate.article_piece(unit, types, resource_ns, salt)
@@ -332,7 +333,7 @@ def _build(settings: Settings, strict: bool, progress: Progress, workers: int | 
         result = gate.check(
             [*pieces, *gate.entity_pieces(layer + curated.checked, evidence, salt)],
             shapes_file=shapes_file, base_uri=settings.base_uri, cache_root=settings.cache,
-            runner=runner, progress=progress,
+            runner=runner, progress=progress, engine=settings.shacl_engine,
         )
     report.validation = result
     if not result.conforms:
