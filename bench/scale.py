@@ -120,7 +120,8 @@ def bare(corpus: Path) -> tuple[float, float]:
 
 def build(work: Path, corpus: Path, workers: int) -> tuple[float, float, int, str]:
     env = dict(os.environ, KG_SEEDS=str(corpus), KG_DIST=str(work / "dist"),
-               KG_CACHE=str(work / "cache"), KG_WORKERS=str(workers), PYTHONUNBUFFERED="1")
+               KG_CACHE=str(work / "cache"), KG_WORKERS=str(workers), PYTHONUNBUFFERED="1",
+               KG_SHACL_ENGINE=ENGINE[0])
     logs = sorted(work.glob("build-*.log"))
     return run([sys.executable, "-m", "kg", "build"], env, work / f"build-{len(logs) + 1}.log")
 
@@ -139,6 +140,10 @@ def words(corpus: Path) -> int:
     return sum(len(p.read_text(encoding="utf-8").split()) for p in corpus.glob("*.txt"))
 
 
+#: The SHACL engine of the builds (``--shacl-engine``; ``KG_SHACL_ENGINE``).
+ENGINE = ["pyshacl"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10_000])
@@ -150,9 +155,12 @@ def main() -> None:
     parser.add_argument("--concurrent-baseline", action="store_true",
                         help="run bare nlp.pipe beside the one-worker build, each on its own "
                              "core, so both see the same machine load and the run is shorter")
+    parser.add_argument("--shacl-engine", choices=["pyshacl", "turbo"], default="pyshacl",
+                        help="the build gate's SHACL engine (KG_SHACL_ENGINE)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results-scale.md")
     parser.add_argument("--keep", type=Path, help="keep the work folders here")
     args = parser.parse_args()
+    ENGINE[0] = args.shacl_engine
     top = args.keep or Path(tempfile.mkdtemp(prefix="kg-scale-"))
     rows, increments = [], []
     for size in args.sizes:
@@ -215,7 +223,8 @@ def write(out: Path, rows: list[dict], increments: list[dict]) -> None:
         "alone), by wall time and by CPU time (user + system, the build's waited-for children "
         "included; bare spaCy's model loading excluded). On a machine shared with other work "
         "the CPU ratio is the steadier one; for `--workers 2` only wall time shows the gain. "
-        "Peak memory is the build's whole process tree.", "",
+        "Peak memory is the build's whole process tree. "
+        f"SHACL engine of the builds: `{ENGINE[0]}`.", "",
         "| articles | words | workers | bare s | build s | ms / article | vs bare (wall) | "
         "bare CPU s | build CPU s | CPU ms / article | vs bare (CPU) | peak RSS MiB | quads | "
         "store MiB |",
