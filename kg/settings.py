@@ -147,6 +147,10 @@ SETTINGS: tuple[Setting, ...] = (
             "the build gate's SHACL engine: `pyshacl`, or `turbo` (pyshacl-turbo: the same checks "
             "in Rust, about 5x faster on these shapes; CI checks both give the same findings)",
             _choice("KG_SHACL_ENGINE", SHACL_ENGINES)),
+    Setting("KG_LOAD_THREADS", "load_threads", 1,
+            "threads of Oxigraph's bulk loader filling a release's store: each holds a batch of a "
+            "million quads (~0.7 GiB), so more threads load faster and take more memory",
+            _whole("KG_LOAD_THREADS")),
     Setting("KG_REMOTE_STORE", "remote_store", "",
             "two dataset URLs of a SPARQL 1.1 server with the Graph Store Protocol (blue/green): "
             "a build also loads the release into the one not serving, and the server forwards "
@@ -238,6 +242,7 @@ class Settings:
     workers: int | None = None
     scheduler: str | None = None
     shacl_engine: str = "pyshacl"
+    load_threads: int = 1
     remote_store: str = ""  # two URLs, one space apart (kg.release.remote)
     remote_services: str = "query update store"
     server: str = "granian"

@@ -31,7 +31,8 @@ import os
 import shutil
 import subprocess
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,9 +182,10 @@ class StoreLoader:
     that is small, else with the bulk loader from empty."""
 
     def __init__(self, path: Path, previous: Previous | None, sorted_graphs: Path, work: Path,
-                 progress: Progress) -> None:
+                 progress: Progress, threads: int | None = None) -> None:
         self.work = work
         self.progress = progress
+        self.threads = threads
         self.previous = self._worth(previous, sorted_graphs)
         if self.previous is not None:
             try:
@@ -209,7 +211,7 @@ class StoreLoader:
     def load_dataset(self, kg_nq: Path) -> None:
         """The dataset's quads (kg.nq), or the named graphs' difference."""
         if self.previous is None:
-            self.store.bulk_load(path=str(kg_nq), format=pyoxigraph.RdfFormat.N_QUADS)
+            self._add(kg_nq, pyoxigraph.RdfFormat.N_QUADS)
             return
         gone = self.work / "graphs.gone.nq"
         removed = self._remove(gone, pyoxigraph.RdfFormat.N_QUADS)
@@ -247,7 +249,8 @@ class StoreLoader:
         node = pyoxigraph.NamedNode(graph)
         if self.previous is not None:
             self.store.remove_graph(node)
-        self.store.bulk_load(path=str(path), format=fmt, to_graph=node)
+        with loader_threads(self.threads):
+            self.store.bulk_load(path=str(path), format=fmt, to_graph=node)
 
     def _remove(self, path: Path, fmt: pyoxigraph.RdfFormat) -> int:
         count = 0
@@ -259,7 +262,28 @@ class StoreLoader:
 
     def _add(self, path: Path, fmt: pyoxigraph.RdfFormat) -> None:
         if path.stat().st_size:
-            self.store.bulk_load(path=str(path), format=fmt)
+            with loader_threads(self.threads):
+                self.store.bulk_load(path=str(path), format=fmt)
+
+
+@contextmanager
+def loader_threads(count: int | None) -> Iterator[None]:
+    """At most ``count`` threads for Oxigraph's bulk loader, which starts one per CPU the
+    calling thread may run on (Rust's ``available_parallelism`` reads the affinity mask), each
+    holding a batch of a million quads (~0.7 GiB with this data): the calling thread is held
+    to ``count`` CPUs while it loads. Other threads and processes keep every CPU."""
+    if count is None or not hasattr(os, "sched_setaffinity"):
+        yield
+        return
+    allowed = os.sched_getaffinity(0)
+    if count >= len(allowed):
+        yield
+        return
+    os.sched_setaffinity(0, sorted(allowed)[:count])
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, allowed)
 
 
 def _difference(old: Path, new: Path, prefix: Path) -> tuple[Path, Path]:
