@@ -604,10 +604,12 @@ def institution_names(doc: Doc, taken: set[int]) -> list[Span]:
     Federal High Court in Lagos', 'Blacktown City Council Mayor Tom Ruscoe' (a title may
     follow the name, and is not part of it)."""
     found = []
+    headlines = [(s.start, s.end) for s in doc.sents if _title_case(s)]  # once per sentence
     i = 0
     while i < len(doc):
-        if _title_case(doc[i].sent):
-            i = doc[i].sent.end  # a headline capitalises every word: no name to read there
+        headline = next((end for start, end in headlines if start <= i < end), None)
+        if headline is not None:
+            i = headline  # a headline capitalises every word: no name to read there
             continue
         end = i
         while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() and \
