@@ -17,6 +17,7 @@ from kg.extract.relations import AgreementRef, Context, RawRelation, find_relati
 from kg.gazetteer import load_gazetteer
 from kg.model import Article, DateValue, Extraction, Mention, Quote, Relation, Sentence
 from kg.nlp.mentions import RESOURCE_LABELS
+from kg.nlp.text import text_of
 
 EXTRACTOR_VERSION = "0.1"
 PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "from", "to", "across"})
@@ -91,7 +92,7 @@ def extract(article: Article, doc: Doc) -> Extraction:
         mention_of[(p_start, p_end)] = mention
         result.mentions.append(mention)
         leaders.append((admin, person))
-    result.acronyms = [(doc.text[s:e], acr) for s, e, acr in (doc._.acronyms or [])]
+    result.acronyms = [(text_of(doc)[s:e], acr) for s, e, acr in (doc._.acronyms or [])]
     reference = article_date(article)
     date_values = [
         value for start, end, text in (doc._.dates or [])
@@ -123,10 +124,10 @@ def extract(article: Article, doc: Doc) -> Extraction:
             continue  # titles and headings quote too: 'says city is now ‘on world cricket map’'
         result.quotes.append(
             Quote(
-                text=doc.text[quote.start : quote.end].strip(), start=quote.start, end=quote.end,
+                text=text_of(doc)[quote.start : quote.end].strip(), start=quote.start, end=quote.end,
                 speaker=speaker, sentence=sentence, extractor=f"quotes@{EXTRACTOR_VERSION}",
                 confidence=quote.confidence, form=quote.form, handle=quote.handle,
-                date=_post_date(doc.text, quote.end, quote.date, reference),
+                date=_post_date(text_of(doc), quote.end, quote.date, reference),
             )
         )
     return result

@@ -21,6 +21,7 @@ from spacy.tokens import Span, Token
 from kg.extract.relations.context import Context, date_at
 from kg.model import DateValue, Event, Mention, Quantity, Sentence
 from kg.nlp.mentions import HEAD_WORDS
+from kg.nlp.text import text_of
 
 LEXICON_FILE = Path(__file__).resolve().parents[1] / "data" / "event_triggers.tsv"
 VERSION = "0.1"
@@ -143,7 +144,7 @@ class EventReader:
         self.mention_of = mention_of
         self.sentence_of = sentence_of
         self.lex = lexicon()
-        self.quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(self.doc.text)]
+        self.quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text_of(self.doc))]
         self.money = [q for q, _ in ctx.quantities if MONEY.search(q.text)]
 
     # ------------------------------------------------------------ entry point
@@ -288,13 +289,13 @@ class EventReader:
     def _is_court(self, mention: Mention) -> bool:
         """A court or a judge: by its name, its title, or the name its acronym stands for."""
         names = [mention.text, mention.role or ""] + [
-            self.doc.text[start:end] for start, end, acronym in self.ctx.acronyms
+            text_of(self.doc)[start:end] for start, end, acronym in self.ctx.acronyms
             if acronym == mention.text]
         return any(COURT_WORDS.search(name) for name in names)
 
     def _money_in(self, token: Token) -> bool:
         lo, hi = _clause_bounds(token)
-        return bool(MONEY.search(self.doc.text[lo:hi])) or any(
+        return bool(MONEY.search(text_of(self.doc)[lo:hi])) or any(
             c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in MONEY_NOUNS
             for c in token.children)
 
@@ -669,7 +670,7 @@ class EventReader:
         first = min([noun, *(m.left_edge for m in modifiers)], key=lambda t: t.i)
         stop = noun.idx + len(noun)
         return Mention(doc_id=sentence.doc_id, start=first.idx, end=stop,
-                       text=self.doc.text[first.idx:stop], label="ORG", sentence=sentence,
+                       text=text_of(self.doc)[first.idx:stop], label="ORG", sentence=sentence,
                        source="description")
 
     def _pair_before(self, token: Token) -> list[Mention]:
@@ -762,7 +763,7 @@ class EventReader:
                 end = pobj  # 'memorandum of understanding'
         stop = end.idx + len(end)
         return Mention(doc_id=sentence.doc_id, start=noun.idx, end=stop,
-                       text=self.doc.text[noun.idx:stop], label="AGREEMENT", sentence=sentence,
+                       text=text_of(self.doc)[noun.idx:stop], label="AGREEMENT", sentence=sentence,
                        source="deal-noun")
 
     def _speaker_of_clause(self, verb: Token) -> Mention | None:
@@ -791,7 +792,7 @@ class EventReader:
                   and c.i < noun.i] + [word]
         names = [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
         if names:  # 'the Kisumu-Busia road': a name of its own, found where NER found it
-            text = self.doc.text[min(c.left_edge.idx for c in names) : noun.idx + len(noun)]
+            text = text_of(self.doc)[min(c.left_edge.idx for c in names) : noun.idx + len(noun)]
             same = [m for m in self.mention_of.values() if m.text == text]
             if not same:  # 'the Kisumu-Busia road' for the 'Kisumu-Busia highway' named before
                 proper = text[: len(text) - len(noun.text)]
@@ -838,7 +839,7 @@ class EventReader:
         speakers = self._reporters_of(noun)  # 'X said the company's ...': not X itself
         found = [m for m in self.mention_of.values() if lo <= m.start < noun.idx and
                  m.label in kinds and not m.role and m.source != "name-part" and
-                 not _dateline_mention(m, self.doc.text) and
+                 not _dateline_mention(m, text_of(self.doc)) and
                  (m.start, m.end) not in speakers]
         names = {m.gazetteer_id or m.text for m in found}
         return max(found, key=lambda m: m.start) if len(names) == 1 else None
@@ -887,7 +888,7 @@ class EventReader:
         patients: list[Mention | None] = [*roles["patient"]] or [None]
         recipient = roles["recipient"][0] if roles["recipient"] else None
         base = Event(
-            event_class=event_class, trigger=self.doc.text[trigger.idx:trigger_end],
+            event_class=event_class, trigger=text_of(self.doc)[trigger.idx:trigger_end],
             start=trigger.idx, end=trigger_end, sentence=sentence, recipient=recipient,
             place=place, when=when, amount=None if event_class == "statement" else amount,
             modality=modality, attributed_to=source, extractor=f"events@{VERSION}",
@@ -1139,7 +1140,7 @@ def _anaphoric(noun: Token) -> bool:
 def _dateline(span: Span) -> bool:
     """'WASHINGTON, May 20 —', 'BOGOTÁ (EFE) —': the place and agency of a dateline are
     where and by whom the story was filed, not participants."""
-    text = span.doc.text
+    text = text_of(span.doc)
     line_start = text.rfind("\n", 0, span.start_char) + 1
     before = text[line_start : span.start_char]
     return len(before) < 20 and (span.text.isupper() or before.rstrip().endswith("(")) and \

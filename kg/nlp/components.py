@@ -20,6 +20,7 @@ from spacy.util import filter_spans
 
 from kg.gazetteer import GAZETTEER_FILE, load_gazetteer
 from kg.nlp import coref, mentions, quantities, quotes, wordclass
+from kg.nlp.text import text_of
 
 for _name, _default in (
     ("roles", None),
@@ -42,8 +43,8 @@ _DATELINE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ .'’-]{2,}(?:,\s+[A-Z][\w .]+?)?\
 def line_breaks(doc: Doc) -> Doc:
     """A line break always ends a sentence: titles, headings and bullets are not run-ons.
     A wire-copy dateline ('REGINA — ') is set apart too, so it is not read as the subject."""
-    for match in _DATELINE.finditer(doc.text):
-        if match.start() == 0 or doc.text[match.start() - 1] == "\n":
+    for match in _DATELINE.finditer(text_of(doc)):
+        if match.start() == 0 or text_of(doc)[match.start() - 1] == "\n":
             after = doc.char_span(match.end(), match.end() + 1, alignment_mode="expand")
             if after is not None and after.start > 0:
                 doc[after.start].is_sent_start = True
@@ -154,7 +155,7 @@ def entity_cleanup(doc: Doc) -> Doc:
         if span is None:
             continue
         if role:
-            start = doc.text.rfind(role, max(0, span.start_char - 80), span.start_char)
+            start = text_of(doc).rfind(role, max(0, span.start_char - 80), span.start_char)
             if start >= 0:
                 titles.append((start, span.start_char))
         admin = mentions.administration(doc, span)
@@ -176,7 +177,7 @@ def entity_cleanup(doc: Doc) -> Doc:
     extra: list[Span] = []
     for expansion, acr, _start, _end in mentions.find_acronyms(doc, named):
         acronyms.append((expansion.start_char, expansion.end_char, acr))
-        for match in re.finditer(rf"(?<![\w-]){re.escape(acr)}(?![\w-])", doc.text):
+        for match in re.finditer(rf"(?<![\w-]){re.escape(acr)}(?![\w-])", text_of(doc)):
             alias = doc.char_span(match.start(), match.end())
             if alias is not None and match.start() >= expansion.end_char:
                 extra.append(Span(doc, alias.start, alias.end, label=expansion.label_,

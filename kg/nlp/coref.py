@@ -6,6 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from kg.nlp.quotes import quoted_stretches
+from kg.nlp.text import text_of
 
 PERSONAL = frozenset({"he", "him", "his", "she", "her", "hers"})
 
@@ -38,7 +39,7 @@ def resolve_pronouns(doc: Doc, persons: list[Span]) -> list[tuple[Span, Span]]:
     """(pronoun, antecedent) pairs. The window is the pronoun's sentence up to the pronoun plus
     the sentence before; two different people in it means we do not guess."""
     pairs: list[tuple[Span, Span]] = []
-    quoted = quoted_stretches(doc.text)  # a name inside someone's words is not in play
+    quoted = quoted_stretches(text_of(doc))  # a name inside someone's words is not in play
     persons = [p for p in persons
                if not any(a <= p.start_char and p.end_char <= b for a, b in quoted)
                and not _names_a_thing(p)]

@@ -9,6 +9,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.nlp import wordclass
+from kg.nlp.text import text_of
 
 #: Labels whose spans name real-world things we make resources for.
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "LAW", "EVENT", "NORP"})
@@ -209,7 +210,7 @@ def find_acronyms(doc: Doc, ents: list[Span]) -> list[tuple[Span, str, int, int]
     'known as CECOT', '(…, abbreviated CECOT)'. Returns (expansion, acronym, start, end)."""
     found = []
     for ent in ents:
-        tail = doc.text[ent.end_char : ent.end_char + 80]
+        tail = text_of(doc)[ent.end_char : ent.end_char + 80]
         match = _ACRONYM_AFTER.match(tail)
         if not match:
             continue
@@ -640,7 +641,7 @@ def named_agreements(doc: Doc, taken: set[int]) -> list[Span]:
     """Title-case names ending in Agreement/Treaty/Pact that NER missed:
     'a Coast-Lakes Freight Corridor Agreement'."""
     found = []
-    for match in _AGREEMENT_NAME.finditer(doc.text):
+    for match in _AGREEMENT_NAME.finditer(text_of(doc)):
         span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
         if span is None or any(i in taken for i in range(span.start, span.end)):
             continue
@@ -679,7 +680,7 @@ def dateline_places(doc: Doc, taken: set[int]) -> list[Span]:
     """The place a dateline opens with ('MEXICO CITY (AP) —', 'Addis Ababa May 14/2025'),
     which NER misses in capitals or before a date: a place only when it is a known one."""
     found = []
-    for match in _DATELINE_PLACE.finditer(doc.text):
+    for match in _DATELINE_PLACE.finditer(text_of(doc)):
         if not wordclass.is_place_name(match.group("place")):
             continue
         span = doc.char_span(match.start("place"), match.end("place"))

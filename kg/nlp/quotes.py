@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from kg.nlp.mentions import HEAD_WORDS
+from kg.nlp.text import text_of
 from kg.nlp.wordclass import demonym_of, is_demonym
 
 #: Verbs that report speech or writing, strongest first: a 'said' outranks a 'pledged'.
@@ -172,16 +173,16 @@ def _block(text: str, start: int, end: int, intro: tuple[int, int] | None, sig) 
 def find_quotes(doc: Doc, speakers: list[Span]) -> list[QuoteSpan]:
     """Attribute each quoted stretch to a speaker entity (PERSON/ORG) or a pronoun."""
     found: list[QuoteSpan] = []
-    for start, end in quoted_stretches(doc.text):
-        short = len(doc.text[start:end].split()) < MIN_WORDS
+    for start, end in quoted_stretches(text_of(doc)):
+        short = len(text_of(doc)[start:end].split()) < MIN_WORDS
         attribution = _attribute(doc, start, end, speakers, short)
         if attribution is None and not short and found:
             attribution = _continuation(doc, start, found[-1])
         if attribution is not None:
             speaker, verb, confidence = attribution
             found.append(QuoteSpan(start, end, speaker, verb, confidence,
-                                   _marked_form(doc.text, start, end)))
-    for block in block_stretches(doc.text):
+                                   _marked_form(text_of(doc), start, end)))
+    for block in block_stretches(text_of(doc)):
         quote = _block_quote(doc, block, speakers)
         if quote is not None:
             found.append(quote)
@@ -255,7 +256,7 @@ def _attribute(doc: Doc, start: int, end: int, speakers: list[Span], short: bool
         if hit:
             return (*hit, 0.85)
     if following not in own and not _has_quote(following) and len(following) <= 8 and \
-            "\n" not in doc.text[end:following.start_char]:
+            "\n" not in text_of(doc)[end:following.start_char]:
         hit = _speech_verb_speaker(following, start, end, speakers, governed=False)
         if hit:
             return (*hit, 0.85)
@@ -274,7 +275,7 @@ def _continuation(doc: Doc, start: int, last: QuoteSpan):
     if not stripped or stripped[0] not in "“\"" or not (previous.start_char <= last.end
                                                         <= previous.end_char + 2):
         return None
-    if "\n" in doc.text[last.end : start] and not _only_quote(doc.text, start):
+    if "\n" in text_of(doc)[last.end : start] and not _only_quote(text_of(doc), start):
         return None  # a new paragraph may be a new speaker, unless it is nothing but a quote
     return last.speaker, last.verb, 0.85
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from kg.model import DateValue, Quantity
+from kg.nlp.text import text_of
 
 #: Nouns that name a deal, offer or plan: objects of 'proposes', subjects of 'endorses' objects.
 DEAL_NOUNS = frozenset({
@@ -90,7 +91,7 @@ class Context:
         """Two spans known to name one thing in this article (gazetteer id or acronym)."""
         if a.text == b.text or (a.ent_id_ and a.ent_id_ == b.ent_id_):
             return True
-        return any({a.text, b.text} == {self.doc.text[s:e], acr} for s, e, acr in self.acronyms)
+        return any({a.text, b.text} == {text_of(self.doc)[s:e], acr} for s, e, acr in self.acronyms)
 
     def is_person(self, span: Span) -> bool:
         """A person, or a lone surname NER mislabelled ('Kamau' after 'Wanjiru Kamau')."""

@@ -13,6 +13,7 @@ from kg.extract.relations.context import (
     when_where,
 )
 from kg.nlp.mentions import HEAD_WORDS, PART_WORDS
+from kg.nlp.text import text_of
 
 
 def pattern_roles(ctx: Context, sent: Span) -> Iterator[RawRelation]:
@@ -24,8 +25,8 @@ def pattern_roles(ctx: Context, sent: Span) -> Iterator[RawRelation]:
         role = ctx.roles.get((span.start_char, span.end_char))
         if not role:
             continue
-        title_start = ctx.doc.text.rfind(role, sent.start_char, span.start_char)
-        before = ctx.doc.text[max(sent.start_char, title_start - 12) : title_start].lower()
+        title_start = text_of(ctx.doc).rfind(role, sent.start_char, span.start_char)
+        before = text_of(ctx.doc)[max(sent.start_char, title_start - 12) : title_start].lower()
         if "former" in before or "ex-" in before or "late" in before.split():
             continue  # a former office is not one the person holds
         yield RawRelation("holdsOffice", span, role, sent, "title", 0.9)
