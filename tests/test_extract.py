@@ -9,6 +9,7 @@ import pytest
 from kg.corpus import segment
 from kg.extract import extract
 from kg.extract.dates import normalise
+from kg.extract.relations.people import office_title
 from kg.model import DateValue, Mention, Quantity
 from kg.nlp import pipeline
 from kg.nlp.mentions import acronym_matches
@@ -42,6 +43,24 @@ def test_possessive_and_title_are_removed_and_the_title_kept_as_role():
 def test_former_office_is_not_published_as_held():
     ex = run("The plan was praised by former President Gloria Ramirez of Peru.")
     assert not [r for r in ex.relations if r.predicate == "holdsOffice"]
+
+
+@pytest.mark.parametrize("text", [
+    "Minister of Water Dr. Amara Kebede on Friday opened the new pumping station.",
+    "The new board members are Dr. Tomas Ruiz (Finance) and Prof. Ines Mora (Research).",
+])
+def test_a_form_of_address_is_no_office(text):
+    ex = run(text)
+    held = [r.obj for r in ex.relations if r.predicate == "holdsOffice"]
+    assert not [office for office in held if office.rstrip(".") in ("Dr", "Prof")]
+
+
+@pytest.mark.parametrize(("role", "office"), [
+    ("Minister of Health Dr.", "Minister of Health"), ("Minister Dr", "Minister"),
+    ("Dr.", None), ("Prof.", None), ("Mayor", "Mayor"), ("Hon. Speaker", "Speaker"),
+])
+def test_the_office_of_a_title_leaves_out_forms_of_address(role, office):
+    assert office_title(role) == office
 
 
 def test_capacity_with_unit_and_measure():

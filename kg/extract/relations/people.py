@@ -14,6 +14,7 @@ from kg.extract.relations.context import (
 )
 from kg.nlp.mentions import HEAD_WORDS, PART_WORDS
 from kg.nlp.text import text_of
+from kg.nlp.wordclass import is_honorific
 
 
 def pattern_roles(ctx: Context, sent: Span) -> Iterator[RawRelation]:
@@ -29,7 +30,10 @@ def pattern_roles(ctx: Context, sent: Span) -> Iterator[RawRelation]:
         before = text_of(ctx.doc)[max(sent.start_char, title_start - 12) : title_start].lower()
         if "former" in before or "ex-" in before or "late" in before.split():
             continue  # a former office is not one the person holds
-        yield RawRelation("holdsOffice", span, role, sent, "title", 0.9)
+        office = office_title(role)
+        if office is None:
+            continue  # 'Dr', 'Prof': a form of address, no office
+        yield RawRelation("holdsOffice", span, office, sent, "title", 0.9)
         tokens = [t for t in sent if t.idx < title_start and not t.is_space]
         place = None
         if tokens:
@@ -47,6 +51,17 @@ def pattern_roles(ctx: Context, sent: Span) -> Iterator[RawRelation]:
                 place = after  # 'President Nayib Bukele of El Salvador'
         if place is not None:
             yield RawRelation("officeIn", span, place, sent, "title", 0.85)
+
+
+def office_title(role: str) -> str | None:
+    """The office in a title read before a name, without the forms of address around it
+    ('Minister of Health Dr' -> 'Minister of Health'); None when nothing else is left."""
+    words = role.split()
+    while words and is_honorific(words[-1]):
+        words.pop()
+    while words and is_honorific(words[0]):
+        words.pop(0)
+    return " ".join(words) or None
 
 
 def _possessive_office(ctx: Context, title_start: int) -> Span | None:
