@@ -338,7 +338,7 @@ def _build(settings: Settings, strict: bool, progress: Progress, workers: int | 
         report.relations = sum(len(ex.relations) for ex in extractions)
         report.quotes = sum(len(ex.quotes) for ex in extractions)
         evidence = gate.evidence_triples(_evidence(resolution, settings.base_uri))
-        del extractions, resolution  # what follows reads the files, not the objects
+        del articles, extractions, resolution  # what follows reads the files, not the objects
         release_memory()
         shapes_file = settings.shapes_dir / SHAPES_FILE.name
         salt = gate.salt(shapes_file, settings.base_uri, settings.shacl_engine)
