@@ -244,3 +244,38 @@ def test_a_title_ner_read_as_a_name_is_the_persons_role():
     assert people.get("Sirimal Jayasekara") == "Kelaniya Magistrate", people
     assert people.get("Rafiqul Islam") == "Metropolitan Magistrate", people
     assert not any("Magistrate" in m.text for m in ex.mentions), people
+
+
+def test_a_name_before_lowercase_facility_words_is_the_facility():
+    ex = run("Stadium opens\n\nThe final will be played at the Greenfield international stadium "
+             "on Sunday. Fans filled the Pune stadium on Friday.\n")
+    res = resolve([ex], ())
+    types = {res.entity(m).label: res.entity(m).types for m in ex.mentions if res.entity(m)}
+    assert any(t.endswith("Facility") for t in types.get("Greenfield international stadium",
+                                                        [])), types
+    assert "Greenfield" not in types
+    assert "Pune" in types  # a known place before the head alone is where the stadium is
+
+
+def test_a_coordination_inside_a_bodys_name_keeps_one_name():
+    ex = run("Ground handed over\n\nThe Kerala Police Sports and Youth Welfare Society will run "
+             "the ground with the Punjab Arts and Culture Council.\n")
+    orgs = {m.text for m in ex.mentions if m.label == "ORG"}
+    assert "Kerala Police Sports and Youth Welfare Society" in orgs, orgs
+    assert "Punjab Arts and Culture Council" in orgs, orgs
+
+
+def test_a_capitalised_adjective_before_a_lowercase_title_is_part_of_the_title():
+    ex = run("Stadium opens\n\nThe ground was opened by Union home minister Ravi Anand on "
+             "Sunday. Kenya health minister Ann Wafula also spoke.\n")
+    people = {m.text: m.role for m in ex.mentions if m.label == "PERSON"}
+    assert people.get("Ravi Anand") == "Union home minister", people
+    assert "Union" not in {m.text for m in ex.mentions}
+    assert "Kenya" in {m.text for m in ex.mentions}  # a country before a title stays a place
+
+
+def test_party_member_nouns_and_plural_head_nouns_are_never_organisations():
+    ex = run("Lords vote\n\nThe Liberal Democrat group in the Lords opposed the plan. Both "
+             "Houses will vote next week. The Democrat party said it would fight the bill.\n")
+    names = {m.text: m.label for m in ex.mentions}
+    assert not {"Democrat", "Liberal", "Houses"} & set(names), names

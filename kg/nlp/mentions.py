@@ -40,6 +40,9 @@ PART_WORDS = frozenset({
     "principal",
 })
 _DETERMINERS = {"the", "The", "a", "an"}
+#: Capitalised adjectives that open a lowercase title ('Union home minister', 'Central
+#: government official', 'Federal health minister'): part of the title, never a place.
+_TITLE_ADJECTIVES = frozenset({"union", "central", "federal", "national", "state"})
 #: Lowercase words that belong inside names ('Santa Rita do Ivaí', 'Ruta del Sol').
 _PARTICLES = frozenset({"de", "da", "do", "das", "dos", "del", "della", "di", "la", "le", "el",
                         "van", "von", "der", "den", "bin", "al", "ibn", "y", "e"})
@@ -73,6 +76,10 @@ def title_before(doc: Doc, start: int, sent_start: int) -> tuple[int, str] | Non
         lower = tok.lower_
         if tok.is_punct or tok.is_space or tok.text in _POSSESSIVE or lower in _DETERMINERS:
             break
+        if not capitalised and taken and lower in _TITLE_ADJECTIVES and tok.is_title and \
+                not tok.ent_id_ and (i == sent_start or not doc[i - 1].text[:1].isupper()):
+            taken.append(i)  # 'Union home minister': the word the title opens with, no place
+            break
         if tok.ent_type_ in _BLOCKING or (tok.ent_type_ and tok.ent_id_):
             break
         if lower in ("of", "and") and taken:
@@ -92,7 +99,7 @@ def title_before(doc: Doc, start: int, sent_start: int) -> tuple[int, str] | Non
     if doc[taken[0]].lower_ not in HEAD_WORDS and not capitalised:
         return None  # lowercase descriptions must end in a title word: 'chief executive'
     first = taken[-1]
-    while doc[first].lower_ not in HEAD_WORDS | PART_WORDS and not (
+    while doc[first].lower_ not in HEAD_WORDS | PART_WORDS | _TITLE_ADJECTIVES and not (
             capitalised and doc[first].text[:1].isupper()) and first < start - 1:
         first += 1
     text = doc[first:start].text.strip()
@@ -428,6 +435,18 @@ def _particle_place(span: Span) -> bool:
                                        "santo", "são", "le", "les")
 
 
+def plural_head(span: Span) -> bool:
+    """'Both Houses', 'Councils', 'Ministries': one capitalised word that is the plural of a
+    name's head noun is a common noun (a header's capitals), never a body or a person."""
+    if len(span) != 1 or not span.text.endswith("s") or span.text.isupper():
+        return False
+    word = span.text.casefold()
+    heads = ORG_HEADS | FACILITY_HEADS | HEAD_WORDS | wordclass.name_heads()
+    singulars = {word[:-1], word[:-2], word[:-3] + "y"} if word.endswith("ies") else \
+        {word[:-1], word[:-2]}
+    return bool(singulars & heads)
+
+
 def relabel_by_word_class(span: Span, given_names: set[str]) -> Span | None:
     """What the word classes say a name is, over the statistical model's guess: currencies,
     platforms, units and amounts are dropped ('Birr', 'Twitter'); a name after Mr, Ms, Dr ... is
@@ -447,8 +466,10 @@ def relabel_by_word_class(span: Span, given_names: set[str]) -> Span | None:
     if len(span) == 1 and span[0].is_sent_start and span[0].pos_ in ("NOUN", "VERB", "ADJ") \
             and not text.isupper() and label in ("PERSON", "ORG"):
         return None
-    if label in ("PERSON", "ORG") and wordclass.generic(text):
+    if label in ("PERSON", "ORG") and (wordclass.generic(text) or plural_head(span)):
         return None
+    if wordclass.party_member(text):  # 'a Liberal Democrat', 'the Democrat group'
+        return span if label == "NORP" else Span(span.doc, span.start, span.end, label="NORP")
     if label in ("PERSON", "ORG") and all(wordclass.is_demonym(t.text) for t in span):
         # 'The Ugandan foreign affairs ministry': a nationality adjective names no one
         return Span(span.doc, span.start, span.end, label="NORP")
@@ -702,6 +723,11 @@ def listed_places(doc: Doc, taken: set[int]) -> list[Span]:
     return found
 
 
+#: Heads of bodies whose names often coordinate what they cover ('Sports and Youth Welfare
+#: Society', 'Arts and Culture Council').
+_COORDINATED_ORG_HEADS = frozenset({"society", "association", "council", "federation", "board",
+                                    "foundation", "trust", "union", "commission", "committee",
+                                    "institute", "academy", "chamber", "league", "club"})
 _JOINING = {"do", "da", "de", "dos", "das", "del", "di", "du"}
 _SCHEME_HEADS = {"project", "programme", "program", "scheme", "initiative", "fund", "plan"}
 _ROUTE_HEADS = {"road", "highway", "railway", "expressway", "bridge", "corridor", "camp",
@@ -723,11 +749,31 @@ def route_name(doc: Doc, ent: Span) -> Span:
     return ent
 
 
+def facility_name(doc: Doc, ent: Span) -> Span:
+    """'the Greenfield international stadium': a name followed by lowercase words ending in a
+    facility's head noun, after 'the', names the facility (written the way some outlets write
+    it), not the place or the person its first word could be. A known place name right before
+    the head ('the Pune stadium') is the place the facility is in, and stays a place."""
+    if ent.ent_id_ or ent.label_ not in ("ORG", "GPE", "LOC", "PERSON", "NORP") or \
+            ent.start == 0 or doc[ent.start - 1].lower_ != "the":
+        return ent
+    end = ent.end
+    while end < len(doc) and end - ent.end < 3 and doc[end].text.islower() and \
+            doc[end].pos_ in ("ADJ", "NOUN"):
+        end += 1
+        if doc[end - 1].lower_ in FACILITY_HEADS and not (
+                end < len(doc) and doc[end].text.islower() and doc[end].pos_ == "NOUN") and \
+                (end - ent.end > 1 or not wordclass.is_place_name(ent.text)):
+            return Span(doc, ent.start, end, label="FAC")
+    return ent
+
+
 def join_split_names(doc: Doc, ents: list[Span]) -> list[Span]:
     """Names NER cut in two: 'Santa Rita' + 'do Ivaí', "Ochieng" + "'" + 'Adera', and
     'Articulation of Indigenous Peoples' + 'of Brazil' when the acronym after it ('APIB')
     spells the whole."""
-    ents = sorted((route_name(doc, _whole_person(doc, e)) for e in ents), key=lambda e: e.start)
+    ents = sorted((facility_name(doc, route_name(doc, _whole_person(doc, e))) for e in ents),
+                  key=lambda e: e.start)
     starts = {e.start: e for e in ents}
     out: list[Span] = []
     skip_to = -1
@@ -793,6 +839,11 @@ def _continuation_end(doc: Doc, a: Span, starts: dict[int, Span]) -> int | None:
     if link.lower_ == "and" and a.label_ == "ORG" and a[-1].lower_ not in ORG_HEADS and \
             doc[after - 1].lower_ in _SCHEME_HEADS:
         return after  # 'Uganda Refugee and Host Communities Resilience Project'
+    b = starts.get(a.end + 1)
+    if link.lower_ == "and" and a.label_ == "ORG" and len(a) >= 2 and b is not None and \
+            b.label_ == "ORG" and not b.ent_id_ and a[-1].lower_ not in ORG_HEADS and \
+            b[-1].lower_ in _COORDINATED_ORG_HEADS and not wordclass.is_place_name(a.text):
+        return b.end  # 'Kerala Police Sports and Youth Welfare Society': one body's name
     if link.text in ("'", "’") and not a[-1].whitespace_ and a.label_ == "PERSON" and \
             len(a) == 1 and after == a.end + 2:
         return after  # "Ochieng' Adera"
