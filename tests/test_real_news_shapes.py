@@ -279,3 +279,26 @@ def test_party_member_nouns_and_plural_head_nouns_are_never_organisations():
              "Houses will vote next week. The Democrat party said it would fight the bill.\n")
     names = {m.text: m.label for m in ex.mentions}
     assert not {"Democrat", "Liberal", "Houses"} & set(names), names
+
+
+DOCUMENT_QUOTE = ("Asylum plan\n\n{before}The plan sets out new rules for returns and for asylum "
+                  "claims made after a small boat crossing.\n\n{intro}\n\nThose who arrive by "
+                  "illegal routes will be removed to a safe third country within weeks of "
+                  "arrival.\n\nCritics said the plan would fail.\n")
+
+
+def test_a_document_speaks_for_the_body_the_text_names_as_its_issuer():
+    def speakers(before: str, intro: str) -> list[str]:
+        ex = run(DOCUMENT_QUOTE.format(before=before, intro=intro))
+        return [q.speaker.text for q in ex.quotes if q.text.startswith("Those who arrive")]
+
+    # named in the noun phrase, or as the one body the article says published a document
+    assert speakers("", "The document, published by the Home Office on Thursday, said:") == \
+        ["Home Office"]
+    assert speakers("The Home Office published its policy document on Thursday. ",
+                    "The policy document said:") == ["Home Office"]
+    # kg:speaker must be an entity: a document whose issuer is named nowhere has no speaker,
+    # and neither has one two bodies may have published
+    assert speakers("", "The policy document said:") == []
+    assert speakers("The Home Office published a report and the Refugee Council released a "
+                    "briefing on Thursday. ", "The document said:") == []

@@ -317,7 +317,49 @@ def _speaker_for(token: Token, speakers: list[Span]) -> Span | None:
                 for span in speakers:
                     if obj.dep_ == "pobj" and span.start <= obj.i < span.end:
                         return span
-    return _national_government(token, speakers) or _definite_description(token, speakers)
+    return _national_government(token, speakers) or _definite_description(token, speakers) \
+        or _issuer(token, speakers)
+
+
+#: Nouns for a document that can be quoted ('The policy document said:').
+_DOCUMENT_NOUNS = frozenset({"document", "paper", "report", "statement", "plan", "guidance",
+                             "strategy", "letter", "notice", "release", "memo", "memorandum",
+                             "filing", "circular", "bulletin", "briefing", "factsheet",
+                             "proposal", "proposals", "consultation", "framework"})
+#: Verbs by which a body puts a document out.
+_ISSUE_VERBS = frozenset({"publish", "issue", "release", "unveil", "circulate", "produce",
+                          "launch", "send", "write", "submit", "file"})
+
+
+def _issuer(token: Token, speakers: list[Span]) -> Span | None:
+    """A document speaks for the body that issued it, when the text names that body: in the
+    same noun phrase ('The document, published by the Home Office on Thursday, said:') or,
+    for 'the document' with no owner of its own, as the one subject the article gave a verb of
+    issuing with a document for its object before ('The Home Office published its plan').
+    A document whose issuer is named nowhere stays unattributed: kg:speaker is an entity, and
+    a document is none."""
+    if token.lemma_.lower() not in _DOCUMENT_NOUNS:
+        return None
+    for child in token.children:  # 'published by the Home Office'
+        if child.dep_ in ("acl", "relcl") and child.lemma_.lower() in _ISSUE_VERBS:
+            for agent in (c for c in child.children if c.dep_ == "agent"):
+                for obj in (c for c in agent.children if c.dep_ == "pobj"):
+                    found = next((s for s in speakers if s.start <= obj.i < s.end), None)
+                    if found is not None:
+                        return found
+    if not any(c.lower_ == "the" for c in token.children):
+        return None
+    issuers: dict[str, Span] = {}
+    for verb in token.doc[: token.sent.start]:
+        if verb.lemma_.lower() not in _ISSUE_VERBS or verb.pos_ != "VERB" or not any(
+                c.dep_ == "dobj" and c.lemma_.lower() in _DOCUMENT_NOUNS for c in verb.children):
+            continue
+        for subject in _subjects(verb):
+            found = next((s for s in speakers if s.start <= subject.i < s.end
+                          and s.label_ in ("ORG", "PERSON", "GPE")), None)
+            if found is not None:
+                issuers[found.text] = found
+    return next(iter(issuers.values())) if len(issuers) == 1 else None
 
 
 def _national_government(token: Token, speakers: list[Span]) -> Span | None:
