@@ -302,3 +302,39 @@ def test_a_document_speaks_for_the_body_the_text_names_as_its_issuer():
     assert speakers("", "The policy document said:") == []
     assert speakers("The Home Office published a report and the Refugee Council released a "
                     "briefing on Thursday. ", "The document said:") == []
+
+
+def test_a_name_in_a_list_of_places_is_a_place():
+    ex = run("Clinics open\n\nNew clinics will open in the districts of Lakhimpur, Nagaon, "
+             "Kamrup, West Karbi Anglong, Cachar, Charaideo, and Dibrugarh this year.\n")
+    names = {m.text: m.label for m in ex.mentions}
+    for place in ("West Karbi Anglong", "Cachar", "Charaideo"):
+        assert names.get(place) == "GPE", names
+    # people listed with one place stay people
+    ex = run("Visit\n\nThe minister met Anil Mehta, Ravi Anand and Kamrup officials.\n")
+    assert {m.text: m.label for m in ex.mentions}.get("Anil Mehta") == "PERSON"
+
+
+def test_a_name_the_article_calls_an_organisation_stays_one_throughout():
+    ex = run("Port strike\n\nDock workers walked off the job on Thursday in a strike called by "
+             "the Verdi union. \"The offer is an insult,\" Verdi's chief negotiator Katrin Vossberg "
+             "told reporters. Verdi said the strike would go on.\n\nState-backed miner Minera "
+             "Salar Andino signed the deal. Salar Andino will keep 51% of the venture.\n")
+    res = resolve([ex], ())
+    types = {res.entity(m).label: res.entity(m).types for m in ex.mentions if res.entity(m)}
+    assert types.get("Verdi") == ["http://schema.org/Organization"], types
+    andino = {res.entity(m).key for m in ex.mentions if "Salar Andino" in m.text}
+    assert len(andino) == 1
+    assert res.entities[andino.pop()].types == ["http://schema.org/Organization"]
+    assert types.get("Katrin Vossberg") == ["http://schema.org/Person"]
+
+
+def test_an_embedded_post_run_into_one_paragraph_is_a_tweet_quote():
+    ex = run("Clinics open\n\nThe chief minister thanked the health minister for the new "
+             "clinics on Sunday.\n\nEvery district will have a clinic open day and night by the "
+             "end of the year. https://t.co/Ab12Cd34 — Rohan Deka (@rohandeka) October 15, 2023"
+             "\n\nThe clinics cost ₹120 crore.\n")
+    tweets = [q for q in ex.quotes if q.form == "tweet"]
+    assert [(q.speaker.text, q.text, q.handle, q.date and q.date.lexical) for q in tweets] == [
+        ("Rohan Deka", "Every district will have a clinic open day and night by the end of the "
+                       "year.", "@rohandeka", "2023-10-15")]

@@ -427,12 +427,59 @@ _ORG_NOUNS = frozenset({"union", "party", "agency", "firm", "company", "group", 
                         "developer", "operator", "startup", "conglomerate", "coalition"})
 
 
+def org_noun_beside(span: Span) -> bool:
+    """'the Verdi union', 'state-backed miner Minera Salar Andino': a noun for a kind of
+    organisation right before or after a name makes the name that organisation's; a
+    nationality before it ('the Chilean miner') does not."""
+    doc = span.doc
+    return not any(wordclass.is_demonym(t.text) for t in span) and (
+        (span.end < len(doc) and doc[span.end].lower_ in _ORG_NOUNS) or
+        (span.start > 0 and doc[span.start - 1].lower_ in _ORG_NOUNS))
+
+
+def organisations_throughout(spans: list[Span], roles: dict[tuple[int, int], str]) -> list[Span]:
+    """Once the article calls a name an organisation's ('the Verdi union', 'miner Minera Salar
+    Andino'), the name and its short forms ('Salar Andino') are that organisation throughout,
+    where NER alone read them as a person's ('Verdi's chief negotiator'), unless a title or
+    form of address makes that mention a person."""
+    names = {s.text for s in spans if s.label_ == "ORG" and not s.ent_id_ and
+             org_noun_beside(s)}
+    names |= {s[n:].text for s in spans if s.label_ == "ORG" and s.text in names
+              for n in range(1, len(s) - 1)}
+    out = []
+    for s in spans:
+        before = s.doc[s.start - 1] if s.start > 0 else None
+        if s.label_ == "PERSON" and s.text in names and not s.ent_id_ and \
+                (s.start_char, s.end_char) not in roles and \
+                not (before is not None and wordclass.is_honorific(before.text)):
+            s = Span(s.doc, s.start, s.end, label="ORG", kb_id=s.kb_id_, span_id=s.id_)
+        out.append(s)
+    return out
+
+
 def _particle_place(span: Span) -> bool:
     """'La Dorada', 'Santa Rita do Ivaí': Romance place names start with an article or a
     saint's title; people's names rarely do."""
     first = span[0].lower_
     return len(span) > 1 and first in ("la", "el", "los", "las", "santa", "são", "sao", "san",
                                        "santo", "são", "le", "les")
+
+
+def _in_list_of_places(span: Span) -> bool:
+    """A name in a list whose other items are mostly places (two at least) is one more place
+    of the list, whatever NER read it as alone ('Kamrup, West Karbi Anglong, Cachar and
+    Dibrugarh', where NER took the unfamiliar names for people)."""
+    top = span.root
+    while top.dep_ in ("conj", "appos") and top.head is not top:
+        top = top.head
+    members, todo = [], [top]
+    while todo:
+        tok = todo.pop()
+        members.append(tok)
+        todo.extend(c for c in tok.children if c.dep_ in ("conj", "appos"))
+    others = [t for t in members if not span.start <= t.i < span.end]
+    places = sum(t.ent_type_ == "GPE" for t in others)
+    return places >= 2 and places > sum(t.ent_type_ in ("PERSON", "ORG") for t in others)
 
 
 def plural_head(span: Span) -> bool:
@@ -485,6 +532,8 @@ def relabel_by_word_class(span: Span, given_names: set[str]) -> Span | None:
     elif label in ("PERSON", "ORG") and wordclass.is_place_name(text) and \
             (len(span) > 1 or text not in given_names):
         new = "GPE"
+    elif label in ("PERSON", "ORG") and text not in given_names and _in_list_of_places(span):
+        new = "GPE"  # 'the districts of Nagaon, Kamrup, West Karbi Anglong, Cachar and ...'
     elif label in ("PERSON", "ORG", "NORP") and span.end < len(span.doc) and \
             span.doc[span.end].lower_ in _PLACE_NOUNS and text not in given_names and \
             not (label == "NORP" and re.search(r"(an|ish|ese|i)$", text)):
@@ -495,9 +544,7 @@ def relabel_by_word_class(span: Span, given_names: set[str]) -> Span | None:
             span.doc[span.start - 1].lower_ == "of" and \
             span.doc[span.start - 2].lower_ in ("town", "city", "village", "municipality"):
         new = "GPE"  # 'the town of Palomas'
-    elif label in ("PERSON", "GPE", "NORP") and not re.search(r"(an|ish|ese|i)$", text) and (
-            (span.end < len(span.doc) and span.doc[span.end].lower_ in _ORG_NOUNS) or
-            (span.start > 0 and span.doc[span.start - 1].lower_ in _ORG_NOUNS)):
+    elif label in ("PERSON", "GPE", "NORP") and org_noun_beside(span):
         new = "ORG"  # 'the Verdi union', 'state-backed miner Minera Salar Andino'
     if new == label:
         return span
