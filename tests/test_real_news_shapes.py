@@ -338,3 +338,48 @@ def test_an_embedded_post_run_into_one_paragraph_is_a_tweet_quote():
     assert [(q.speaker.text, q.text, q.handle, q.date and q.date.lexical) for q in tweets] == [
         ("Rohan Deka", "Every district will have a clinic open day and night by the end of the "
                        "year.", "@rohandeka", "2023-10-15")]
+
+
+def test_a_speaker_named_by_title_alone_is_the_one_person_holding_it():
+    ex = run("Boats plan\n\nHome Secretary Helen Marsh visited Dover on Monday with Transport "
+             "Secretary Paul Grey and Prime Minister Tom Hale.\n\n“We will stop the boats and we "
+             "will do it this year,” the Home Secretary said.\n\n“The plan will work,” the PM "
+             "said.\n\n“No one has asked us about it,” the Secretary said.\n")
+    quotes = {q.text: q.speaker.text for q in ex.quotes}
+    assert quotes.get("We will stop the boats and we will do it this year,") == "Helen Marsh"
+    assert quotes.get("The plan will work,") == "Tom Hale"
+    assert "No one has asked us about it," not in quotes  # two secretaries: no one is sure
+    assert "Home" not in {m.text for m in ex.mentions}  # 'the Home Secretary' names no body
+    ex = run("Clinics plan\n\nThe clinic was opened by Union Health Minister Asha Rao on "
+             "Monday.\n\nThe Union Health Minister took to Twitter to make the announcement, "
+             "stating, “I will open the new clinics in every district today at noon.”\n")
+    assert [q.speaker.text for q in ex.quotes] == ["Asha Rao"]
+    assert "Union" not in {m.text for m in ex.mentions}
+
+
+FEED_PAGE = """Mayor Orders Audit Of Market Project
+
+Harbour City Mayor, Dr Kemi Lawal, has ordered an audit of the new market after traders \
+complained about delays on Monday … Continue reading Mayor Orders Audit Of Market Project
+
+Copy and paste this URL into your WordPress site to embed
+The post Mayor Orders Audit Of Market Project appeared first on The Harbour Times.
+"""
+
+
+def test_a_blog_feeds_continue_reading_post_footer_and_embed_lines_are_not_the_article():
+    found = kinds(FEED_PAGE)
+    assert found["Continue reading Mayor Orders Audit Of Market Project"] == "teaser"
+    assert found["Copy and paste this URL into your WordPress site to embed"] == "navigation"
+    assert found["The post Mayor Orders Audit Of Market Project appeared first on The Harbour "
+                 "Times."] == "navigation"
+    body = [t for t, k in found.items() if k == "body"]
+    assert body == ["Harbour City Mayor, Dr Kemi Lawal, has ordered an audit of the new market "
+                    "after traders complained about delays on Monday"]
+
+
+def test_an_abbreviated_title_is_no_part_of_the_name():
+    ex = run("Revenue row\n\nState Governor Lucky Adewale has dismissed reports about revenue.\n\n"
+             "Gov Adewale said the figures were false.\n")
+    res = resolve([ex], ())
+    assert {res.entity(m).label for m in ex.mentions if "Adewale" in m.text} == {"Lucky Adewale"}

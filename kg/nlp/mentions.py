@@ -26,8 +26,9 @@ HEAD_WORDS = frozenset({
     "princess", "general", "gen.", "colonel", "col.", "ceo", "executive", "professor", "prof.",
     "dr.", "leader", "speaker", "commander", "superintendent", "inspector", "sheriff",
     "councillor", "councilor", "officer", "manager", "head", "prosecutor", "attorney",
-    "lawmaker", "mp", "president-elect", "assemblywoman", "assemblyman", "congressman",
-    "congresswoman", "councilwoman", "councilman", "magistrate", "administrator", "mla", "cm",
+    "lawmaker", "mp", "gov", "capt", "sgt", "president-elect", "assemblywoman", "assemblyman",
+    "congressman", "congresswoman", "councilwoman", "councilman", "magistrate", "administrator",
+    "mla", "cm",
 })
 #: Words that may stand inside a title before its head ('Prime', 'Deputy', 'Health').
 PART_WORDS = frozenset({
@@ -76,7 +77,7 @@ def title_before(doc: Doc, start: int, sent_start: int) -> tuple[int, str] | Non
         lower = tok.lower_
         if tok.is_punct or tok.is_space or tok.text in _POSSESSIVE or lower in _DETERMINERS:
             break
-        if not capitalised and taken and lower in _TITLE_ADJECTIVES and tok.is_title and \
+        if taken and lower in _TITLE_ADJECTIVES and tok.is_title and \
                 not tok.ent_id_ and (i == sent_start or not doc[i - 1].text[:1].isupper()):
             taken.append(i)  # 'Union home minister': the word the title opens with, no place
             break
@@ -150,6 +151,14 @@ def clean_span(doc: Doc, ent: Span) -> tuple[Span | None, str | None]:
             return None, None
     if start >= end or _DATE_LIKE.match(doc[start:end].text):
         return None, None
+    title_end = end
+    while title_end < len(doc) and title_end - end < 3 and doc[title_end].is_title and \
+            doc[title_end].lower_ in PART_WORDS:
+        title_end += 1  # 'Union [Health Minister]'
+    if ent.label_ != "PERSON" and not ent.ent_id_ and end - start == 1 and \
+            doc[start].lower_ in PART_WORDS | _TITLE_ADJECTIVES and title_end < len(doc) and \
+            doc[title_end].is_title and doc[title_end].lower_ in HEAD_WORDS:
+        return None, None  # 'the [Home] Secretary', 'The [Union] Health Minister': a title
     if ent.label_ != "PERSON" and not ent.ent_id_ and end < len(doc) and \
             doc[end].text[:1].isupper() and doc[end].lower_ in HEAD_WORDS:
         # 'British Home [Secretary]', 'World Bank Country [Director]': the title's first words
@@ -158,6 +167,8 @@ def clean_span(doc: Doc, ent: Span) -> tuple[Span | None, str | None]:
         if all(t.text in _demonyms() or t.ent_type_ == "NORP" or
                re.fullmatch(r"[A-Z][a-z]+(ish|ese|ian)", t.text) for t in doc[start:end]):
             return None, None  # 'British [Home Secretary]
+        if end - start == 1 and doc[start].lower_ in PART_WORDS | _TITLE_ADJECTIVES:
+            return None, None  # '[The Union Health] Minister': all of it the title
     while end - start > 1 and ent.label_ == "ORG" and not ent.ent_id_ and \
             doc[end - 1].lower_ in HEAD_WORDS and end < len(doc) and \
             doc[end].ent_type_ == "PERSON":

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.nlp.mentions import HEAD_WORDS
+from kg.nlp.mentions import HEAD_WORDS, acronym_matches
 from kg.nlp.wordclass import demonym_of, is_demonym
 
 #: Verbs that report speech or writing, strongest first: a 'said' outranks a 'pledged'.
@@ -328,7 +328,30 @@ def _speaker_for(token: Token, speakers: list[Span]) -> Span | None:
                     if obj.dep_ == "pobj" and span.start <= obj.i < span.end:
                         return span
     return _national_government(token, speakers) or _definite_description(token, speakers) \
-        or _issuer(token, speakers)
+        or _title_holder(token, speakers) or _issuer(token, speakers)
+
+
+def _title_holder(token: Token, speakers: list[Span]) -> Span | None:
+    """'the Home Secretary said', 'the PM said': the one person named before with that title
+    ('Home Secretary Helen Marsh') or a title those initials spell ('Prime Minister'). Two
+    people who could hold it leave the quote unattributed."""
+    doc = token.doc
+    acronym = token.text.isupper() and token.is_alpha and 2 <= len(token) <= 4
+    if not (token.lower_ in HEAD_WORDS or acronym) or \
+            not any(c.lower_ == "the" for c in token.children):
+        return None
+    words = {t.lower_ for t in token.subtree if t.i <= token.i and t.lower_ != "the"}
+    roles = doc._.roles or {}
+    holders: dict[str, Span] = {}
+    for span in speakers:
+        role = roles.get((span.start_char, span.end_char))
+        if span.label_ != "PERSON" or span.end > token.i or not role:
+            continue
+        role_words = role.lower().split()
+        if (acronym and len(role_words) > 1 and acronym_matches(token.text, role)) or (
+                not acronym and role_words[-1] == token.lower_ and words <= set(role_words)):
+            holders[span[-1].text] = span  # one person, however often named: by surname
+    return next(iter(holders.values())) if len(holders) == 1 else None
 
 
 #: Nouns for a document that can be quoted ('The policy document said:').
