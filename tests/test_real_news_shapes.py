@@ -263,6 +263,10 @@ def test_a_coordination_inside_a_bodys_name_keeps_one_name():
     orgs = {m.text for m in ex.mentions if m.label == "ORG"}
     assert "Kerala Police Sports and Youth Welfare Society" in orgs, orgs
     assert "Punjab Arts and Culture Council" in orgs, orgs
+    ex = run("Funding\n\nThe Kenya Refugee and Host Communities Support Project will get "
+             "new money from the World Bank this year.\n")
+    orgs = {m.text for m in ex.mentions if m.label == "ORG"}
+    assert "Kenya Refugee and Host Communities Support Project" in orgs, orgs
 
 
 def test_a_capitalised_adjective_before_a_lowercase_title_is_part_of_the_title():

@@ -900,7 +900,8 @@ def _continuation_end(doc: Doc, a: Span, starts: dict[int, Span]) -> int | None:
     b = starts.get(a.end + 1)
     if link.lower_ == "and" and a.label_ == "ORG" and len(a) >= 2 and b is not None and \
             b.label_ == "ORG" and not b.ent_id_ and a[-1].lower_ not in ORG_HEADS and \
-            b[-1].lower_ in _COORDINATED_ORG_HEADS and not wordclass.is_place_name(a.text):
+            b[-1].lower_ in _COORDINATED_ORG_HEADS | _SCHEME_HEADS and \
+            not wordclass.is_place_name(a.text):
         return b.end  # 'Kerala Police Sports and Youth Welfare Society': one body's name
     if link.text in ("'", "’") and not a[-1].whitespace_ and a.label_ == "PERSON" and \
             len(a) == 1 and after == a.end + 2:
