@@ -34,11 +34,11 @@ _OPENING = "“\"‘"
 _SIGNATURE = re.compile(r"^[ \t]*[—–-]{1,2}\s*(?P<name>[^(\n@]+?)\s*\((?P<handle>@\w+)\)\s*"
                         r"(?P<date>[A-Z][a-z]+\.? \d{1,2},? \d{4})[ \t]*$", re.M)
 #: An embedded post run into one paragraph: its text, its link, then the signature
-#: ('Work starts today. https://t.co/x — Name (@handle) March 10, 2025').
-_INLINE_POST = re.compile(r"^[ \t]*(?P<body>[^\n“”\"]{12,}?)\s*(?:(?:https?://)?(?:t\.co|pic\.twitter"
-                          r"\.com|pic\.x\.com)/\S+\s*)+[—–]{1,2}\s*(?P<name>[^(\n@]+?)\s*"
-                          r"\((?P<handle>@\w+)\)\s*(?P<date>[A-Z][a-z]+\.? \d{1,2},? \d{4})[ \t]*$",
-                          re.M)
+#: ('Work starts today. https://t.co/x — Name (@handle) March 10, 2025'). Matched from the
+#: link on, line by line: a lazy match of the text before it is quadratic on long lines.
+_INLINE_SIGNATURE = re.compile(r"(?:(?:https?://)?(?:t\.co|pic\.twitter\.com|pic\.x\.com)/\S+\s*)+"
+                               r"[—–]{1,2}\s*(?P<name>[^(\n@]{1,80}?)\s*\((?P<handle>@\w+)\)\s*"
+                               r"(?P<date>[A-Z][a-z]+\.? \d{1,2},? \d{4})[ \t]*$")
 #: Nouns that speak for an organisation named beside them ('a Home Office spokesperson').
 _VOICE_NOUNS = frozenset({"spokesperson", "spokesman", "spokeswoman", "statement", "spokespeople",
                           "representative", "official", "officials", "document", "ruling",
@@ -163,10 +163,18 @@ def block_stretches(text: str) -> list[Block]:
                 "\n\n" not in text[lines[first - 1][1] : lines[first][0] + 1]:
             first -= 1
         blocks.append(_block(text, lines[first][0], lines[n - 1][1], None, sig))
-    for post in _INLINE_POST.finditer(text):  # the post, its link and signature on one line
-        blocks.append(Block(post.start("body"), post.end("body"), None,
-                            (post.start("name"), post.end("date")), post.group("handle"),
-                            post.group("date")))
+    for start, end in lines:  # the post, its link and its signature on one line
+        line = text[start:end]
+        if "(@" not in line or not line.rstrip()[-4:].isdigit():
+            continue
+        post = _INLINE_SIGNATURE.search(line)
+        body = line[: post.start()].strip() if post else ""
+        if post is None or len(body) < 12 or any(ch in body for ch in "“”\""):
+            continue
+        lead = start + len(line) - len(line.lstrip())
+        blocks.append(Block(lead, lead + len(body), None,
+                            (start + post.start("name"), start + post.end("date")),
+                            post.group("handle"), post.group("date")))
     return blocks
 
 
