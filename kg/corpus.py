@@ -174,6 +174,13 @@ _CHROME = re.compile(
     re.I)
 _COOKIES = re.compile(r"\b(we|this (web)?site) uses? cookies\b|\bagree to (all of )?(these|our) cookies",
                       re.I)
+#: A blog feed's excerpt ends '… Continue reading <the story's title>' on the same line.
+_CONTINUE_CUT = re.compile(r"\s*(?:…|\.\.\.)\s*(?=continue reading\b)", re.I)
+_CONTINUE = re.compile(r"^\s*continue reading\b", re.I)
+#: Lines a blog platform adds to a feed or an embed: 'The post <title> appeared first on
+#: <site>.', 'Copy and paste this URL into your WordPress site to embed'.
+_FEED_LINE = re.compile(r"^\s*(the post .{3,300} appeared first on\b|copy and paste this "
+                        r"(url|code) into your\b)", re.I)
 _POST_SIGNATURE = re.compile(r"^\s*[—–-]{1,2}\s*[^(@]+\(@\w+\)")
 _BYLINE = re.compile(r"^\s*(by|written by|edited by:?|reporting by)\s+[A-Z]", re.I)
 _DATE_LINE = re.compile(
@@ -201,7 +208,12 @@ def _lines(text: str) -> Iterable[tuple[int, int]]:
         stripped = line.rstrip()
         lead = len(stripped) - len(stripped.lstrip())
         if stripped.strip():
-            yield pos + lead, pos + len(stripped)
+            cut = _CONTINUE_CUT.search(stripped)
+            if cut and cut.start() > lead:  # a feed's excerpt, then 'Continue reading <title>'
+                yield pos + lead, pos + cut.start()
+                yield pos + cut.end(), pos + len(stripped)
+            else:
+                yield pos + lead, pos + len(stripped)
         pos += len(line) + 1
 
 
@@ -311,9 +323,10 @@ def _mark_page_furniture(text: str, spans: list[tuple[int, int]], kinds: list[st
         if footer or (i > header_end and _FOOTER.match(line)):
             footer = True
             kinds[i] = "footer"
-        elif teasers or _TEASER.match(line):
+        elif teasers or _TEASER.match(line) or _CONTINUE.match(line):
             kinds[i] = "teaser"
-        elif (words <= 12 and _CHROME.match(line)) or (words < 60 and _COOKIES.search(line)):
+        elif _FEED_LINE.match(line) or (words <= 12 and _CHROME.match(line)) or \
+                (words < 60 and _COOKIES.search(line)):
             kinds[i] = "navigation"
         elif words <= 16 and (_BYLINE.match(line) or _DATE_LINE.match(line)):
             kinds[i] = "byline"

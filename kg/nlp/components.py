@@ -182,7 +182,8 @@ def entity_cleanup(doc: Doc) -> Doc:
             if alias is not None and match.start() >= expansion.end_char:
                 extra.append(Span(doc, alias.start, alias.end, label=expansion.label_,
                                   kb_id=expansion.kb_id_, span_id=expansion.id_))
-    kept = mentions.surname_persons(doc, filter_spans(extra + kept))
+    kept = mentions.organisations_throughout(
+        mentions.surname_persons(doc, filter_spans(extra + kept)), roles)
     doc.ents = filter_spans(kept + mentions.surname_mentions(doc, kept))
     doc._.roles = roles
     doc._.leaders = leaders

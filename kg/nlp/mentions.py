@@ -27,8 +27,9 @@ HEAD_WORDS = frozenset({
     "princess", "general", "gen.", "colonel", "col.", "ceo", "executive", "professor", "prof.",
     "dr.", "leader", "speaker", "commander", "superintendent", "inspector", "sheriff",
     "councillor", "councilor", "officer", "manager", "head", "prosecutor", "attorney",
-    "lawmaker", "mp", "president-elect", "assemblywoman", "assemblyman", "congressman",
-    "congresswoman", "councilwoman", "councilman", "magistrate", "administrator", "mla", "cm",
+    "lawmaker", "mp", "gov", "capt", "sgt", "president-elect", "assemblywoman", "assemblyman",
+    "congressman", "congresswoman", "councilwoman", "councilman", "magistrate", "administrator",
+    "mla", "cm",
 })
 #: Words that may stand inside a title before its head ('Prime', 'Deputy', 'Health').
 PART_WORDS = frozenset({
@@ -41,6 +42,9 @@ PART_WORDS = frozenset({
     "principal",
 })
 _DETERMINERS = {"the", "The", "a", "an"}
+#: Capitalised adjectives that open a lowercase title ('Union home minister', 'Central
+#: government official', 'Federal health minister'): part of the title, never a place.
+_TITLE_ADJECTIVES = frozenset({"union", "central", "federal", "national", "state"})
 #: Lowercase words that belong inside names ('Santa Rita do Ivaí', 'Ruta del Sol').
 _PARTICLES = frozenset({"de", "da", "do", "das", "dos", "del", "della", "di", "la", "le", "el",
                         "van", "von", "der", "den", "bin", "al", "ibn", "y", "e"})
@@ -74,6 +78,10 @@ def title_before(doc: Doc, start: int, sent_start: int) -> tuple[int, str] | Non
         lower = tok.lower_
         if tok.is_punct or tok.is_space or tok.text in _POSSESSIVE or lower in _DETERMINERS:
             break
+        if taken and lower in _TITLE_ADJECTIVES and tok.is_title and \
+                not tok.ent_id_ and (i == sent_start or not doc[i - 1].text[:1].isupper()):
+            taken.append(i)  # 'Union home minister': the word the title opens with, no place
+            break
         if tok.ent_type_ in _BLOCKING or (tok.ent_type_ and tok.ent_id_):
             break
         if lower in ("of", "and") and taken:
@@ -93,7 +101,7 @@ def title_before(doc: Doc, start: int, sent_start: int) -> tuple[int, str] | Non
     if doc[taken[0]].lower_ not in HEAD_WORDS and not capitalised:
         return None  # lowercase descriptions must end in a title word: 'chief executive'
     first = taken[-1]
-    while doc[first].lower_ not in HEAD_WORDS | PART_WORDS and not (
+    while doc[first].lower_ not in HEAD_WORDS | PART_WORDS | _TITLE_ADJECTIVES and not (
             capitalised and doc[first].text[:1].isupper()) and first < start - 1:
         first += 1
     text = doc[first:start].text.strip()
@@ -144,6 +152,14 @@ def clean_span(doc: Doc, ent: Span) -> tuple[Span | None, str | None]:
             return None, None
     if start >= end or _DATE_LIKE.match(doc[start:end].text):
         return None, None
+    title_end = end
+    while title_end < len(doc) and title_end - end < 3 and doc[title_end].is_title and \
+            doc[title_end].lower_ in PART_WORDS:
+        title_end += 1  # 'Union [Health Minister]'
+    if ent.label_ != "PERSON" and not ent.ent_id_ and end - start == 1 and \
+            doc[start].lower_ in PART_WORDS | _TITLE_ADJECTIVES and title_end < len(doc) and \
+            doc[title_end].is_title and doc[title_end].lower_ in HEAD_WORDS:
+        return None, None  # 'the [Home] Secretary', 'The [Union] Health Minister': a title
     if ent.label_ != "PERSON" and not ent.ent_id_ and end < len(doc) and \
             doc[end].text[:1].isupper() and doc[end].lower_ in HEAD_WORDS:
         # 'British Home [Secretary]', 'World Bank Country [Director]': the title's first words
@@ -152,6 +168,8 @@ def clean_span(doc: Doc, ent: Span) -> tuple[Span | None, str | None]:
         if all(t.text in _demonyms() or t.ent_type_ == "NORP" or
                re.fullmatch(r"[A-Z][a-z]+(ish|ese|ian)", t.text) for t in doc[start:end]):
             return None, None  # 'British [Home Secretary]
+        if end - start == 1 and doc[start].lower_ in PART_WORDS | _TITLE_ADJECTIVES:
+            return None, None  # '[The Union Health] Minister': all of it the title
     while end - start > 1 and ent.label_ == "ORG" and not ent.ent_id_ and \
             doc[end - 1].lower_ in HEAD_WORDS and end < len(doc) and \
             doc[end].ent_type_ == "PERSON":
@@ -421,12 +439,71 @@ _ORG_NOUNS = frozenset({"union", "party", "agency", "firm", "company", "group", 
                         "developer", "operator", "startup", "conglomerate", "coalition"})
 
 
+def org_noun_beside(span: Span) -> bool:
+    """'the Verdi union', 'state-backed miner Minera Salar Andino': a noun for a kind of
+    organisation right before or after a name makes the name that organisation's; a
+    nationality before it ('the Chilean miner') does not."""
+    doc = span.doc
+    return not any(wordclass.is_demonym(t.text) for t in span) and (
+        (span.end < len(doc) and doc[span.end].lower_ in _ORG_NOUNS) or
+        (span.start > 0 and doc[span.start - 1].lower_ in _ORG_NOUNS))
+
+
+def organisations_throughout(spans: list[Span], roles: dict[tuple[int, int], str]) -> list[Span]:
+    """Once the article calls a name an organisation's ('the Verdi union', 'miner Minera Salar
+    Andino'), the name and its short forms ('Salar Andino') are that organisation throughout,
+    where NER alone read them as a person's ('Verdi's chief negotiator'), unless a title or
+    form of address makes that mention a person."""
+    names = {s.text for s in spans if s.label_ == "ORG" and not s.ent_id_ and
+             org_noun_beside(s)}
+    names |= {s[n:].text for s in spans if s.label_ == "ORG" and s.text in names
+              for n in range(1, len(s) - 1)}
+    out = []
+    for s in spans:
+        before = s.doc[s.start - 1] if s.start > 0 else None
+        if s.label_ == "PERSON" and s.text in names and not s.ent_id_ and \
+                (s.start_char, s.end_char) not in roles and \
+                not (before is not None and wordclass.is_honorific(before.text)):
+            s = Span(s.doc, s.start, s.end, label="ORG", kb_id=s.kb_id_, span_id=s.id_)
+        out.append(s)
+    return out
+
+
 def _particle_place(span: Span) -> bool:
     """'La Dorada', 'Santa Rita do Ivaí': Romance place names start with an article or a
     saint's title; people's names rarely do."""
     first = span[0].lower_
     return len(span) > 1 and first in ("la", "el", "los", "las", "santa", "são", "sao", "san",
                                        "santo", "são", "le", "les")
+
+
+def _in_list_of_places(span: Span) -> bool:
+    """A name in a list whose other items are mostly places (two at least) is one more place
+    of the list, whatever NER read it as alone ('Kamrup, West Karbi Anglong, Cachar and
+    Dibrugarh', where NER took the unfamiliar names for people)."""
+    top = span.root
+    while top.dep_ in ("conj", "appos") and top.head is not top:
+        top = top.head
+    members, todo = [], [top]
+    while todo:
+        tok = todo.pop()
+        members.append(tok)
+        todo.extend(c for c in tok.children if c.dep_ in ("conj", "appos"))
+    others = [t for t in members if not span.start <= t.i < span.end]
+    places = sum(t.ent_type_ == "GPE" for t in others)
+    return places >= 2 and places > sum(t.ent_type_ in ("PERSON", "ORG") for t in others)
+
+
+def plural_head(span: Span) -> bool:
+    """'Both Houses', 'Councils', 'Ministries': one capitalised word that is the plural of a
+    name's head noun is a common noun (a header's capitals), never a body or a person."""
+    if len(span) != 1 or not span.text.endswith("s") or span.text.isupper():
+        return False
+    word = span.text.casefold()
+    heads = ORG_HEADS | FACILITY_HEADS | HEAD_WORDS | wordclass.name_heads()
+    singulars = {word[:-1], word[:-2], word[:-3] + "y"} if word.endswith("ies") else \
+        {word[:-1], word[:-2]}
+    return bool(singulars & heads)
 
 
 def relabel_by_word_class(span: Span, given_names: set[str]) -> Span | None:
@@ -448,8 +525,10 @@ def relabel_by_word_class(span: Span, given_names: set[str]) -> Span | None:
     if len(span) == 1 and span[0].is_sent_start and span[0].pos_ in ("NOUN", "VERB", "ADJ") \
             and not text.isupper() and label in ("PERSON", "ORG"):
         return None
-    if label in ("PERSON", "ORG") and wordclass.generic(text):
+    if label in ("PERSON", "ORG") and (wordclass.generic(text) or plural_head(span)):
         return None
+    if wordclass.party_member(text):  # 'a Liberal Democrat', 'the Democrat group'
+        return span if label == "NORP" else Span(span.doc, span.start, span.end, label="NORP")
     if label in ("PERSON", "ORG") and all(wordclass.is_demonym(t.text) for t in span):
         # 'The Ugandan foreign affairs ministry': a nationality adjective names no one
         return Span(span.doc, span.start, span.end, label="NORP")
@@ -465,6 +544,8 @@ def relabel_by_word_class(span: Span, given_names: set[str]) -> Span | None:
     elif label in ("PERSON", "ORG") and wordclass.is_place_name(text) and \
             (len(span) > 1 or text not in given_names):
         new = "GPE"
+    elif label in ("PERSON", "ORG") and text not in given_names and _in_list_of_places(span):
+        new = "GPE"  # 'the districts of Nagaon, Kamrup, West Karbi Anglong, Cachar and ...'
     elif label in ("PERSON", "ORG", "NORP") and span.end < len(span.doc) and \
             span.doc[span.end].lower_ in _PLACE_NOUNS and text not in given_names and \
             not (label == "NORP" and re.search(r"(an|ish|ese|i)$", text)):
@@ -475,9 +556,7 @@ def relabel_by_word_class(span: Span, given_names: set[str]) -> Span | None:
             span.doc[span.start - 1].lower_ == "of" and \
             span.doc[span.start - 2].lower_ in ("town", "city", "village", "municipality"):
         new = "GPE"  # 'the town of Palomas'
-    elif label in ("PERSON", "GPE", "NORP") and not re.search(r"(an|ish|ese|i)$", text) and (
-            (span.end < len(span.doc) and span.doc[span.end].lower_ in _ORG_NOUNS) or
-            (span.start > 0 and span.doc[span.start - 1].lower_ in _ORG_NOUNS)):
+    elif label in ("PERSON", "GPE", "NORP") and org_noun_beside(span):
         new = "ORG"  # 'the Verdi union', 'state-backed miner Minera Salar Andino'
     if new == label:
         return span
@@ -705,6 +784,11 @@ def listed_places(doc: Doc, taken: set[int]) -> list[Span]:
     return found
 
 
+#: Heads of bodies whose names often coordinate what they cover ('Sports and Youth Welfare
+#: Society', 'Arts and Culture Council').
+_COORDINATED_ORG_HEADS = frozenset({"society", "association", "council", "federation", "board",
+                                    "foundation", "trust", "union", "commission", "committee",
+                                    "institute", "academy", "chamber", "league", "club"})
 _JOINING = {"do", "da", "de", "dos", "das", "del", "di", "du"}
 _SCHEME_HEADS = {"project", "programme", "program", "scheme", "initiative", "fund", "plan"}
 _ROUTE_HEADS = {"road", "highway", "railway", "expressway", "bridge", "corridor", "camp",
@@ -726,11 +810,31 @@ def route_name(doc: Doc, ent: Span) -> Span:
     return ent
 
 
+def facility_name(doc: Doc, ent: Span) -> Span:
+    """'the Greenfield international stadium': a name followed by lowercase words ending in a
+    facility's head noun, after 'the', names the facility (written the way some outlets write
+    it), not the place or the person its first word could be. A known place name right before
+    the head ('the Pune stadium') is the place the facility is in, and stays a place."""
+    if ent.ent_id_ or ent.label_ not in ("ORG", "GPE", "LOC", "PERSON", "NORP") or \
+            ent.start == 0 or doc[ent.start - 1].lower_ != "the":
+        return ent
+    end = ent.end
+    while end < len(doc) and end - ent.end < 3 and doc[end].text.islower() and \
+            doc[end].pos_ in ("ADJ", "NOUN"):
+        end += 1
+        if doc[end - 1].lower_ in FACILITY_HEADS and not (
+                end < len(doc) and doc[end].text.islower() and doc[end].pos_ == "NOUN") and \
+                (end - ent.end > 1 or not wordclass.is_place_name(ent.text)):
+            return Span(doc, ent.start, end, label="FAC")
+    return ent
+
+
 def join_split_names(doc: Doc, ents: list[Span]) -> list[Span]:
     """Names NER cut in two: 'Santa Rita' + 'do Ivaí', "Ochieng" + "'" + 'Adera', and
     'Articulation of Indigenous Peoples' + 'of Brazil' when the acronym after it ('APIB')
     spells the whole."""
-    ents = sorted((route_name(doc, _whole_person(doc, e)) for e in ents), key=lambda e: e.start)
+    ents = sorted((facility_name(doc, route_name(doc, _whole_person(doc, e))) for e in ents),
+                  key=lambda e: e.start)
     starts = {e.start: e for e in ents}
     out: list[Span] = []
     skip_to = -1
@@ -796,6 +900,12 @@ def _continuation_end(doc: Doc, a: Span, starts: dict[int, Span]) -> int | None:
     if link.lower_ == "and" and a.label_ == "ORG" and a[-1].lower_ not in ORG_HEADS and \
             doc[after - 1].lower_ in _SCHEME_HEADS:
         return after  # 'Uganda Refugee and Host Communities Resilience Project'
+    b = starts.get(a.end + 1)
+    if link.lower_ == "and" and a.label_ == "ORG" and len(a) >= 2 and b is not None and \
+            b.label_ == "ORG" and not b.ent_id_ and a[-1].lower_ not in ORG_HEADS and \
+            b[-1].lower_ in _COORDINATED_ORG_HEADS | _SCHEME_HEADS and \
+            not wordclass.is_place_name(a.text):
+        return b.end  # 'Kerala Police Sports and Youth Welfare Society': one body's name
     if link.text in ("'", "’") and not a[-1].whitespace_ and a.label_ == "PERSON" and \
             len(a) == 1 and after == a.end + 2:
         return after  # "Ochieng' Adera"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.nlp.mentions import HEAD_WORDS
+from kg.nlp.mentions import HEAD_WORDS, acronym_matches
 from kg.nlp.text import text_of
 from kg.nlp.wordclass import demonym_of, is_demonym
 
@@ -34,6 +34,12 @@ _OPENING = "“\"‘"
 #: The line under an embedded post: '— Name (@handle) March 10, 2025'.
 _SIGNATURE = re.compile(r"^[ \t]*[—–-]{1,2}\s*(?P<name>[^(\n@]+?)\s*\((?P<handle>@\w+)\)\s*"
                         r"(?P<date>[A-Z][a-z]+\.? \d{1,2},? \d{4})[ \t]*$", re.M)
+#: An embedded post run into one paragraph: its text, its link, then the signature
+#: ('Work starts today. https://t.co/x — Name (@handle) March 10, 2025'). Matched from the
+#: link on, line by line: a lazy match of the text before it is quadratic on long lines.
+_INLINE_SIGNATURE = re.compile(r"(?:(?:https?://)?(?:t\.co|pic\.twitter\.com|pic\.x\.com)/\S+\s*)+"
+                               r"[—–]{1,2}\s*(?P<name>[^(\n@]{1,80}?)\s*\((?P<handle>@\w+)\)\s*"
+                               r"(?P<date>[A-Z][a-z]+\.? \d{1,2},? \d{4})[ \t]*$")
 #: Nouns that speak for an organisation named beside them ('a Home Office spokesperson').
 _VOICE_NOUNS = frozenset({"spokesperson", "spokesman", "spokeswoman", "statement", "spokespeople",
                           "representative", "official", "officials", "document", "ruling",
@@ -158,6 +164,18 @@ def block_stretches(text: str) -> list[Block]:
                 "\n\n" not in text[lines[first - 1][1] : lines[first][0] + 1]:
             first -= 1
         blocks.append(_block(text, lines[first][0], lines[n - 1][1], None, sig))
+    for start, end in lines:  # the post, its link and its signature on one line
+        line = text[start:end]
+        if "(@" not in line or not line.rstrip()[-4:].isdigit():
+            continue
+        post = _INLINE_SIGNATURE.search(line)
+        body = line[: post.start()].strip() if post else ""
+        if post is None or len(body) < 12 or any(ch in body for ch in "“”\""):
+            continue
+        lead = start + len(line) - len(line.lstrip())
+        blocks.append(Block(lead, lead + len(body), None,
+                            (start + post.start("name"), start + post.end("date")),
+                            post.group("handle"), post.group("date")))
     return blocks
 
 
@@ -318,7 +336,72 @@ def _speaker_for(token: Token, speakers: list[Span]) -> Span | None:
                 for span in speakers:
                     if obj.dep_ == "pobj" and span.start <= obj.i < span.end:
                         return span
-    return _national_government(token, speakers) or _definite_description(token, speakers)
+    return _national_government(token, speakers) or _definite_description(token, speakers) \
+        or _title_holder(token, speakers) or _issuer(token, speakers)
+
+
+def _title_holder(token: Token, speakers: list[Span]) -> Span | None:
+    """'the Home Secretary said', 'the PM said': the one person named before with that title
+    ('Home Secretary Helen Marsh') or a title those initials spell ('Prime Minister'). Two
+    people who could hold it leave the quote unattributed."""
+    doc = token.doc
+    acronym = token.text.isupper() and token.is_alpha and 2 <= len(token) <= 4
+    if not (token.lower_ in HEAD_WORDS or acronym) or \
+            not any(c.lower_ == "the" for c in token.children):
+        return None
+    words = {t.lower_ for t in token.subtree if t.i <= token.i and t.lower_ != "the"}
+    roles = doc._.roles or {}
+    holders: dict[str, Span] = {}
+    for span in speakers:
+        role = roles.get((span.start_char, span.end_char))
+        if span.label_ != "PERSON" or span.end > token.i or not role:
+            continue
+        role_words = role.lower().split()
+        if (acronym and len(role_words) > 1 and acronym_matches(token.text, role)) or (
+                not acronym and role_words[-1] == token.lower_ and words <= set(role_words)):
+            holders[span[-1].text] = span  # one person, however often named: by surname
+    return next(iter(holders.values())) if len(holders) == 1 else None
+
+
+#: Nouns for a document that can be quoted ('The policy document said:').
+_DOCUMENT_NOUNS = frozenset({"document", "paper", "report", "statement", "plan", "guidance",
+                             "strategy", "letter", "notice", "release", "memo", "memorandum",
+                             "filing", "circular", "bulletin", "briefing", "factsheet",
+                             "proposal", "proposals", "consultation", "framework"})
+#: Verbs by which a body puts a document out.
+_ISSUE_VERBS = frozenset({"publish", "issue", "release", "unveil", "circulate", "produce",
+                          "launch", "send", "write", "submit", "file"})
+
+
+def _issuer(token: Token, speakers: list[Span]) -> Span | None:
+    """A document speaks for the body that issued it, when the text names that body: in the
+    same noun phrase ('The document, published by the Home Office on Thursday, said:') or,
+    for 'the document' with no owner of its own, as the one subject the article gave a verb of
+    issuing with a document for its object before ('The Home Office published its plan').
+    A document whose issuer is named nowhere stays unattributed: kg:speaker is an entity, and
+    a document is none."""
+    if token.lemma_.lower() not in _DOCUMENT_NOUNS:
+        return None
+    for child in token.children:  # 'published by the Home Office'
+        if child.dep_ in ("acl", "relcl") and child.lemma_.lower() in _ISSUE_VERBS:
+            for agent in (c for c in child.children if c.dep_ == "agent"):
+                for obj in (c for c in agent.children if c.dep_ == "pobj"):
+                    found = next((s for s in speakers if s.start <= obj.i < s.end), None)
+                    if found is not None:
+                        return found
+    if not any(c.lower_ == "the" for c in token.children):
+        return None
+    issuers: dict[str, Span] = {}
+    for verb in token.doc[: token.sent.start]:
+        if verb.lemma_.lower() not in _ISSUE_VERBS or verb.pos_ != "VERB" or not any(
+                c.dep_ == "dobj" and c.lemma_.lower() in _DOCUMENT_NOUNS for c in verb.children):
+            continue
+        for subject in _subjects(verb):
+            found = next((s for s in speakers if s.start <= subject.i < s.end
+                          and s.label_ in ("ORG", "PERSON", "GPE")), None)
+            if found is not None:
+                issuers[found.text] = found
+    return next(iter(issuers.values())) if len(issuers) == 1 else None
 
 
 def _national_government(token: Token, speakers: list[Span]) -> Span | None:

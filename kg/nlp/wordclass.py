@@ -69,6 +69,18 @@ def generic(text: str) -> bool:
     return folded in GENERIC_NOUNS or (bool(words) and all(w in GENERIC_NOUNS for w in words))
 
 
+#: Nouns for a party's members ('a Democrat', 'the Tory'): a person's affiliation, never the
+#: party or anyone's name on their own. The plural ('the Democrats') may name the party.
+PARTY_MEMBERS = frozenset({"democrat", "republican", "liberal", "conservative", "tory",
+                           "socialist", "communist", "unionist", "nationalist", "labourite"})
+
+
+def party_member(text: str) -> bool:
+    """'Democrat', 'Liberal Democrat': every word a singular party-member noun."""
+    words = fold(text).split()
+    return bool(words) and all(w in PARTY_MEMBERS for w in words)
+
+
 #: Names a government goes by ('the Commonwealth will contribute', 'the Centre had released'):
 #: organisations, not places.
 GOVERNMENT_METONYMS = frozenset({"commonwealth", "centre", "kremlin", "elysee", "white house",
@@ -249,3 +261,8 @@ def name_class(text: str) -> str | None:
     if " ".join(words[:2]) == "executive order":
         return "LAW"
     return _FIRST_WORD_CLASS.get(words[0]) or _LAST_WORD_CLASS.get(words[-1])
+
+
+def name_heads() -> frozenset[str]:
+    """Every last word that gives a name its class ('house', 'street', 'society')."""
+    return frozenset(_LAST_WORD_CLASS)
