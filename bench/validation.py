@@ -7,9 +7,9 @@ the type triples of the entities it names), and validates batches of them throug
 ``kg.gate.validate_batch`` with pyshacl and with pyshacl-turbo, alternating, several rounds.
 It reports CPU per article for the batch's parsing and for each engine, and their ratio.
 
-Part 2 bulk-loads the build's ``kg.nq`` into a new store with ``KG_LOAD_THREADS`` 1 and 2
-(``kg.release.incremental.loader_threads``), each in a fresh process, and reports its peak
-resident memory and time.
+Part 2 loads the build's ``kg.nq`` into a new store as a release does
+(``kg.release.incremental.StoreLoader``), whole (``KG_LOAD_BATCH=0``) and in calls of 500,000
+quads (the default), each in a fresh process, and reports its peak resident memory and time.
 
     .venv/bin/python bench/validation.py [--articles 200] [--batch 25] [--rounds 3]
         [--nquads PATH] [--out bench/results-validation.md]
@@ -36,9 +36,10 @@ sys.path.insert(0, str(ROOT))
 import newsgen  # noqa: E402  (the generator beside this file)
 
 LOAD = """
-import json, sys, threading, time, pyoxigraph
-from kg.release.incremental import loader_threads
-threads, source, target = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+import json, sys, threading, time
+from pathlib import Path
+from kg.release.incremental import StoreLoader
+batch, source, target = int(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
 def rss():
     with open("/proc/self/status") as status:
         return next(int(l.split()[1]) // 1024 for l in status if l.startswith("VmRSS"))
@@ -48,13 +49,12 @@ def sample():
         peak[0] = max(peak[0], rss()); time.sleep(0.1)
 threading.Thread(target=sample, daemon=True).start()
 base, wall, cpu = rss(), time.perf_counter(), time.process_time()
-store = pyoxigraph.Store(target)
-with loader_threads(threads):
-    store.bulk_load(path=source, format=pyoxigraph.RdfFormat.N_QUADS)
-store.flush()
-quads = len(store)
+loader = StoreLoader(target / "store", None, source, target, lambda _m: None, batch)
+loader.load_dataset(source)
+loader.store.flush()
+quads = len(loader.store)
 done.set()
-print(json.dumps({"threads": threads, "quads": quads, "base_mib": base, "peak_mib": peak[0],
+print(json.dumps({"batch": batch, "quads": quads, "base_mib": base, "peak_mib": peak[0],
                   "wall_s": round(time.perf_counter() - wall, 1),
                   "cpu_s": round(time.process_time() - cpu, 1)}))
 """
@@ -102,10 +102,10 @@ def engines(work: Path, batch: int, rounds: int) -> dict:
 
 def loads(nquads: Path) -> list[dict]:
     found = []
-    for threads in (1, 2, 1, 2):
+    for batch in (0, 500_000, 0, 500_000):
         with tempfile.TemporaryDirectory(prefix="kg-load-") as target:
-            out = subprocess.run([sys.executable, "-c", LOAD, str(threads), str(nquads),
-                                  target + "/store"], capture_output=True, text=True, check=True,
+            out = subprocess.run([sys.executable, "-c", LOAD, str(batch), str(nquads),
+                                  target], capture_output=True, text=True, check=True,
                                  cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
         found.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(json.dumps(found[-1]), flush=True)
@@ -128,11 +128,11 @@ def write(out: Path, result: dict, load: list[dict], nquads: Path) -> None:
                                       strict=True)):
         lines.append(f"| {i + 1} | {p} | {t} | {r} |")
     lines += ["", f"Bulk load of `{nquads.name}` ({load[0]['quads']:,} quads) into a new store, "
-              "each in a fresh process (`KG_LOAD_THREADS`):", "",
-              "| threads | peak RSS MiB | over the process's start | wall s | CPU s |",
+              "each in a fresh process (`KG_LOAD_BATCH`, 0 = whole):", "",
+              "| quads a call | peak RSS MiB | over the process's start | wall s | CPU s |",
               "| --- | --- | --- | --- | --- |"]
     for row in load:
-        lines.append(f"| {row['threads']} | {row['peak_mib']} | "
+        lines.append(f"| {row['batch'] or 'whole'} | {row['peak_mib']} | "
                      f"{row['peak_mib'] - row['base_mib']} | {row['wall_s']} | {row['cpu_s']} |")
     out.write_text("\n".join(lines) + "\n")
 

@@ -382,7 +382,7 @@ def _build(settings: Settings, strict: bool, progress: Progress, workers: int | 
         remote=RemoteStores(tuple(settings.remote_store.split()),
                             tuple(settings.remote_services.split()))
         if settings.remote_store else None,
-        load_threads=settings.load_threads,
+        load_batch=settings.load_batch,
     )
     report.quads = report.publication.manifest["quads"]
     return report

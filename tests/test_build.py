@@ -141,6 +141,21 @@ def _unversioned(publication: Publication) -> set:
     return {t for t in void if t[0] != version and t[1] not in which}
 
 
+def test_a_store_loaded_in_small_batches_holds_the_same_quads(built: Settings, tmp_path: Path):
+    import pyoxigraph
+
+    small = Settings.from_env(base_uri=built.base_uri, dist_dir=tmp_path / "dist",
+                              seeds_dir=built.seeds_dir, load_batch=300)
+    build(small, progress=lambda _m: None)
+    stores = [pyoxigraph.Store.read_only(str(Publication.current(s.dist_dir).store_path))
+              for s in (built, small)]
+    which = ("/releases/", "terms/modified>", "terms/hasVersion>", "owl#versionInfo>")
+    whole, parts = ({str(q) for q in store if not any(w in str(q) for w in which)}
+                    for store in stores)  # all but the statements of which release it is
+    assert len(parts) > 10 * 300 and parts == whole
+    assert not list((tmp_path / "dist").resolve().glob("**/load-*"))  # the parts are gone
+
+
 def test_broken_graph_fails_with_the_shapes_message(built: Settings):
     dataset, _ = run_pipeline(built, progress=lambda _m: None)
     data = union_graph(dataset)

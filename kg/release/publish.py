@@ -79,7 +79,7 @@ def publish_parts(
     extra_manifest: dict | None = None,
     progress: Progress = lambda _msg: None,
     remote: RemoteStores | None = None,
-    load_threads: int | None = None,
+    load_batch: int = 0,
 ) -> Publication:
     """Write a complete release next to ``dist`` and point ``dist`` at it, atomically.
 
@@ -96,8 +96,8 @@ def publish_parts(
     kept what that needs (``kg.release.incremental``); else the store is filled by the bulk
     loader and VoID is counted from the text (unless ``void`` is given). With ``remote``,
     the finished store is also loaded into the remote dataset not serving now
-    (``kg.release.remote``), and the swap of ``dist`` switches to it. ``load_threads`` bounds
-    the bulk loader's threads, and so its memory (``incremental.loader_threads``)."""
+    (``kg.release.remote``), and the swap of ``dist`` switches to it. ``load_batch`` bounds
+    the quads of one bulk-load call, and so the loader's memory (0: whole files)."""
     with build_lock(dist):
         releases = releases_dir(dist)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
@@ -131,7 +131,7 @@ def publish_parts(
                 _record(staging / name, files)
             progress("loading the Oxigraph store")
             loader = incremental.StoreLoader(staging / STORE_DIR, basis, sorted_graphs, work,
-                                             progress, load_threads)  # a checkpoint?
+                                             progress, load_batch)  # a checkpoint?
             loader.load_dataset(staging / "kg.nq")
             store = loader.store
             nt_changes = incremental.nt_difference(basis, staging / "kg.nt", work)
