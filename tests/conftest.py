@@ -77,3 +77,18 @@ def server_url(built: Settings, server_port: int) -> str:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture
+def strict_shapes(tmp_path: Path) -> Path:
+    """A copy of shapes/ with one more shape the seeds fail (every entity linked elsewhere):
+    a build against it must refuse to publish, naming the shape's message."""
+    import shutil
+
+    folder = tmp_path / "shapes"
+    shutil.copytree(PROJECT_ROOT / "shapes", folder)
+    with (folder / "newskg-shapes.ttl").open("a") as shapes:
+        shapes.write('\nkgsh:MustLinkShape a sh:NodeShape ; sh:targetClass kg:Entity ;\n'
+                     '  sh:property [ sh:path owl:sameAs ; sh:minCount 1 ;\n'
+                     '  sh:message "Every entity must link to another dataset."@en ] .\n')
+    return folder

@@ -169,18 +169,13 @@ def test_broken_graph_fails_with_the_shapes_message(built: Settings):
     assert "Violation" in result.text() and str(assertion) in result.text()
 
 
-def test_failed_validation_publishes_nothing(built: Settings, tmp_path: Path):
+def test_failed_validation_publishes_nothing(built: Settings, tmp_path: Path,
+                                             strict_shapes: Path):
     dist = tmp_path / "dist"
     good = Settings.from_env(base_uri=built.base_uri, dist_dir=dist, seeds_dir=built.seeds_dir)
     build(good, progress=lambda _m: None)
     before = Publication.current(dist)
     ttl = before.file("kg.ttl").read_bytes()
-    strict_shapes = tmp_path / "shapes"
-    shutil.copytree(PROJECT_ROOT / "shapes", strict_shapes)
-    with (strict_shapes / "newskg-shapes.ttl").open("a") as shapes:
-        shapes.write('\nkgsh:MustLinkShape a sh:NodeShape ; sh:targetClass kg:Entity ;\n'
-                     '  sh:property [ sh:path owl:sameAs ; sh:minCount 1 ;\n'
-                     '  sh:message "Every entity must link to another dataset."@en ] .\n')
     strict = Settings.from_env(base_uri=built.base_uri, dist_dir=dist, seeds_dir=built.seeds_dir,
                                shapes_dir=strict_shapes)
     with pytest.raises(BuildError, match="validation failed, nothing published") as err:
