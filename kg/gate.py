@@ -26,7 +26,15 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 from kg.cache import Cache, validation_fingerprint
 from kg.parallel import Runner
-from kg.validate import ENGINES, Finding, ValidationResult, load_shapes, validate
+from kg.validate import (
+    ENGINES,
+    Finding,
+    ValidationResult,
+    load_shapes,
+    result_of,
+    turbo_report,
+    validate,
+)
 from kg.vocab import ITSRDF, SH, kg_namespace, schema_graph
 
 ENTITY_SLICES = 64
@@ -138,17 +146,31 @@ def _shapes(shapes_file: str, base_uri: str) -> tuple[Graph, tuple[str, ...], tu
             tuple(sorted(str(s) for s in targeted - of_entities)))
 
 
+@lru_cache(maxsize=4)
+def _schema_ntriples(base_uri: str) -> bytes:
+    """The ontology triples validation mixes into the data (``schema_graph``), as N-Triples."""
+    return schema_graph(base_uri).serialize(format="nt", encoding="utf-8")
+
+
 def validate_batch(batch: Batch) -> list[Verdict]:
     """Runs on a worker: one pyshacl call over the batch; each piece gets its own findings."""
     shapes, of_entities, of_articles = _shapes(batch.shapes_file, batch.base_uri)
-    data = Graph()
-    for piece_data in batch.data:
-        add_ntriples(data, piece_data)
     use = of_entities if batch.entities else of_articles
     if not use:
         return [Verdict((), b"") for _ in batch.data]
-    result = validate(data, shapes, schema_graph(batch.base_uri), use_shapes=list(use),
-                      inplace=True, engine=batch.engine)
+
+    def data() -> Graph:
+        graph = Graph()
+        for piece_data in batch.data:
+            add_ntriples(graph, piece_data)
+        return graph
+
+    if batch.engine == "turbo":  # turbo reads the text; rdflib only to explain findings
+        text = b"".join(batch.data) + _schema_ntriples(batch.base_uri)
+        result = result_of(turbo_report(text.decode("utf-8"), shapes, list(use)), data)
+    else:
+        result = validate(data(), shapes, schema_graph(batch.base_uri), use_shapes=list(use),
+                          inplace=True, engine=batch.engine)
     owner: dict[str, int] = {}
     for i, piece_data in enumerate(batch.data):
         for line in piece_data.splitlines():

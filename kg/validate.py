@@ -12,6 +12,7 @@ equal on real, deliberately broken data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 import pyshacl
 import pyshacl_turbo
 from pyshacl import validate as shacl_validate
+from pyshacl_turbo.rdf import Input as TurboInput
 from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
@@ -144,6 +146,30 @@ def validate(data: Graph, shapes: Graph, ontology: Graph,
         raise ValueError(f"unknown SHACL engine {engine!r}: use one of {', '.join(ENGINES)}")
     if not isinstance(report, Graph):  # pyshacl's ValidationFailure: the shapes are broken
         raise ValueError(f"SHACL validation could not run: {text}")
+    return result_of(report, data)
+
+
+def turbo_report(ntriples: str, shapes: Graph, use_shapes: list[str] | None = None) -> Graph:
+    """pyshacl-turbo over N-Triples that it parses itself, the ontology's triples included.
+
+    Handed an rdflib graph, turbo writes it back out as text for its Rust side, so a build's
+    batch would be parsed, built into rdflib's indexed store and serialised again: about three
+    quarters of the gate's time (``bench/results-validation.md``). turbo's own input record
+    (``pyshacl_turbo.rdf.Input``, the form its loaders produce) takes the text as it is;
+    tests/test_validate_engines.py checks the findings against pyshacl's on broken data."""
+    _, report, text = _compiled(shapes).validate(
+        TurboInput(ntriples, "nquads", None, {}), inference="none", allow_warnings=True,
+        use_shapes=use_shapes, inplace=False)
+    if not isinstance(report, Graph):
+        raise ValueError(f"SHACL validation could not run: {text}")
+    return report
+
+
+def result_of(report: Graph, data: Graph | Callable[[], Graph]) -> ValidationResult:
+    """The findings of a report, each with its sentence looked up in ``data`` (or in the
+    graph ``data()`` makes, asked for only when there is something to explain)."""
+    if callable(data) and not isinstance(data, Graph):
+        data = data() if (None, SH.resultSeverity, None) in report else Graph()
     findings = sorted(_findings(report, data), key=lambda f: (f.severity, f.focus, f.message))
     conforms = not any(f.severity == "Violation" for f in findings)
     return ValidationResult(conforms=conforms, report=report, findings=findings)

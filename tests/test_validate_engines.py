@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from kg.gate import Batch, validate_batch
 from kg.pipeline import BuildError, build
 from kg.release.publication import Publication
 from kg.settings import Settings
@@ -82,6 +83,32 @@ def test_both_engines_find_the_same_faults_in_broken_data(built: Settings, seed:
     assert _seen(fast) == _seen(reference)
     assert [(f.focus, f.sentence) for f in fast.violations] == [  # the evidence shown
         (f.focus, f.sentence) for f in reference.violations]
+
+
+@pytest.mark.parametrize(("seed", "rate"), [(5, 0.01), (6, 0.05)])
+def test_the_gates_turbo_batches_find_what_pyshacl_finds(built: Settings, seed: int,
+                                                        rate: float):
+    """The gate hands turbo its batch as text (``kg.validate.turbo_report``), not as an
+    rdflib graph: on broken data each half of the shapes finds, piece by piece, what pyshacl
+    finds, with the same sentences as evidence."""
+    data = _broken(_published(built), seed, rate)
+    lines = data.splitlines(keepends=True)
+    pieces = (b"".join(lines[: len(lines) // 2]), b"".join(lines[len(lines) // 2 :]))
+    shapes = str(built.shapes_dir / "newskg-shapes.ttl")
+    found = 0
+    for entities in (False, True):
+        verdicts = {engine: validate_batch(Batch(pieces, entities, shapes, built.base_uri, engine))
+                    for engine in ENGINES}
+        for fast, reference in zip(verdicts["turbo"], verdicts["pyshacl"], strict=True):
+            assert _seen_of(fast.findings) == _seen_of(reference.findings)
+            assert sorted((f.focus, f.sentence) for f in fast.findings) == sorted(
+                (f.focus, f.sentence) for f in reference.findings)
+            found += len(fast.findings)
+    assert found  # the broken data gave both engines something to find
+
+
+def _seen_of(findings) -> Counter[tuple[str, str, str | None, str]]:
+    return _seen(ValidationResult(conforms=False, report=Graph(), findings=list(findings)))
 
 
 def test_an_unknown_engine_is_refused_by_name(built: Settings):
