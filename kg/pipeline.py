@@ -34,7 +34,7 @@ from kg.model import Article, Extraction, Mention, Skipped
 from kg.nlp import parse
 from kg.parallel import Runner, default_workers
 from kg.ranges import fit
-from kg.rdf import article_unit, entity_layer, split_lines, to_rdf
+from kg.rdf import entity_layer, split_lines, to_rdf, unit_lines
 from kg.release.lock import Busy, build_lock
 from kg.release.publication import Publication
 from kg.release.publish import publish_parts, union_graph
@@ -194,7 +194,7 @@ def write_units(extractions: list[Extraction], keys: list[str], res: Resolution,
         signature = _unit_signature(ex, res, key, salt)
         default, graph = (root / signature[:2] / f"{signature}.{ext}" for ext in ("nt", "nq"))
         if not (default.is_file() and graph.is_file()):
-            texts = split_lines(article_unit(ex, res, settings.base_uri, gazetteer))
+            texts = unit_lines(ex, res, settings.base_uri, gazetteer)
             default.parent.mkdir(parents=True, exist_ok=True)
             for path, text in zip((default, graph), texts, strict=True):
                 tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
