@@ -439,7 +439,8 @@ def _entity(key: str, group: list[Mention], entry: GazetteerEntry | None) -> Ent
             if m.place_context and m.label in ("ORG", "PERSON") and len(m.text.split()) == 1 \
                     and m.text.lower() not in ORG_HEADS:  # 'to Parliament' is no place
                 votes["GPE"] += 1.5  # 'in Hammerfest', 'near Kilifi': a place, whatever NER said
-        if any(m.text in {p.text for p in group if p.label == "PERSON"} for m in group) and \
+        person_texts = {p.text for p in group if p.label == "PERSON"}  # once, not per mention
+        if any(m.text in person_texts for m in group) and \
                 any(len(m.text.split()) > 1 and m.label == "PERSON" for m in group):
             votes["PERSON"] += len(group)  # a full personal name outweighs stray labels
         if any(m.role or _addressed(m) for m in group):
