@@ -280,3 +280,29 @@ def test_void_counts_are_the_store_s(built: Settings):
             sizes[q.graph_name.value] = sizes.get(q.graph_name.value, 0) + 1
     for graph, size in sizes.items():
         assert int(void.value(URIRef(graph), VOID.triples)) == size
+
+
+def test_void_counts_by_chunks_are_the_line_by_line_counts(built: Settings, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch):
+    """``count_file`` (regular expressions over chunks) counts what ``statistics`` counts a
+    line at a time: on the seeds' kg.nt, and on awkward lines read in chunks of a few bytes,
+    so that subjects and lines straddle chunk boundaries."""
+    from kg.release import void
+
+    kg_nt = Publication.current(built.dist_dir).file("kg.nt")
+    odd = tmp_path / "odd.nt"
+    odd.write_bytes(b"".join(sorted({
+        b'<urn:a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <urn:C> .\n',
+        b'<urn:a> <http://www.w3.org/2002/07/owl#sameAs> <http://www.wikidata.org/entity/Q1> .\n',
+        b'<urn:a> <urn:p> "x <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <urn:D> ." .\n',
+        b'<urn:a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "literal" .\n',
+        b'<urn:b> <http://www.w3.org/2005/11/its/rdf#taIdentRef> <urn:a> .\n',
+        b'_:b1 <urn:p> <urn:a> .\n',
+        b'_:b2 <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <urn:C> .\n',
+        b'<urn:b> <http://www.w3.org/2002/07/owl#sameAs> <https://sws.geonames.org/1/> .\n',
+    })))
+    for path, chunk in ((kg_nt, void.CHUNK), (kg_nt, 4096), (odd, 7), (odd, 1)):
+        monkeypatch.setattr(void, "CHUNK", chunk)
+        with open(path, "rb") as lines:
+            expected = void.statistics(lines, (), built.base_uri)
+        assert void.count_file(path, built.base_uri) == expected, (path.name, chunk)

@@ -32,6 +32,7 @@ import shutil
 import subprocess
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +40,7 @@ import pyoxigraph
 
 from kg.rdf import graph_name
 from kg.release.publication import Publication
-from kg.release.void import Statistics, statistics, tally
+from kg.release.void import Statistics, count_file, tally
 
 STATE_DIR = ".incremental"
 GRAPHS_FILE = "graphs.nq"  #: every named-graph quad once, in byte order
@@ -164,8 +165,13 @@ def write_sorted(graphs: Iterable[Path | bytes], default_nt: Path, work: Path, s
                  f"{len(new)} new, graphs of {len(previous.parts) - len(kept)} dropped")
     (state / PARTS_FILE).write_text(
         "".join(f"{d}\t{' '.join(names[d])}\n" for d in sorted(names)), encoding="utf-8")
-    sort_unique([default_nt, sorted_graphs], staging / "kg.nq", merge=True)
-    _strip_sorted(sorted_graphs, default_nt, staging / "kg.nt")
+    # two linear merges of the same sorted files, each a process of its own: run side by side
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        merges = [pool.submit(sort_unique, [default_nt, sorted_graphs], staging / "kg.nq",
+                              merge=True),
+                  pool.submit(_strip_sorted, sorted_graphs, default_nt, staging / "kg.nt")]
+        for merge in merges:
+            merge.result()
     return sorted_graphs, layout
 
 
@@ -316,8 +322,7 @@ def void_statistics(kg_nt: Path, previous: Previous | None,
         if data.get("version") == COUNTS_VERSION and data.get("base_uri") == base_uri:
             stats = Statistics.from_json(data["counts"])
     if stats is None or previous is None or difference is None:
-        with open(kg_nt, "rb") as lines:
-            stats = statistics(lines, (), base_uri)
+        stats = count_file(kg_nt, base_uri)
     else:
         gone, came = difference
         touched: set[bytes] = set()

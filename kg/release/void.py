@@ -3,9 +3,11 @@ linksets, so that crawlers and other publishers can discover and link to the dat
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, VOID
@@ -108,6 +110,58 @@ def statistics(triples: Iterable[bytes], quads: Iterable[bytes], base_uri: str) 
     for line in quads:
         if line.strip():
             stats.graphs[graph_name(line)] += 1
+    return stats
+
+
+#: Bytes of kg.nt read at a time by ``count_file`` (whole lines).
+CHUNK = 16 << 20
+
+
+def count_file(path: Path, base_uri: str) -> Statistics:
+    """``statistics`` of kg.nt, sorted canonical N-Triples (one space between terms, lines
+    ending `` .``), without a Python step per line: each chunk's subjects and predicates, and
+    the objects of rdf:type, itsrdf:taIdentRef and owl:sameAs lines, are found by regular
+    expressions and counted by ``Counter``'s C loop (10,000 articles, 8.9 million lines:
+    about two minutes line by line). An object pattern ends with the line, so it matches only
+    where that property is the predicate: a literal holds no raw newline. Lines of one
+    subject are contiguous in a sorted file, so a chunk's distinct subjects are a set's size,
+    less one where a subject straddles two chunks."""
+    def objects_of(prop: object) -> re.Pattern[bytes]:
+        return re.compile(re.escape(f" <{prop}> <".encode()) + rb"([^>]*)> \.\r?\n")
+
+    typed, mentioned, linked = (objects_of(p) for p in (RDF.type, ITSRDF.taIdentRef, OWL.sameAs))
+    terms = re.compile(rb"(?m)^(\S+) <([^>]*)> ")
+    stats = Statistics()
+    last = b""
+    predicates: Counter[bytes] = Counter()
+    classes: Counter[bytes] = Counter()
+    mentions: Counter[bytes] = Counter()
+    links: list[bytes] = []
+    with open(path, "rb") as handle:
+        rest = b""
+        while block := handle.read(CHUNK):
+            block = rest + block
+            cut = block.rfind(b"\n") + 1
+            block, rest = block[:cut], block[cut:]
+            pairs = terms.findall(block)
+            if not pairs:
+                continue
+            subjects, names = zip(*pairs, strict=True)
+            stats.triples += len(pairs)
+            predicates.update(names)
+            stats.subjects += len(set(subjects)) - (subjects[0] == last)
+            last = subjects[-1]
+            classes.update(typed.findall(block))
+            mentions.update(mentioned.findall(block))
+            links.extend(linked.findall(block))
+        if rest.strip():
+            raise ValueError(f"{path} does not end with a newline")
+    stats.predicate_lines = Counter({p.decode(): n for p, n in predicates.items()})
+    stats.class_lines = Counter({c.decode(): n for c, n in classes.items()})
+    stats.entities = stats.class_lines[str(kg_namespace(base_uri).Entity)]
+    stats.mentions = Counter({m.decode(): n for m, n in mentions.items()})
+    for name, (prefix, _) in LINK_TARGETS.items():
+        stats.links[name] += sum(link.startswith(prefix.encode()) for link in links)
     return stats
 
 
