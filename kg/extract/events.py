@@ -769,7 +769,7 @@ class EventReader:
     def _speaker_of_clause(self, verb: Token) -> Mention | None:
         """'X said it had withdrawn': "it" is X when X says it of itself."""
         node = verb
-        while node.dep_ in ("conj", "xcomp", "aux") and node.head is not node:
+        while node.dep_ in ("conj", "xcomp", "aux") and node.head != node:
             node = node.head
         if node.dep_ != "ccomp" or node.head.lemma_.lower() not in SPEECH:
             return None
@@ -915,7 +915,7 @@ class EventReader:
                         found = self._entities(subject)
                         if found:
                             return found
-            if node.head is node:
+            if node.head == node:
                 break
             node = node.head
         return []
@@ -934,7 +934,7 @@ class EventReader:
         reported = False
         for _ in range(4):
             head = node.head
-            if head is node:
+            if head == node:
                 break
             lemma = head.lemma_.lower()
             if node.dep_ == "xcomp" and lemma in PROSPECTIVE:
@@ -1030,14 +1030,14 @@ def _subject(verb: Token) -> tuple[Token, bool] | None:
             # nearer one acts
             child = min(subjects, key=lambda c: abs(node.i - c.i))
             own = any(c.dep_ == "auxpass" for c in verb.children)
-            passive = own or (child.dep_ == "nsubjpass" and node is verb)
+            passive = own or (child.dep_ == "nsubjpass" and node == verb)
             return child, passive
-        if node.dep_ == "acl" and node.tag_ == "VBN" and node is verb:
+        if node.dep_ == "acl" and node.tag_ == "VBN" and node == verb:
             return node.head, True
         if node.dep_ == "acl" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in node.children):
             # 'entered into an agreement to acquire X': who entered acquires
             governor = node.head
-            while governor.dep_ in ("pobj", "prep", "dobj") and governor.head is not governor:
+            while governor.dep_ in ("pobj", "prep", "dobj") and governor.head != governor:
                 governor = governor.head
                 if governor.pos_ in ("VERB", "AUX"):
                     break
@@ -1045,21 +1045,21 @@ def _subject(verb: Token) -> tuple[Token, bool] | None:
                 break
             node = governor
             continue
-        if node.dep_ == "xcomp" and node.head is not node:
+        if node.dep_ == "xcomp" and node.head != node:
             obj = next((c for c in node.head.children if c.dep_ == "dobj"), None)
             if obj is not None:
                 return obj, False
             node = node.head
-            if node.dep_ == "acomp" and node.head is not node:
+            if node.dep_ == "acomp" and node.head != node:
                 node = node.head  # 'X is due to be sworn in': X of 'is due'
             continue
-        if node.dep_ == "advcl" and node.tag_ == "VBG" and node is verb and \
+        if node.dep_ == "advcl" and node.tag_ == "VBG" and node == verb and \
                 node.head.pos_ in ("VERB", "AUX") and verb.lemma_.lower() not in SPEECH and \
                 not any(sense.event_class == "statement"  # '..., saying' is left to quotes
                         for sense in lexicon().get((verb.lemma_.lower(), "V"), ())):
             node = node.head  # 'had written to the BCCI asking for a match': who wrote asks
             continue
-        if node.dep_ == "conj" and node.head is not node:
+        if node.dep_ == "conj" and node.head != node:
             if not any(c.dep_ in ("cc", "preconj") for c in node.head.children) and not any(
                     c.dep_ in ("aux", "auxpass") for c in node.children):
                 return None  # 'reopen the ward, closed in 2023': no 'and', a participle

@@ -482,7 +482,7 @@ def _in_list_of_places(span: Span) -> bool:
     of the list, whatever NER read it as alone ('Kamrup, West Karbi Anglong, Cachar and
     Dibrugarh', where NER took the unfamiliar names for people)."""
     top = span.root
-    while top.dep_ in ("conj", "appos") and top.head is not top:
+    while top.dep_ in ("conj", "appos") and top.head != top:
         top = top.head
     members, todo = [], [top]
     while todo:

@@ -468,7 +468,7 @@ def _subjects(verb: Token) -> list[Token]:
     """The verb's subjects; a participle or infinitive without one takes its head's
     ('defended Ms Dunmore, telling the BBC ...', 'he urged ..., writing that ...')."""
     own = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-    if own or verb.dep_ not in ("advcl", "xcomp", "conj") or verb.head is verb:
+    if own or verb.dep_ not in ("advcl", "xcomp", "conj") or verb.head == verb:
         return own
     return [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
 

@@ -131,7 +131,7 @@ def subject_of(verb: Token) -> Token | None:
         for child in node.children:
             if child.dep_ in ("nsubj",):
                 return child
-        if node.dep_ == "conj" and node.head is not node:
+        if node.dep_ == "conj" and node.head != node:
             node = node.head
             continue
         break
@@ -220,7 +220,7 @@ def owner_of(ctx: Context, token: Token) -> Span | None:
             found = ctx.entity(subj)
             if found is not None:
                 return found
-        if node.head is node:
+        if node.head == node:
             return None
         node = node.head
     return None

@@ -49,7 +49,7 @@ def _is_change(token: Token) -> bool:
     for _ in range(3):
         if head.lemma_.lower() in _CHANGE_VERBS:
             return True
-        if head.head is head:
+        if head.head == head:
             break
         head = head.head
     return False
