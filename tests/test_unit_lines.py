@@ -41,3 +41,15 @@ def test_odd_literals_are_written_as_rdflib_writes_them():
         graph.add((s, p, o))
     assert lines.text() == b"".join(sorted(
         graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)))
+
+
+def test_the_entity_layer_written_as_lines_is_rdflibs(settings: Settings):
+    from kg.pipeline import _entity_lines
+    from kg.rdf import entity_layer
+
+    gazetteer = load_gazetteer()
+    articles, _ = read_articles(settings.replace(seeds_dir=PROJECT_ROOT / "tests" / "news"),
+                                progress=lambda _m: None)
+    resolution = resolve(extract_all(articles, lambda _m: None), gazetteer)
+    expected, _ = split_lines(entity_layer(resolution, settings.base_uri, gazetteer))
+    assert _entity_lines(resolution, settings.base_uri, gazetteer) == expected
