@@ -18,7 +18,6 @@ from typing import Any
 import pyoxigraph
 from rdflib import Dataset, Graph
 
-from kg.formats import Format
 from kg.rdf import split_lines
 from kg.release import changes, chunked, incremental
 from kg.release.durable import sync_dir, sync_tree
@@ -201,36 +200,28 @@ def _write_dumps(staging: Path, work: Path, layout: list[tuple[str, int]],
     state = staging / incremental.STATE_DIR
     previous_state = basis.root / incremental.STATE_DIR if basis is not None else None
     files: dict[str, dict] = {}
-
-    def one(name: str, fmt: Format, pool: ThreadPoolExecutor) -> chunked.Written:
-        assert isinstance(fmt.oxigraph, pyoxigraph.RdfFormat)
-        table = written if fmt.prefixes else None
-        pieces: Iterable[bytes | tuple[str, bytes]]
-        if name in ("kg.nq", "kg.nt"):
-            return chunked.write(name, chunked.line_runs(staging / name), staging, state,
-                                 previous_state, pool, salt=chunked.salt(None))
-        render, footer, empty = chunked.serialiser(fmt.oxigraph, pyoxigraph.RdfFormat.N_QUADS,
-                                                   table)
-        if fmt.dataset:
-            parts = zip((digest for digest, _ in layout), chunked.file_parts(
-                work / "graphs.nq", (length for _, length in layout)), strict=True)
-            pieces = chain(chunked.line_runs(work / "default.nt"), parts)
-        else:
-            pieces = chunked.line_runs(staging / "kg.nt")
-        return chunked.write(name, pieces, staging, state, previous_state, pool,
-                             salt=chunked.salt(table), render=render, footer=footer, empty=empty)
-
-    # Two dumps at a time: a dump of reused pieces costs reading, hashing and copying, which
-    # let go of the GIL, so a second dump keeps the other core busy. New pieces are rendered
-    # on one shared pool.
-    cores = os.cpu_count() or 1
-    with ThreadPoolExecutor(max_workers=min(4, cores)) as pool, \
-            ThreadPoolExecutor(max_workers=min(2, cores)) as dumps:
-        done = {name: dumps.submit(one, name, fmt, pool) for name, fmt in DUMP_FORMATS.items()}
-        for name, future in done.items():  # reported in the table's order
-            result = future.result()
-            files.update(result.files)
-            progress(f"    {name}: {result.reused} piece(s) reused, {result.made} written")
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        for name, fmt in DUMP_FORMATS.items():
+            assert isinstance(fmt.oxigraph, pyoxigraph.RdfFormat)
+            table = written if fmt.prefixes else None
+            pieces: Iterable[bytes | tuple[str, bytes]]
+            if name in ("kg.nq", "kg.nt"):
+                done = chunked.write(name, chunked.line_runs(staging / name), staging, state,
+                                     previous_state, pool, salt=chunked.salt(None))
+            else:
+                render, footer, empty = chunked.serialiser(
+                    fmt.oxigraph, pyoxigraph.RdfFormat.N_QUADS, table)
+                if fmt.dataset:
+                    parts = zip((digest for digest, _ in layout), chunked.file_parts(
+                        work / "graphs.nq", (length for _, length in layout)), strict=True)
+                    pieces = chain(chunked.line_runs(work / "default.nt"), parts)
+                else:
+                    pieces = chunked.line_runs(staging / "kg.nt")
+                done = chunked.write(name, pieces, staging, state, previous_state, pool,
+                                     salt=chunked.salt(table), render=render, footer=footer,
+                                     empty=empty)
+            files.update(done.files)
+            progress(f"    {name}: {done.reused} piece(s) reused, {done.made} written")
     return files
 
 
