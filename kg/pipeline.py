@@ -35,7 +35,7 @@ from kg.model import Article, Extraction, Mention, Skipped
 from kg.nlp import parse
 from kg.parallel import Runner, default_workers
 from kg.ranges import fit
-from kg.rdf import GraphBuilder, Lines, to_rdf, unit_lines
+from kg.rdf import entity_lines, to_rdf, unit_lines
 from kg.release.lock import Busy, build_lock
 from kg.release.publication import Publication
 from kg.release.publish import publish_parts, union_graph
@@ -226,16 +226,6 @@ def write_units(extractions: list[Extraction], keys: list[str], res: Resolution,
     return units
 
 
-def _entity_lines(res: Resolution, base_uri: str, gazetteer: tuple) -> bytes:
-    """The entity layer's N-Triples, sorted: ``split_lines(entity_layer(...))``'s default
-    graph, written as lines (``kg.rdf.Lines``) without an rdflib Dataset."""
-    builder = GraphBuilder(base_uri, gazetteer, lines=True)
-    for entity in sorted(res.entities.values(), key=lambda e: e.slug):
-        builder.add_entity(entity)
-    assert isinstance(builder.default, Lines)
-    return builder.default.text()
-
-
 def _evidence(res: Resolution, base_uri: str) -> dict[str, str]:
     """Entity IRI -> the NIF phrase of one of its mentions (what entity shapes ask for)."""
     minter = Minter(base_uri)
@@ -356,7 +346,7 @@ def _build(settings: Settings, strict: bool, progress: Progress, workers: int | 
         resolution = resolve(extractions, gazetteer)
         extractions = fit(extractions, resolution)
         units = write_units(extractions, keys, resolution, settings, gazetteer, progress)
-        layer = _entity_lines(resolution, settings.base_uri, gazetteer)
+        layer = entity_lines(resolution, settings.base_uri, gazetteer)
         curated = _curate(settings, layer, units, progress)
         layer, units = curated.layer, curated.units
         report.articles = [ex.article.doc_id for ex in extractions]

@@ -392,6 +392,17 @@ def entity_layer(res: Resolution, base_uri: str, gazetteer: tuple[GazetteerEntry
     return builder.ds
 
 
+def entity_lines(res: Resolution, base_uri: str,
+                 gazetteer: tuple[GazetteerEntry, ...] = ()) -> bytes:
+    """``split_lines(entity_layer(...))``'s default graph, the same bytes, without an rdflib
+    Dataset."""
+    builder = GraphBuilder(base_uri, gazetteer, lines=True)
+    for entity in sorted(res.entities.values(), key=lambda e: e.slug):
+        builder.add_entity(entity)
+    assert isinstance(builder.default, Lines)
+    return builder.default.text()
+
+
 def article_unit(ex: Extraction, res: Resolution, base_uri: str,
                  gazetteer: tuple[GazetteerEntry, ...] = ()) -> Dataset:
     """What one article adds: its description and extractors (default graph) and its named

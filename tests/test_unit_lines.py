@@ -11,7 +11,7 @@ from rdflib.namespace import XSD
 from kg.gazetteer import load_gazetteer
 from kg.pipeline import extract_all, read_articles
 from kg.ranges import fit
-from kg.rdf import Lines, article_unit, split_lines, unit_lines
+from kg.rdf import Lines, article_unit, entity_layer, entity_lines, split_lines, unit_lines
 from kg.resolve import resolve
 from kg.settings import PROJECT_ROOT, Settings
 
@@ -44,12 +44,9 @@ def test_odd_literals_are_written_as_rdflib_writes_them():
 
 
 def test_the_entity_layer_written_as_lines_is_rdflibs(settings: Settings):
-    from kg.pipeline import _entity_lines
-    from kg.rdf import entity_layer
-
     gazetteer = load_gazetteer()
     articles, _ = read_articles(settings.replace(seeds_dir=PROJECT_ROOT / "tests" / "news"),
                                 progress=lambda _m: None)
     resolution = resolve(extract_all(articles, lambda _m: None), gazetteer)
     expected, _ = split_lines(entity_layer(resolution, settings.base_uri, gazetteer))
-    assert _entity_lines(resolution, settings.base_uri, gazetteer) == expected
+    assert entity_lines(resolution, settings.base_uri, gazetteer) == expected
