@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from kg.model import Article
+from kg.model import Article, Extraction
 
 #: Registry packages whose data the word classes (kg.nlp.wordclass) read: a new release can
 #: change what a name is, so their versions are part of the fingerprint.
@@ -103,16 +103,7 @@ class Cache:
             return None  # missing, or written by code that no longer exists: recompute
 
     def put(self, key: str, value: Any) -> None:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        _dump(self._path(key), value)
 
     def keep_only(self, keys: set[str]) -> int:
         """Remove entries no current article uses (and stray temporary files); how many went."""
@@ -125,3 +116,69 @@ class Cache:
                 path.unlink(missing_ok=True)
                 removed += 1
         return removed
+
+
+class ArticleIndex:
+    """Which extraction each corpus file gave last time, under a digest of the file's name,
+    decoded text and catalog entry (and the pipeline's fingerprint): an unchanged file's
+    article is its cached extraction's, so it is neither segmented nor parsed again. Used as
+    ``kg.corpus.read_corpus``'s ``reuse``; the extractions it loads wait in ``found``."""
+
+    FILE = "corpus-index.pickle"
+
+    def __init__(self, root: Path, fingerprint: str) -> None:
+        self.path = root / self.FILE
+        self.fingerprint = fingerprint
+        self.cache = Cache(root, "extractions")
+        self.known: dict[str, tuple[str, str]] = {}  # file name -> (digest, extraction key)
+        self.digests: dict[str, str] = {}
+        self.found: dict[str, Extraction] = {}
+        try:
+            with open(self.path, "rb") as handle:
+                data = pickle.load(handle)
+            if isinstance(data, dict) and data.get("fingerprint") == fingerprint:
+                self.known = dict(data["files"])
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
+                KeyError, TypeError, ValueError):
+            pass  # no index, or not one this code wrote: every file is segmented
+
+    def _digest(self, name: str, text: str, entry: dict[str, list[str]] | None) -> str:
+        digest = hashlib.sha256(f"{self.fingerprint}\0{name}\0".encode())
+        digest.update(text.encode() + b"\0")
+        digest.update(json.dumps(entry, sort_keys=True).encode())
+        return digest.hexdigest()
+
+    def __call__(self, name: str, text: str, entry: dict[str, list[str]] | None,
+                 ) -> Article | None:
+        digest = self.digests[name] = self._digest(name, text, entry)
+        was = self.known.get(name)
+        if was is None or was[0] != digest:
+            return None
+        extraction = self.cache.get(was[1])
+        if not isinstance(extraction, Extraction):
+            return None
+        self.found[was[1]] = extraction
+        return extraction.article
+
+    def take(self, key: str) -> Extraction | None:
+        """The extraction under ``key`` if reading the corpus loaded it already."""
+        return self.found.pop(key, None)
+
+    def save(self, names: list[str], keys: list[str]) -> None:
+        """Record each file's digest and extraction key for the next build."""
+        files = {name: (self.digests[name], key) for name, key in zip(names, keys, strict=True)
+                 if name in self.digests}
+        _dump(self.path, {"fingerprint": self.fingerprint, "files": files})
+
+
+def _dump(path: Path, value: Any) -> None:
+    """Pickle ``value`` to ``path`` atomically: a temporary file, then ``os.replace``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

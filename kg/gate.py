@@ -95,14 +95,42 @@ def triples_of(nquads: bytes) -> bytes:
     return written
 
 
+#: Beside a unit named by its signature: the entity IRIs it names, one a line.
+IRIS_SUFFIX = ".iris"
+
+
 def article_piece(unit_files: tuple[Path, Path], types: dict[str, bytes], resource_ns: str,
-                  salt: str) -> Piece:
-    """An article's unit (its two files) plus the type triples of the entities it names."""
-    unit = b"".join(p.read_bytes() for p in unit_files)
-    iris = sorted(set(re.findall(rb"<(" + re.escape(resource_ns.encode()) + rb"[^>]*)>", unit)))
+                  salt: str, *, named: bool = False) -> Piece:
+    """An article's unit (its two files) plus the type triples of the entities it names.
+    ``named``: the files are named by a signature of everything their bytes depend on
+    (``kg.pipeline.write_units``), so the key is made from the names and the IRIs are kept
+    beside them; an unchanged unit is not read again (1.8 GB at 10,000 articles)."""
+    if named:
+        identity = b"\2" + b"\0".join(p.name.encode() for p in unit_files)
+        iris = _named_iris(unit_files, resource_ns)
+    else:
+        identity = b"".join(p.read_bytes() for p in unit_files)
+        iris = _iris(identity, resource_ns)
     extra = b"".join(types.get(iri.decode(), b"") for iri in iris)
-    key = hashlib.sha256(salt.encode() + b"\0" + unit + b"\0" + extra).hexdigest()
+    key = hashlib.sha256(salt.encode() + b"\0" + identity + b"\0" + extra).hexdigest()
     return Piece(key, False, extra, unit_files)
+
+
+def _iris(unit: bytes, resource_ns: str) -> list[bytes]:
+    return sorted(set(re.findall(rb"<(" + re.escape(resource_ns.encode()) + rb"[^>]*)>", unit)))
+
+
+def _named_iris(unit_files: tuple[Path, Path], resource_ns: str) -> list[bytes]:
+    """The unit's entity IRIs, from the file beside it (written the first time)."""
+    beside = unit_files[0].with_suffix(IRIS_SUFFIX)
+    try:
+        return beside.read_bytes().split()
+    except FileNotFoundError:
+        iris = _iris(b"".join(p.read_bytes() for p in unit_files), resource_ns)
+        tmp = beside.with_name(f".tmp-{beside.name}")
+        tmp.write_bytes(b"".join(iri + b"\n" for iri in iris))
+        tmp.replace(beside)
+        return iris
 
 
 def entity_pieces(layer: bytes, evidence: dict[str, bytes], salt: str) -> list[Piece]:

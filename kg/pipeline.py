@@ -21,6 +21,7 @@ from pathlib import Path
 from kg import curate, gate, links
 from kg.cache import (
     REGISTRY_PACKAGES,
+    ArticleIndex,
     Cache,
     article_key,
     hash_tree,
@@ -67,10 +68,16 @@ class BuildReport:
 
 
 def read_articles(settings: Settings, *, strict: bool = False, progress: Progress = print,
-                  ) -> tuple[list[Article], list[Skipped]]:
-    """The corpus stage: every readable article, and what was skipped (and why)."""
+                  index: ArticleIndex | None = None) -> tuple[list[Article], list[Skipped]]:
+    """The corpus stage: every readable article, and what was skipped (and why); ``index``
+    gives the unchanged files' articles from their cached extractions."""
     catalog = read_catalog(settings.seeds_dir / "catalog.ttl")
-    articles, skipped = read_corpus(settings.seeds_dir, settings.max_doc_bytes, catalog)
+    with _collector_paused():
+        articles, skipped = read_corpus(settings.seeds_dir, settings.max_doc_bytes, catalog,
+                                        reuse=index)
+    if index is not None and index.found:
+        progress(f"corpus: {len(index.found)} of {len(articles)} file(s) as the last build "
+                 "read them")
     for item in skipped:
         progress(f"skipped {item.reason}")
     if strict and skipped:
@@ -137,7 +144,8 @@ def extract_batch(articles: list[Article]) -> list[Extraction]:
 
 
 def extract_cached(articles: list[Article], settings: Settings, runner: Runner,
-                   progress: Progress = print) -> tuple[list[Extraction], list[str]]:
+                   progress: Progress = print, index: ArticleIndex | None = None,
+                   ) -> tuple[list[Extraction], list[str]]:
     """Every article's extraction, parsing only those the cache does not hold."""
     cache = Cache(settings.cache, "extractions")
     fingerprint = pipeline_fingerprint()
@@ -146,7 +154,7 @@ def extract_cached(articles: list[Article], settings: Settings, runner: Runner,
     todo: list[tuple[Article, str]] = []
     with _collector_paused():
         for article, key in zip(articles, keys, strict=True):
-            cached = cache.get(key)
+            cached = (index.take(key) if index else None) or cache.get(key)
             if isinstance(cached, Extraction):
                 cached.article.path = article.path  # the same file name and text, maybe moved
                 found[key] = cached
@@ -162,6 +170,8 @@ def extract_cached(articles: list[Article], settings: Settings, runner: Runner,
             cache.put(key, extraction)
             found[key] = extraction
     cache.keep_only(set(keys))
+    if index is not None:
+        index.save([Path(article.path).name for article in articles], keys)
     return [found[key] for key in keys], keys
 
 
@@ -219,9 +229,9 @@ def write_units(extractions: list[Extraction], keys: list[str], res: Resolution,
             made += 1
         units.append((default, graph))
     progress(f"RDF: {made} article graph(s) written, {len(units) - made} unchanged")
-    keep = {p.name for pair in units for p in pair}
+    keep = {p.stem for pair in units for p in pair}  # with what the gate keeps beside them
     for stale in root.glob("*/*"):
-        if stale.name not in keep:
+        if stale.name.partition(".")[0] not in keep:
             stale.unlink(missing_ok=True)
     return units
 
@@ -335,11 +345,13 @@ def release_memory() -> None:
 def _build(settings: Settings, strict: bool, progress: Progress, workers: int | None,
            scheduler: str | None, runner: Runner | None) -> BuildReport:
     report = BuildReport()
-    articles, report.skipped = read_articles(settings, strict=strict, progress=progress)
+    index = ArticleIndex(settings.cache, pipeline_fingerprint())
+    articles, report.skipped = read_articles(settings, strict=strict, progress=progress,
+                                             index=index)
     runner = runner or Runner(workers or settings.workers or default_workers(),
                               scheduler or settings.scheduler)
     with runner:
-        extractions, keys = extract_cached(articles, settings, runner, progress)
+        extractions, keys = extract_cached(articles, settings, runner, progress, index)
         gazetteer = load_gazetteer()
         _registry(settings)
         progress(f"resolving entities across {len(extractions)} article(s)")
@@ -360,7 +372,9 @@ def _build(settings: Settings, strict: bool, progress: Progress, workers: int | 
         salt = gate.salt(shapes_file, settings.base_uri, settings.shacl_engine)
         types = gate.type_triples(layer + curated.checked)
         resource_ns = Kind.RESOURCE.namespace(settings.base_uri)
-        pieces = [gate.article_piece(unit, types, resource_ns, salt)
+        named = settings.cache / "units"  # units named by their signature (write_units)
+        pieces = [gate.article_piece(unit, types, resource_ns, salt,
+                                     named=unit[0].parent.parent == named)
                   for unit in [*units, *_curation_unit(curated, settings)]]
         result = gate.check(
             [*pieces, *gate.entity_pieces(layer + curated.checked, evidence, salt)],

@@ -333,8 +333,8 @@ def _short_forms(mentions: list[Mention]) -> dict[str, str]:
         if not longer and len(short.split()) > 1:  # 'Salar Andino' for 'Minera Salar Andino'
             longer = {n for n in names if n != short and n.endswith(" " + short)}
         if not longer:  # 'Dindo' for 'Typhoon Dindo'
-            longer = {n for n in names if name_class(n) == "EVENT" and
-                      n.split(" ", 1)[-1] == short}
+            longer = {n for n in names if n.split(" ", 1)[-1] == short and
+                      name_class(n) == "EVENT"}  # the cheap test first: 3 s at 10,000
         if len(longer) == 1:
             found[short] = normalise(longer.pop())
     return found

@@ -13,7 +13,8 @@ import pytest
 from kg.parallel import Runner
 from kg.pipeline import build
 from kg.release import incremental
-from kg.release.publication import DUMP_FORMATS, VOID_FILE, Publication
+from kg.release.changes import diff_files
+from kg.release.publication import ADDED_FILE, DUMP_FORMATS, REMOVED_FILE, VOID_FILE, Publication
 from kg.settings import PROJECT_ROOT, Settings
 from kg.uris import Kind
 
@@ -61,6 +62,9 @@ def _release(settings: Settings) -> dict[str, object]:
     publication = Publication.current(settings.dist_dir)
     assert publication is not None
     counts = {k: publication.manifest[k] for k in ("triples", "dataset_quads")}
+    # the manifest's quads, added up from the parts, are all the store holds
+    assert publication.manifest["quads"] == len(
+        pyoxigraph.Store.read_only(str(publication.store_path)))
     return {**_dumps(settings), "store": _store(publication), "counts": counts,
             "search": publication.search_path.read_bytes(), "void": _void(publication)}
 
@@ -109,11 +113,23 @@ def test_additions_in_any_order_give_the_same_bytes(scratch, tmp_path: Path):
     build(settings, progress=lambda _m: None)
     for seed in reversed(SEEDS[2:]):
         shutil.copy(seed, corpus / seed.name)
+        before = Publication.current(settings.dist_dir)
+        assert before is not None
+        shutil.copy(before.file("kg.nq"), tmp_path / "previous.nq")
         said = _messages(settings)
         assert any(f"{len(list(corpus.glob('*.txt'))) - 1} unchanged, 1 to parse" in m
                    for m in said), said
         assert any("store: a checkpoint of" in m for m in said), said
         assert any("part(s) kept from" in m for m in said), said
+        # the patch, told from the parts that changed, is what comparing the dumps gives
+        assert any("changes since the previous release, from the parts" in m for m in said), said
+        after = Publication.current(settings.dist_dir)
+        assert after is not None
+        counts = diff_files(tmp_path / "previous.nq", after.file("kg.nq"), tmp_path / "added",
+                            tmp_path / "removed")
+        assert counts == (after.manifest["changes"]["added"], after.manifest["changes"]["removed"])
+        assert after.file(ADDED_FILE).read_bytes() == (tmp_path / "added").read_bytes()
+        assert after.file(REMOVED_FILE).read_bytes() == (tmp_path / "removed").read_bytes()
         for name in DUMP_FORMATS:  # most pieces of every dump and .gz copied, not rewritten
             assert any(re.search(rf"{name}: [1-9][0-9]* piece\(s\) reused", m) for m in said), said
     assert _release(settings) == scratch
@@ -123,9 +139,27 @@ def test_an_unchanged_corpus_parses_and_validates_nothing(tmp_path: Path):
     settings = _settings(tmp_path, _corpus(tmp_path, SEEDS[:2]))
     build(settings, progress=lambda _m: None)
     said = _messages(settings)
+    assert any("corpus: 2 of 2 file(s) as the last build read them" in m for m in said), said
     assert any("2 unchanged, 0 to parse" in m for m in said), said
     assert any(m.startswith("validating 0 of ") for m in said), said
     assert any("0 article graph(s) written, 2 unchanged" in m for m in said), said
+
+
+def test_a_changed_catalog_entry_reads_its_article_again(tmp_path: Path):
+    """An unchanged file is not segmented again, but its catalog entry is part of what it
+    was read as: a new title reads and parses that article again and reaches the dumps."""
+    corpus = _corpus(tmp_path, SEEDS[:2])
+    settings = _settings(tmp_path, corpus)
+    build(settings, progress=lambda _m: None)
+    catalog = corpus / "catalog.ttl"
+    title = "El Salvador offers to jail violent US criminals and deportees of any nationality"
+    assert title in catalog.read_text(encoding="utf-8")
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace(title, "A title edited later"),
+                       encoding="utf-8")
+    said = _messages(settings)
+    assert any("corpus: 1 of 2 file(s) as the last build read them" in m for m in said), said
+    assert any("1 unchanged, 1 to parse" in m for m in said), said
+    assert b"A title edited later" in _dumps(settings)["kg.nt"]
 
 
 def _files(root: Path) -> dict[str, bytes]:

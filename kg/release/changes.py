@@ -94,11 +94,26 @@ def apply(old: Iterable[bytes], added: Iterable[bytes], removed: Iterable[bytes]
         last = line
 
 
-def record(previous: Path | None, staging: Path) -> dict:
+def record(previous: Path | None, staging: Path,
+           known: tuple[Iterable[bytes], Iterable[bytes]] | None = None) -> dict:
     """The changes of the release in ``staging`` since the one in ``previous`` (None for a
-    first release): the patch files written next to its dumps, and what the manifest records."""
+    first release): the patch files written next to its dumps, and what the manifest records.
+    ``known``: kg.nq's added and removed lines, sorted, when the build knows them already."""
     if previous is None or not (previous / "kg.nq").is_file():
         return {"previous": None}
-    n_added, n_removed = diff_files(previous / "kg.nq", staging / "kg.nq",
-                                     staging / ADDED_FILE, staging / REMOVED_FILE)
+    if known is None:
+        n_added, n_removed = diff_files(previous / "kg.nq", staging / "kg.nq",
+                                         staging / ADDED_FILE, staging / REMOVED_FILE)
+    else:
+        n_added = _write(known[0], staging / ADDED_FILE)
+        n_removed = _write(known[1], staging / REMOVED_FILE)
     return {"previous": previous.name, "added": n_added, "removed": n_removed}
+
+
+def _write(lines: Iterable[bytes], path: Path) -> int:
+    count = 0
+    with open(path, "wb") as out:
+        for line in lines:
+            out.write(line if line.endswith(b"\n") else line + b"\n")
+            count += 1
+    return count

@@ -62,9 +62,12 @@ def deflate(data: bytes) -> bytes:
     return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
 
 
-def line_runs(path: Path, mask_bits: int = MASK_BITS) -> Iterator[bytes]:
+def line_runs(path: Path, mask_bits: int = MASK_BITS, lengths: list[int] | None = None,
+              ) -> Iterator[bytes]:
     """The lines of a sorted N-Triples or N-Quads file in content-defined runs, each ending
-    where a subject's lines end."""
+    where a subject's lines end; each run's length is appended to ``lengths`` if given, so a
+    second dump from the same file replays the cuts (``file_parts``) instead of finding them
+    again a line at a time (4-5 s for kg.nt at 10,000 articles)."""
     mask = (1 << mask_bits) - 1
     run: list[bytes] = []
     last = b""
@@ -74,11 +77,17 @@ def line_runs(path: Path, mask_bits: int = MASK_BITS) -> Iterator[bytes]:
             if subject != last:
                 last = subject
                 if run and not zlib.crc32(subject) & mask:
-                    yield b"".join(run)
+                    piece = b"".join(run)
+                    if lengths is not None:
+                        lengths.append(len(piece))
+                    yield piece
                     run = []
             run.append(line)
     if run:
-        yield b"".join(run)
+        piece = b"".join(run)
+        if lengths is not None:
+            lengths.append(len(piece))
+        yield piece
 
 
 def file_parts(path: Path, lengths: Iterable[int]) -> Iterator[bytes]:
@@ -95,6 +104,7 @@ class Written:
     files: dict[str, dict] = field(default_factory=dict)
     reused: int = 0
     made: int = 0
+    newlines: int = 0  #: in the dump's text: a line-based dump's lines
 
 
 @dataclass(frozen=True)
@@ -156,6 +166,7 @@ def write(name: str, pieces: Iterable[bytes | tuple[str, bytes]], staging: Path,
             if not identity:
                 raw.write(text)
             raw_sha.update(text)
+            out.newlines += text.count(b"\n")
             crc = zlib.crc32(text, crc)
             size += len(text)
             gz.write(packed)

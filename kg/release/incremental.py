@@ -25,9 +25,11 @@ this module, a store this Oxigraph cannot open) everything is computed from scra
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import mmap
 import os
+import re
 import shutil
 import subprocess
 from collections import Counter
@@ -46,11 +48,18 @@ STATE_DIR = ".incremental"
 GRAPHS_FILE = "graphs.nq"  #: every named-graph quad once, in byte order
 PARTS_FILE = "parts.tsv"  #: one line a part: its SHA-256, a tab, its graph IRIs
 DESCRIBED_FILE = "described.nt"  #: VoID and ontology triples in the default graph, sorted
+DEFAULT_FILE = "default.nt"  #: the dataset's default-graph triples (kg.nq's triples), sorted
 COUNTS_FILE = "void-counts.json"  #: VoID's counts of kg.nt (``kg.release.void.Statistics``)
 COUNTS_VERSION = 1
-#: Above this share of the named graphs' quads changed (of the larger of the two releases),
-#: the store is bulk-loaded from scratch.
+#: Above this share of the named graphs' N-Quads changed (in bytes, of the larger of the two
+#: releases), the store is bulk-loaded from scratch.
 MAX_CHANGE = 0.25
+#: Past this many changed triples, kg.nt's difference is one ``comm`` pass rather than two
+#: bisections of the sorted files per triple (~100 us each against ~8 s for the pass at
+#: 10,000 articles).
+MAX_PROBES = 50_000
+#: The graph term of a named-graph N-Quads line (``sed`` in ``_strip_sorted`` does the same).
+_GRAPH_TERM = re.compile(rb" <[^ ]*> \.$")
 Progress = Callable[[str], None]
 _C = dict(os.environ, LC_ALL="C")
 
@@ -112,6 +121,28 @@ def _strip_sorted(graphs: Path, default: Path, target: Path) -> None:
             raise subprocess.CalledProcessError(strip.returncode, "sed")
 
 
+@dataclass(frozen=True)
+class Change:
+    """What the dataset's lines (kg.nq's) changed since the previous release, each file sorted:
+    named-graph quads that went and came (from the old lines of the graphs that went and the
+    lines of the new parts) and default-graph triples that went and came (``comm`` over the
+    two releases' small default-graph files). Knowing it spares three passes of ``comm`` over
+    gigabytes: kg.nq for the patch, the named graphs for the store, kg.nt for VoID."""
+
+    graphs_gone: Path
+    graphs_new: Path
+    default_gone: Path
+    default_new: Path
+
+    def lines(self, *, new: bool) -> Iterable[bytes]:
+        """kg.nq's added (``new``) or removed lines in byte order, blank lines skipped."""
+        files = (self.graphs_new, self.default_new) if new else (self.graphs_gone,
+                                                                  self.default_gone)
+        with open(files[0], "rb") as graphs, open(files[1], "rb") as default:
+            yield from (line for line in heapq.merge(graphs, default, key=_unended)
+                        if line.strip())
+
+
 def _names(data: bytes) -> tuple[str, ...]:
     return tuple(sorted({graph_name(line) for line in data.splitlines(keepends=True)
                          if line.strip()}))
@@ -119,13 +150,15 @@ def _names(data: bytes) -> tuple[str, ...]:
 
 def write_sorted(graphs: Iterable[Path | bytes], default_nt: Path, work: Path, staging: Path,
                  previous: Previous | None, progress: Progress,
-                 ) -> tuple[Path, list[tuple[str, int]]]:
+                 ) -> tuple[Path, list[tuple[str, int]], Change | None]:
     """Write ``work/graphs.nq`` (the parts in their order, for TriG and JSON-LD), the sorted
     named-graph quads with their parts list (``staging/.incremental``), and from them kg.nq
-    and kg.nt by merges. Returns the sorted named-graph file and each part's SHA-256 and
-    length in ``work/graphs.nq``."""
+    and kg.nt by merges. Returns the sorted named-graph file, each part's SHA-256 and
+    length in ``work/graphs.nq``, and the change since ``previous`` when it could be told
+    without comparing the whole files."""
     state = staging / STATE_DIR
     state.mkdir()
+    os.link(default_nt, state / DEFAULT_FILE)  # the next release's default-graph difference
     order: list[str] = []
     layout: list[tuple[str, int]] = []
     new: dict[str, tuple[str, ...]] = {}
@@ -145,24 +178,37 @@ def write_sorted(graphs: Iterable[Path | bytes], default_nt: Path, work: Path, s
     names = {**{d: previous.parts[d] for d in kept if previous}, **new}
     sorted_graphs = state / GRAPHS_FILE
     gone = {n for d, ns in previous.parts.items() if d not in kept for n in ns} if previous else set()
-    if previous is None or gone & {n for d in kept for n in names[d]}:
+    kept_names = {n for d in kept for n in names[d]}
+    change = None
+    if previous is None or gone & kept_names:
         # (a graph spread over parts, some kept, some gone: the filter would cut a kept one)
         sort_unique([work / "graphs.nq"], sorted_graphs)
         progress("  named graphs sorted from scratch")
     else:
         sort_unique([added], work / "added.sorted.nq")
-        source = previous.graphs
+        source, went = previous.graphs, work / "went.nq"
+        went.write_bytes(b"")
         if gone:
             source = work / "kept.nq"
             (work / "gone.txt").write_text("".join(f"<{n}>\n" for n in sorted(gone)),
                                            encoding="utf-8")
-            with open(source, "wb") as out:
-                subprocess.run(["awk", "NR == FNR { gone[$0]; next } NF < 2 || !($(NF - 1) in gone)",
+            with open(source, "wb") as out:  # the gone graphs' old lines to went.nq, in order
+                subprocess.run(["awk", "-v", f"went={went}",
+                                "NR == FNR { gone[$0]; next } "
+                                "NF < 2 || !($(NF - 1) in gone) { print; next } { print > went }",
                                 str(work / "gone.txt"), str(previous.graphs)],
                                stdout=out, check=True, env=_C)
         sort_unique([source, work / "added.sorted.nq"], sorted_graphs, merge=True)
         progress(f"  named graphs: {len(kept)} part(s) kept from {previous.root.name}, "
                  f"{len(new)} new, graphs of {len(previous.parts) - len(kept)} dropped")
+        old_default = previous.root / STATE_DIR / DEFAULT_FILE
+        new_names = {n for d in new for n in new[d]}
+        if old_default.is_file() and not new_names & kept_names:
+            # old = kept + went, new = kept + added, and no new line can be a kept one
+            graphs_gone, graphs_new = _difference(went, work / "added.sorted.nq",
+                                                  work / "graphs")
+            default_gone, default_new = _difference(old_default, default_nt, work / "default")
+            change = Change(graphs_gone, graphs_new, default_gone, default_new)
     (state / PARTS_FILE).write_text(
         "".join(f"{d}\t{' '.join(names[d])}\n" for d in sorted(names)), encoding="utf-8")
     # two linear merges of the same sorted files, each a process of its own: run side by side
@@ -172,7 +218,7 @@ def write_sorted(graphs: Iterable[Path | bytes], default_nt: Path, work: Path, s
                   pool.submit(_strip_sorted, sorted_graphs, default_nt, staging / "kg.nt")]
         for merge in merges:
             merge.result()
-    return sorted_graphs, layout
+    return sorted_graphs, layout, change
 
 
 def write_described(described: Path, staging: Path) -> Path:
@@ -187,11 +233,12 @@ class StoreLoader:
     that is small, else with the bulk loader from empty."""
 
     def __init__(self, path: Path, previous: Previous | None, sorted_graphs: Path, work: Path,
-                 progress: Progress, batch: int = 0) -> None:
+                 progress: Progress, batch: int = 0, change: Change | None = None) -> None:
         self.work = work
         self.progress = progress
         self.batch = batch
-        self.previous = self._worth(previous, sorted_graphs)
+        self.difference: tuple[Path, Path] | None = None  # the named graphs' quads gone, new
+        self.previous = self._worth(previous, sorted_graphs, change)
         if self.previous is not None:
             try:
                 pyoxigraph.Store.read_only(str(self.previous.root / "store")).backup(str(path))
@@ -201,16 +248,21 @@ class StoreLoader:
                 self.previous = None
         self.store = pyoxigraph.Store(str(path))
 
-    def _worth(self, previous: Previous | None, sorted_graphs: Path) -> Previous | None:
+    def _worth(self, previous: Previous | None, sorted_graphs: Path,
+               change: Change | None) -> Previous | None:
         """Previous, if its store is there and the named-graph difference is small
-        (``work/graphs.gone.nq`` and ``graphs.new.nq`` hold it then)."""
+        (``difference`` holds it then)."""
         if previous is None or not (previous.root / "store").is_dir():
             return None
-        gone, new = _difference(previous.graphs, sorted_graphs, self.work / "graphs")
-        changed = _lines(gone) + _lines(new)
-        if changed > MAX_CHANGE * max(_lines(sorted_graphs), _lines(previous.graphs), 1):
-            self.progress(f"  {changed} quads differ from the previous release: loading afresh")
+        gone, new = ((change.graphs_gone, change.graphs_new) if change is not None else
+                     _difference(previous.graphs, sorted_graphs, self.work / "graphs"))
+        changed = gone.stat().st_size + new.stat().st_size
+        if changed > MAX_CHANGE * max(sorted_graphs.stat().st_size,
+                                      previous.graphs.stat().st_size, 1):
+            self.progress(f"  {_lines(gone) + _lines(new)} quads differ from the previous "
+                          "release: loading afresh")
             return None
+        self.difference = gone, new
         return previous
 
     def load_dataset(self, kg_nq: Path) -> None:
@@ -218,11 +270,12 @@ class StoreLoader:
         if self.previous is None:
             self._add(kg_nq, pyoxigraph.RdfFormat.N_QUADS)
             return
-        gone = self.work / "graphs.gone.nq"
+        assert self.difference is not None
+        gone, new = self.difference
         removed = self._remove(gone, pyoxigraph.RdfFormat.N_QUADS)
-        self._add(self.work / "graphs.new.nq", pyoxigraph.RdfFormat.N_QUADS)
+        self._add(new, pyoxigraph.RdfFormat.N_QUADS)
         self.progress(f"  store: a checkpoint of {self.previous.root.name}'s, {removed} quads "
-                      f"removed, {_lines(self.work / 'graphs.new.nq')} added")
+                      f"removed, {_lines(new)} added")
 
     def load_default_graph(self, kg_nt: Path, described: Path,
                            nt_difference: tuple[Path, Path] | None) -> None:
@@ -302,11 +355,41 @@ def _difference(old: Path, new: Path, prefix: Path) -> tuple[Path, Path]:
     return gone, fresh
 
 
-def nt_difference(previous: Previous | None, kg_nt: Path, work: Path) -> tuple[Path, Path] | None:
-    """The lines of the previous release's kg.nt that went and those that came (``comm``)."""
+def nt_difference(previous: Previous | None, kg_nt: Path, work: Path,
+                  change: Change | None = None) -> tuple[Path, Path] | None:
+    """The lines of the previous release's kg.nt that went and those that came: from
+    ``change`` when it is small (a triple's presence in kg.nt can only change if a line of
+    kg.nq stating it did; each such triple is looked up in both sorted files), else ``comm``."""
     if previous is None or not (previous.root / "kg.nt").is_file():
         return None
-    return _difference(previous.root / "kg.nt", kg_nt, work / "nt")
+    old = previous.root / "kg.nt"
+    if change is None:
+        return _difference(old, kg_nt, work / "nt")
+    candidates: set[bytes] = set()
+    for path, graph in ((change.graphs_gone, True), (change.graphs_new, True),
+                        (change.default_gone, False), (change.default_new, False)):
+        with open(path, "rb") as lines:
+            for line in lines:
+                if line.strip():
+                    candidates.add(_GRAPH_TERM.sub(b" .", line.rstrip(b"\n"), count=1) + b"\n"
+                                   if graph else line)
+        if len(candidates) > MAX_PROBES:
+            return _difference(old, kg_nt, work / "nt")
+    gone, came = work / "nt.gone.nt", work / "nt.new.nt"
+    with SortedLines(old) as before, SortedLines(kg_nt) as after:
+        present = {line: (line in before, line in after) for line in candidates}
+    went: list[bytes] = [t for t, (b, a) in present.items() if b and not a]
+    new: list[bytes] = [t for t, (b, a) in present.items() if a and not b]
+    went.sort(key=_unended)
+    new.sort(key=_unended)
+    gone.write_bytes(b"".join(went))
+    came.write_bytes(b"".join(new))
+    return gone, came
+
+
+def _unended(line: bytes) -> bytes:
+    """A line as ``sort`` compares it: without its newline."""
+    return line.rstrip(b"\n")
 
 
 def void_statistics(kg_nt: Path, previous: Previous | None,

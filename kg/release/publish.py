@@ -8,7 +8,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from itertools import chain
@@ -113,10 +113,11 @@ def publish_parts(
             _sort_unique([work / "default.unsorted.nt"], work / "default.nt")
             # kg.nq and kg.nt by merges with the previous release's sorted graphs, if any
             basis = incremental.Previous.of(dist, base_uri)
-            sorted_graphs, layout = incremental.write_sorted(graphs, work / "default.nt", work,
-                                                             staging, basis, progress)
+            sorted_graphs, layout, change = incremental.write_sorted(
+                graphs, work / "default.nt", work, staging, basis, progress)
             progress("  kg.nq and kg.nt sorted; writing Turtle, TriG, JSON-LD and the .gz")
-            files.update(_write_dumps(staging, work, layout, basis, base_uri, progress))
+            dumps, lines = _write_dumps(staging, work, layout, basis, base_uri, progress)
+            files.update(dumps)
             progress("  writing the search index")
             state = staging / incremental.STATE_DIR  # each part's rows, for the next release
             write_index(work / "default.nt", work / "graphs.nq", staging / SEARCH_FILE, base_uri,
@@ -125,29 +126,38 @@ def publish_parts(
             _record(staging / SEARCH_FILE, files)
             release = f"{stamp}-{files['kg.nq']['sha256'][:12]}"
             created = datetime.now(timezone.utc).isoformat(timespec="seconds")
-            progress("  the changes since the previous release")
-            change = changes.record(previous.root if previous else None, staging)
-            for name in PATCH_FILES if change["previous"] else ():
+            same_basis = change is not None and previous is not None and basis is not None \
+                and previous.root == basis.root
+            difference = change if same_basis else None
+            progress("  the changes since the previous release" + (
+                ", from the parts that changed" if difference else ""))
+            change_record = changes.record(
+                previous.root if previous else None, staging,
+                (difference.lines(new=True), difference.lines(new=False)) if difference else None)
+            for name in PATCH_FILES if change_record["previous"] else ():
                 _record(staging / name, files)
             progress("loading the Oxigraph store")
             loader = incremental.StoreLoader(staging / STORE_DIR, basis, sorted_graphs, work,
-                                             progress, load_batch)  # a checkpoint?
+                                             progress, load_batch, difference)  # a checkpoint?
             loader.load_dataset(staging / "kg.nq")
             store = loader.store
-            nt_changes = incremental.nt_difference(basis, staging / "kg.nt", work)
+            nt_changes = incremental.nt_difference(basis, staging / "kg.nt", work, difference)
             if void is None:
                 progress("  counting for VoID")
                 stats = incremental.void_statistics(staging / "kg.nt", basis, nt_changes,
                                                     staging / incremental.STATE_DIR, base_uri)
                 stats.graphs = incremental.graph_sizes(work / "graphs.nq")  # by awk, not Python
                 void = describe_statistics(stats, base_uri)
-            void += describe_version(base_uri, release, created, change["previous"])
+            void += describe_version(base_uri, release, created, change_record["previous"])
             described = _described(staging, work, [void, ontology])
-            counts = _counts(staging, described)
+            counts = _counts(staging, described, lines)
             # The store's default graph is what a query with no dataset sees: every triple of
             # every graph, each once (SPARQL's default graph is a set; Oxigraph's union default
             # graph would repeat a triple once per article graph that states it).
             loader.load_default_graph(staging / "kg.nt", described, nt_changes)
+            named_quads = counts["dataset_quads"] - _lines(work / "default.nt",
+                                                           incremental.count_lines(
+                                                               work / "default.nt"))
             shutil.rmtree(work)
             for name, graph in (
                 (VOID_FILE, void),
@@ -156,11 +166,14 @@ def publish_parts(
                 (SHAPES_FILE, shapes),
             ):
                 _write(staging / name, graph.serialize(format="turtle", encoding="utf-8"), files)
+            quads = named_quads + counts["default_graph_triples"]
             for name, graph_name in ((VOID_FILE, Kind.GRAPH.iri(base_uri, "void")),
                                      (ONTOLOGY_FILE, f"{base_uri}ontology")):
                 loader.replace_graph(staging / name, pyoxigraph.RdfFormat.TURTLE, graph_name)
+                quads += sum(1 for _ in store.quads_for_pattern(
+                    None, None, None, pyoxigraph.NamedNode(graph_name)))
             store.flush()
-            quads = len(store)
+            # (all the store holds, added up: len(store) scans every quad, 4 s at 10,000)
             if remote is not None:  # before the swap: a failed load publishes nothing
                 extra_manifest = {**(extra_manifest or {}), REMOTE_KEY: load(
                     remote, Publication.current(dist), store, staging, progress)}
@@ -171,7 +184,7 @@ def publish_parts(
                 "release": release,
                 "base_uri": base_uri,
                 "created": created,
-                "changes": change,
+                "changes": change_record,
                 "quads": quads,
                 **counts,
                 "files": files,
@@ -192,22 +205,34 @@ def publish_parts(
 
 def _write_dumps(staging: Path, work: Path, layout: list[tuple[str, int]],
                  basis: incremental.Previous | None, base_uri: str, progress: Progress,
-                 ) -> dict[str, dict]:
+                 ) -> tuple[dict[str, dict], dict[str, int]]:
     """Every dump and its .gz in pieces (``kg.release.chunked``), reusing the previous
-    release's unchanged ones. kg.nq and kg.nt are written already (sorted); triple formats
-    are rendered from kg.nt, dataset formats from the default graph then each part."""
+    release's unchanged ones, and the lines of kg.nq and kg.nt. Those two are written already
+    (sorted); triple formats are rendered from kg.nt, dataset formats from the default graph
+    then each part."""
     written = prefixes(base_uri)
     state = staging / incremental.STATE_DIR
     previous_state = basis.root / incremental.STATE_DIR if basis is not None else None
     files: dict[str, dict] = {}
+    lines: dict[str, int] = {}
+    cuts: dict[Path, list[int]] = {}
+
+    def runs(path: Path) -> Iterator[bytes]:
+        """The file's runs: found the first time, replayed from their lengths after."""
+        if path in cuts:
+            return chunked.file_parts(path, cuts[path])
+        cuts[path] = []
+        return chunked.line_runs(path, lengths=cuts[path])
+
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         for name, fmt in DUMP_FORMATS.items():
             assert isinstance(fmt.oxigraph, pyoxigraph.RdfFormat)
             table = written if fmt.prefixes else None
             pieces: Iterable[bytes | tuple[str, bytes]]
             if name in ("kg.nq", "kg.nt"):
-                done = chunked.write(name, chunked.line_runs(staging / name), staging, state,
+                done = chunked.write(name, runs(staging / name), staging, state,
                                      previous_state, pool, salt=chunked.salt(None))
+                lines[name] = done.newlines
             else:
                 render, footer, empty = chunked.serialiser(
                     fmt.oxigraph, pyoxigraph.RdfFormat.N_QUADS, table)
@@ -216,20 +241,21 @@ def _write_dumps(staging: Path, work: Path, layout: list[tuple[str, int]],
                         work / "graphs.nq", (length for _, length in layout)), strict=True)
                     pieces = chain(chunked.line_runs(work / "default.nt"), parts)
                 else:
-                    pieces = chunked.line_runs(staging / "kg.nt")
+                    pieces = runs(staging / "kg.nt")
                 done = chunked.write(name, pieces, staging, state, previous_state, pool,
                                      salt=chunked.salt(table), render=render, footer=footer,
                                      empty=empty)
             files.update(done.files)
             progress(f"    {name}: {done.reused} piece(s) reused, {done.made} written")
-    return files
+    return files, lines
 
 
-def _lines(path: Path) -> int:
-    """Lines of a file sorted by ``sort`` (an empty line, if any, sorts first)."""
+def _lines(path: Path, newlines: int) -> int:
+    """Lines of a file sorted by ``sort`` that has ``newlines`` (an empty line, if any, sorts
+    first)."""
     with open(path, "rb") as handle:
         blank = handle.read(1) == b"\n"
-    return incremental.count_lines(path) - blank
+    return newlines - blank
 
 
 def _described(staging: Path, work: Path, graphs: list[Graph]) -> Path:
@@ -240,16 +266,16 @@ def _described(staging: Path, work: Path, graphs: list[Graph]) -> Path:
     return incremental.write_described(extra, staging)
 
 
-def _counts(staging: Path, described: Path) -> dict[str, int]:
+def _counts(staging: Path, described: Path, newlines: dict[str, int]) -> dict[str, int]:
     """The release's sizes, each named for what it counts (the manifest keeps them all):
     ``triples``, the dataset's distinct triples (the lines of kg.nt, VoID's void:triples);
     ``dataset_quads``, its quads (the lines of kg.nq); ``default_graph_triples``, what a query
     with no dataset sees, each triple once: the dataset's plus the VoID and ontology graphs'
     the store also holds. ``quads`` (all the store holds) is added by the caller."""
-    triples = _lines(staging / "kg.nt")
+    triples = _lines(staging / "kg.nt", newlines["kg.nt"])
     with incremental.SortedLines(staging / "kg.nt") as lines, open(described, "rb") as extra:
         more = sum(1 for line in extra if line.strip() and line not in lines)
-    return {"triples": triples, "dataset_quads": _lines(staging / "kg.nq"),
+    return {"triples": triples, "dataset_quads": _lines(staging / "kg.nq", newlines["kg.nq"]),
             "default_graph_triples": triples + more}
 
 
