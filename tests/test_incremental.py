@@ -168,10 +168,14 @@ def _files(root: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.usefixtures("deltas")
-def test_a_removed_article_leaves_the_next_release(tmp_path: Path):
+@pytest.mark.parametrize("searched", [incremental.MAX_SEARCHED, 0], ids=["searched", "awk"])
+def test_a_removed_article_leaves_the_next_release(tmp_path: Path, searched: int,
+                                                   monkeypatch: pytest.MonkeyPatch):
     """Removed from the corpus, an article leaves the dumps and the store of the release derived
     from the previous one, which equals a publication from scratch of the same corpus; the
-    previous release (whose store was checkpointed) keeps every file and quad it had."""
+    previous release (whose store was checkpointed) keeps every file and quad it had. The gone
+    graph's lines are dropped either way: found by their line ending, or by awk."""
+    monkeypatch.setattr(incremental, "MAX_SEARCHED", searched)
     corpus = _corpus(tmp_path, SEEDS[:3])
     settings = _settings(tmp_path, corpus)
     build(settings, progress=lambda _m: None)

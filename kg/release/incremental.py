@@ -33,10 +33,10 @@ import re
 import shutil
 import subprocess
 from collections import Counter
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, BinaryIO
 
 import pyoxigraph
 
@@ -59,7 +59,7 @@ MAX_CHANGE = 0.25
 #: 10,000 articles).
 MAX_PROBES = 50_000
 #: The graph term of a named-graph N-Quads line (``sed`` in ``_strip_sorted`` does the same).
-_GRAPH_TERM = re.compile(rb" <[^ ]*> \.$")
+_GRAPH_TERM = re.compile(rb" <[^ \n]*> \.\n")
 Progress = Callable[[str], None]
 _C = dict(os.environ, LC_ALL="C")
 
@@ -103,22 +103,88 @@ def sort_unique(sources: list[Path], target: Path, *, merge: bool = False) -> No
                    check=True, env=_C)
 
 
-def _strip_sorted(graphs: Path, default: Path, target: Path) -> None:
-    """The union's N-Triples: the sorted named-graph quads without their graph term, merged
-    with the default graph's sorted lines. Dropping the last term keeps byte order (a term is
-    followed by a space in both forms), so a merge suffices; equal triples become neighbours
-    and ``-u`` keeps one."""
-    strip = subprocess.Popen(["sed", r"s/ <[^ ]*> \.$/ ./", str(graphs)], stdout=subprocess.PIPE,
-                             env=_C)
+#: Bytes read at a time when a sorted file is streamed through Python.
+BLOCK = 8 << 20
+#: Up to this many graphs gone, their old lines are found by searching for each one's line
+#: ending (fast at any file size); past it awk looks each line's graph term up in a set.
+MAX_SEARCHED = 16
+
+
+def _merge(target: Path, *inputs: Path | str) -> list[str]:
+    """``sort``'s merge of sorted inputs (``-``: standard input) into ``target``, each line once."""
+    return ["sort", "-u", "-m", "-S", "64M", "-T", str(target.parent), "-o", str(target),
+            *map(str, inputs)]
+
+
+def strip_graphs(block: bytes) -> bytes:
+    """Named-graph N-Quads lines (whole lines) without their graph term: N-Triples. Dropping
+    the last term keeps byte order (a term is followed by a space in both forms), so stripped
+    sorted lines are still sorted, equal triples now neighbours."""
+    return _GRAPH_TERM.sub(b" .\n", block)
+
+
+def _blocks(handle: IO[bytes]) -> Iterator[bytes]:
+    """A stream in blocks of whole lines."""
+    rest = b""
+    while block := handle.read(BLOCK):
+        block = rest + block
+        end = block.rfind(b"\n") + 1
+        rest = block[end:]
+        if end:
+            yield block[:end]
+    if rest:
+        yield rest
+
+
+def _without(blocks: Iterable[bytes], gone: set[str], went: BinaryIO) -> Iterator[bytes]:
+    """The blocks without the lines of the ``gone`` graphs, which go to ``went`` in order."""
+    endings = [f" <{name}> .\n".encode() for name in sorted(gone)]
+    for block in blocks:
+        spans = []
+        for ending in endings:
+            at = block.find(ending)
+            while at >= 0:
+                spans.append((block.rfind(b"\n", 0, at) + 1, at + len(ending)))
+                at = block.find(ending, at + len(ending))
+        if not spans:
+            yield block
+            continue
+        spans.sort()
+        kept, last = [], 0
+        for start, stop in spans:
+            kept.append(block[last:start])
+            went.write(block[start:stop])
+            last = stop
+        kept.append(block[last:])
+        yield b"".join(kept)
+
+
+def _feed(blocks: Iterable[bytes], consumers: list[tuple[list[str], bool]]) -> None:
+    """Write each block to every consumer's standard input, stripped of graph terms for those
+    that ask (``True``): one pass over a file of gigabytes feeds merges running side by side."""
+    procs = [subprocess.Popen(command, stdin=subprocess.PIPE, env=_C) for command, _ in consumers]
+    broken = False
     try:
-        subprocess.run(["sort", "-u", "-m", "-S", "64M", "-T", str(target.parent),
-                        "-o", str(target), str(default), "-"], stdin=strip.stdout, check=True,
-                       env=_C)
+        for block in blocks:
+            stripped = strip_graphs(block) if any(s for _, s in consumers) else block
+            for proc, (_, strip) in zip(procs, consumers, strict=True):
+                assert proc.stdin is not None
+                proc.stdin.write(stripped if strip else block)
+    except BrokenPipeError:
+        broken = True  # a consumer died: its exit status says why
     finally:
-        assert strip.stdout is not None
-        strip.stdout.close()
-        if strip.wait() != 0:
-            raise subprocess.CalledProcessError(strip.returncode, "sed")
+        for proc in procs:
+            try:
+                assert proc.stdin is not None
+                proc.stdin.close()
+            except BrokenPipeError:
+                broken = True
+        codes = [proc.wait() for proc in procs]
+    for proc, code in zip(procs, codes, strict=True):
+        if code:
+            raise subprocess.CalledProcessError(code, proc.args)
+    if broken:
+        raise OSError("a merge stopped reading its input")
 
 
 @dataclass(frozen=True)
@@ -184,41 +250,57 @@ def write_sorted(graphs: Iterable[Path | bytes], default_nt: Path, work: Path, s
         # (a graph spread over parts, some kept, some gone: the filter would cut a kept one)
         sort_unique([work / "graphs.nq"], sorted_graphs)
         progress("  named graphs sorted from scratch")
+        with open(sorted_graphs, "rb") as lines:
+            _feed(_blocks(lines), [(_merge(staging / "kg.nq", "-", default_nt), False),
+                                   (_merge(staging / "kg.nt", "-", default_nt), True)])
     else:
-        sort_unique([added], work / "added.sorted.nq")
-        source, went = previous.graphs, work / "went.nq"
-        went.write_bytes(b"")
-        if gone:
-            source = work / "kept.nq"
-            (work / "gone.txt").write_text("".join(f"<{n}>\n" for n in sorted(gone)),
-                                           encoding="utf-8")
-            with open(source, "wb") as out:  # the gone graphs' old lines to went.nq, in order
-                subprocess.run(["awk", "-v", f"went={went}",
-                                "NR == FNR { gone[$0]; next } "
-                                "NF < 2 || !($(NF - 1) in gone) { print; next } { print > went }",
-                                str(work / "gone.txt"), str(previous.graphs)],
-                               stdout=out, check=True, env=_C)
-        sort_unique([source, work / "added.sorted.nq"], sorted_graphs, merge=True)
+        # kept = the old sorted lines but the gone graphs'; one pass over them feeds three
+        # merges with the new parts' lines and the default graph: the sorted named graphs,
+        # kg.nq and (stripped) kg.nt
+        added_sorted, added_stripped = work / "added.sorted.nq", work / "added.stripped.nt"
+        sort_unique([added], added_sorted)
+        added_stripped.write_bytes(strip_graphs(added_sorted.read_bytes()))
+        went = work / "went.nq"
+        consumers = [(_merge(sorted_graphs, "-", added_sorted), False),
+                     (_merge(staging / "kg.nq", "-", added_sorted, default_nt), False),
+                     (_merge(staging / "kg.nt", "-", added_stripped, default_nt), True)]
+        with open(went, "wb") as out:
+            if len(gone) <= MAX_SEARCHED:
+                with open(previous.graphs, "rb") as lines:
+                    _feed(_without(_blocks(lines), gone, out), consumers)
+            else:
+                out.close()
+                _feed_filtered(previous.graphs, gone, went, work, consumers)
         progress(f"  named graphs: {len(kept)} part(s) kept from {previous.root.name}, "
                  f"{len(new)} new, graphs of {len(previous.parts) - len(kept)} dropped")
         old_default = previous.root / STATE_DIR / DEFAULT_FILE
         new_names = {n for d in new for n in new[d]}
         if old_default.is_file() and not new_names & kept_names:
             # old = kept + went, new = kept + added, and no new line can be a kept one
-            graphs_gone, graphs_new = _difference(went, work / "added.sorted.nq",
-                                                  work / "graphs")
+            graphs_gone, graphs_new = _difference(went, added_sorted, work / "graphs")
             default_gone, default_new = _difference(old_default, default_nt, work / "default")
             change = Change(graphs_gone, graphs_new, default_gone, default_new)
     (state / PARTS_FILE).write_text(
         "".join(f"{d}\t{' '.join(names[d])}\n" for d in sorted(names)), encoding="utf-8")
-    # two linear merges of the same sorted files, each a process of its own: run side by side
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        merges = [pool.submit(sort_unique, [default_nt, sorted_graphs], staging / "kg.nq",
-                              merge=True),
-                  pool.submit(_strip_sorted, sorted_graphs, default_nt, staging / "kg.nt")]
-        for merge in merges:
-            merge.result()
     return sorted_graphs, layout, change
+
+
+def _feed_filtered(graphs: Path, gone: set[str], went: Path, work: Path,
+                   consumers: list[tuple[list[str], bool]]) -> None:
+    """``_feed`` from awk, which drops the lines of many gone graphs (to ``went``)."""
+    (work / "gone.txt").write_text("".join(f"<{n}>\n" for n in sorted(gone)), encoding="utf-8")
+    command = ["awk", "-v", f"went={went}", "NR == FNR { gone[$0]; next } "
+               "NF < 2 || !($(NF - 1) in gone) { print; next } { print > went }",
+               str(work / "gone.txt"), str(graphs)]
+    awk = subprocess.Popen(command, stdout=subprocess.PIPE, env=_C)
+    try:
+        assert awk.stdout is not None
+        _feed(_blocks(awk.stdout), consumers)
+    finally:
+        assert awk.stdout is not None
+        awk.stdout.close()
+        if awk.wait() != 0:
+            raise subprocess.CalledProcessError(awk.returncode, "awk")
 
 
 def write_described(described: Path, staging: Path) -> Path:
@@ -371,8 +453,8 @@ def nt_difference(previous: Previous | None, kg_nt: Path, work: Path,
         with open(path, "rb") as lines:
             for line in lines:
                 if line.strip():
-                    candidates.add(_GRAPH_TERM.sub(b" .", line.rstrip(b"\n"), count=1) + b"\n"
-                                   if graph else line)
+                    line = line if line.endswith(b"\n") else line + b"\n"
+                    candidates.add(strip_graphs(line) if graph else line)
         if len(candidates) > MAX_PROBES:
             return _difference(old, kg_nt, work / "nt")
     gone, came = work / "nt.gone.nt", work / "nt.new.nt"
