@@ -229,11 +229,16 @@ def write_units(extractions: list[Extraction], keys: list[str], res: Resolution,
             made += 1
         units.append((default, graph))
     progress(f"RDF: {made} article graph(s) written, {len(units) - made} unchanged")
+    return units
+
+
+def drop_stale_units(units: list[tuple[Path, Path]], settings: Settings) -> None:
+    """Remove the units no article uses now, once a release is out: until then the previous
+    release's are where the publication reads the parts that went (``kg.release.incremental``)."""
     keep = {p.stem for pair in units for p in pair}  # with what the gate keeps beside them
-    for stale in root.glob("*/*"):
+    for stale in (settings.cache / "units").glob("*/*"):
         if stale.name.partition(".")[0] not in keep:
             stale.unlink(missing_ok=True)
-    return units
 
 
 def _evidence(res: Resolution, base_uri: str) -> dict[str, str]:
@@ -357,7 +362,8 @@ def _build(settings: Settings, strict: bool, progress: Progress, workers: int | 
         progress(f"resolving entities across {len(extractions)} article(s)")
         resolution = resolve(extractions, gazetteer)
         extractions = fit(extractions, resolution)
-        units = write_units(extractions, keys, resolution, settings, gazetteer, progress)
+        units = written = write_units(extractions, keys, resolution, settings, gazetteer,
+                                      progress)
         layer = entity_lines(resolution, settings.base_uri, gazetteer)
         curated = _curate(settings, layer, units, progress)
         layer, units = curated.layer, curated.units
@@ -415,4 +421,5 @@ def _build(settings: Settings, strict: bool, progress: Progress, workers: int | 
         load_batch=settings.load_batch,
     )
     report.quads = report.publication.manifest["quads"]
+    drop_stale_units(written, settings)
     return report

@@ -1,19 +1,19 @@
-"""The streaming filters of incremental publication (kg.release.incremental) against the
-tools they replaced: stripping graph terms as ``sed`` did, and dropping gone graphs' lines as
-``awk`` does, on quads whose literals hold spaces, angle brackets and ``" ."``, cut into
-blocks at awkward places."""
+"""Line work of incremental publication (kg.release.incremental) against the tools it stands
+for: stripping graph terms as ``sed`` does, and splicing changes into a sorted file as
+``sort -u`` would merge them, on quads whose literals hold spaces, angle brackets and
+``" ."``."""
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.release.incremental import _without, strip_graphs
+from kg.release.incremental import splice, strip_graphs
 
 C = dict(os.environ, LC_ALL="C")
 GRAPHS = [f"http://h/graph/{name}" for name in ("a", "b", "news-1", "news-10")]
@@ -39,28 +39,27 @@ def test_strip_graphs_is_what_sed_did(quads):
     assert strip_graphs(data) == sed
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(quad, max_size=40), st.sets(st.sampled_from(GRAPHS)),
-       st.lists(st.integers(min_value=0, max_value=2000), max_size=4))
-def test_dropping_gone_graphs_is_what_awk_does(tmp_path_factory, quads, gone, cuts):
-    data = _lines(quads)
-    work = tmp_path_factory.mktemp("awk")
-    (work / "gone.txt").write_text("".join(f"<{g}>\n" for g in sorted(gone)))
-    (work / "in.nq").write_bytes(data)
-    awk = subprocess.run(["awk", "-v", f"went={work / 'went.nq'}",
-                          "NR == FNR { gone[$0]; next } "
-                          "NF < 2 || !($(NF - 1) in gone) { print; next } { print > went }",
-                          str(work / "gone.txt"), str(work / "in.nq")],
-                         capture_output=True, check=True, env=C).stdout
-    went_awk = (work / "went.nq").read_bytes() if (work / "went.nq").exists() else b""
-    if not gone:  # (awk's NR == FNR idiom needs a non-empty first file; the build calls it so)
-        awk, went_awk = data, b""
-    # blocks of whole lines, as _blocks gives them, cut at line ends near the given offsets
-    ends = sorted({data.find(b"\n", min(c, len(data))) + 1 for c in cuts} - {0})
-    blocks = [data[a:b] for a, b in zip([0, *ends], [*ends, len(data)], strict=True) if b > a]
-    went = io.BytesIO()
-    assert b"".join(_without(blocks, set(gone), went)) == awk
-    assert went.getvalue() == went_awk
+@settings(max_examples=80, deadline=None)
+@given(st.lists(quad, max_size=40), st.lists(quad, max_size=10), st.data())
+def test_splice_is_the_sorted_set_difference_and_union(tmp_path_factory, quads, more, data):
+    """What ``sort -u`` of (old without the removed lines, plus the inserted) gives, with the
+    removed lines drawn from the old ones and insertions that may be there already."""
+    old = sorted(set(_lines(quads).splitlines(keepends=True)))
+    remove = sorted(data.draw(st.sets(st.sampled_from(old))) if old else [])
+    insert = sorted(set(_lines(more).splitlines(keepends=True)))
+    work = tmp_path_factory.mktemp("splice")
+    (work / "old.nq").write_bytes(b"".join(old))
+    splice(work / "old.nq", remove, insert, work / "new.nq")
+    expected = subprocess.run(["sort", "-u"], input=b"".join(
+        [line for line in old if line not in remove] + insert), capture_output=True,
+        check=True, env=C).stdout
+    assert (work / "new.nq").read_bytes() == expected
+
+
+def test_splice_refuses_to_remove_a_line_that_is_not_there(tmp_path: Path):
+    (tmp_path / "old.nt").write_bytes(b"<a> <p> <b> .\n<c> <p> <d> .\n")
+    with pytest.raises(ValueError, match="does not hold the line to remove"):
+        splice(tmp_path / "old.nt", [b"<b> <p> <b> .\n"], [], tmp_path / "new.nt")
 
 
 def test_a_block_of_real_quads(tmp_path: Path):
@@ -75,6 +74,3 @@ def test_a_block_of_real_quads(tmp_path: Path):
         b'<http://h/article/a#char=0,5> <http://h/o#begin> "0"^^<http://www.w3.org/2001/'
         b'XMLSchema#nonNegativeInteger> .\n'
         b'<http://h/r/X> <http://h/o#label> "El Salvador"@es .\n')
-    went = io.BytesIO()
-    assert b"".join(_without([data], {"http://h/graph/a"}, went)) == data.splitlines(True)[1]
-    assert went.getvalue() == b"".join(data.splitlines(True)[0::2])

@@ -120,7 +120,7 @@ def test_additions_in_any_order_give_the_same_bytes(scratch, tmp_path: Path):
         assert any(f"{len(list(corpus.glob('*.txt'))) - 1} unchanged, 1 to parse" in m
                    for m in said), said
         assert any("store: a checkpoint of" in m for m in said), said
-        assert any("part(s) kept from" in m for m in said), said
+        assert any("part(s) kept from" in m and "(spliced)" in m for m in said), said
         # the patch, told from the parts that changed, is what comparing the dumps gives
         assert any("changes since the previous release, from the parts" in m for m in said), said
         after = Publication.current(settings.dist_dir)
@@ -168,14 +168,13 @@ def _files(root: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.usefixtures("deltas")
-@pytest.mark.parametrize("searched", [incremental.MAX_SEARCHED, 0], ids=["searched", "awk"])
-def test_a_removed_article_leaves_the_next_release(tmp_path: Path, searched: int,
-                                                   monkeypatch: pytest.MonkeyPatch):
+@pytest.mark.parametrize("units", ["kept", "cleared"])
+def test_a_removed_article_leaves_the_next_release(tmp_path: Path, units: str):
     """Removed from the corpus, an article leaves the dumps and the store of the release derived
     from the previous one, which equals a publication from scratch of the same corpus; the
-    previous release (whose store was checkpointed) keeps every file and quad it had. The gone
-    graph's lines are dropped either way: found by their line ending, or by awk."""
-    monkeypatch.setattr(incremental, "MAX_SEARCHED", searched)
+    previous release (whose store was checkpointed) keeps every file and quad it had. With the
+    units cache kept, the release splices the change into the previous files; with it cleared,
+    the gone article's lines are not known apart, and the named graphs are filtered and merged."""
     corpus = _corpus(tmp_path, SEEDS[:3])
     settings = _settings(tmp_path, corpus)
     build(settings, progress=lambda _m: None)
@@ -184,8 +183,12 @@ def test_a_removed_article_leaves_the_next_release(tmp_path: Path, searched: int
     old = Publication.current(settings.dist_dir)
     old_files, old_store = _files(old.root), _store(old)
     (corpus / SEEDS[2].name).unlink()
+    if units == "cleared":
+        shutil.rmtree(settings.cache / "units")
     said = _messages(settings)
     assert any("store: a checkpoint of" in m for m in said), said
+    how = "spliced" if units == "kept" else "merged"
+    assert any(f"dropped ({how})" in m for m in said), said
     assert f"article/{gone}".encode() not in _dumps(settings)["kg.nq"]
     new = Publication.current(settings.dist_dir)
     assert f"article/{gone}".encode() not in _store(new)
