@@ -11,12 +11,13 @@ dependency parse. Modality comes from the clause: a negation ("did not"), a moda
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from kg.extract.relations.context import Context, date_at
 from kg.model import DateValue, Event, Mention, Quantity, Sentence
@@ -134,6 +135,20 @@ def lexicon() -> dict[tuple[str, str], tuple[Sense, ...]]:
     return {key: tuple(senses) for key, senses in table.items()}
 
 
+def _tokens_inside(doc: Doc, spans: list[tuple[int, int]]) -> frozenset[int]:
+    """The tokens strictly inside one of the sorted, non-overlapping character spans, found
+    once per document (every token of every sentence is asked about)."""
+    if not spans:
+        return frozenset()
+    starts = [start for start, _ in spans]
+    inside = set()
+    for token in doc:
+        k = bisect_left(starts, token.idx) - 1  # the last span that starts before the token
+        if k >= 0 and token.idx < spans[k][1]:
+            inside.add(token.i)
+    return frozenset(inside)
+
+
 class EventReader:
     """Reads the events of one article's body sentences."""
 
@@ -144,7 +159,8 @@ class EventReader:
         self.mention_of = mention_of
         self.sentence_of = sentence_of
         self.lex = lexicon()
-        self.quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text_of(self.doc))]
+        self.quoted = _tokens_inside(self.doc, [
+            (m.start(), m.end()) for m in _QUOTED.finditer(text_of(self.doc))])
         self.money = [q for q, _ in ctx.quantities if MONEY.search(q.text)]
 
     # ------------------------------------------------------------ entry point
@@ -300,7 +316,7 @@ class EventReader:
             for c in token.children)
 
     def _inside_quote(self, token: Token) -> bool:
-        return any(a < token.idx < b for a, b in self.quoted)
+        return token.i in self.quoted
 
     # ------------------------------------------------------------ verbs
 

@@ -95,12 +95,16 @@ PERSON_NOUNS = frozenset({
 })
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Case- and accent-free form used for lexicon look-ups ('Rājasthān' -> 'rajasthan')."""
+    """Case- and accent-free form used for lexicon look-ups ('Rājasthān' -> 'rajasthan').
+    Cached: the same few thousand words are folded again and again (164,000 calls a hundred
+    articles, most of the entity clean-up's time)."""
     ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"\s+", " ", ascii_.replace("’", "'")).strip().casefold()
 
 
+@lru_cache(maxsize=1 << 14)
 def is_honorific(word: str) -> bool:
     """'Mr', 'Dr.', 'Excellency'; 'Rt' (of 'The Rt Hon') only so spelt: 'RT' is a broadcaster."""
     return fold(word).rstrip(".") in HONORIFICS or word.rstrip(".") == "Rt"
