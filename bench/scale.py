@@ -127,6 +127,19 @@ def build(work: Path, corpus: Path, workers: int, engine: str = "pyshacl",
     return run([sys.executable, "-m", "kg", "build"], env, work / f"build-{len(logs) + 1}.log")
 
 
+def _no_room(work: Path) -> str | None:
+    """Why the next increment cannot run, if the disk cannot hold one more release of the size
+    of the serving one (a build keeps the last three: at 10,000 articles ~10 GB each)."""
+    serving = (work / "dist").resolve()
+    need = sum(p.stat().st_size for p in serving.rglob("*") if p.is_file() and
+               p.stat().st_nlink == 1)  # files shared by hard links with older releases aside
+    free = shutil.disk_usage(work).free
+    if free < need * 1.2:
+        return (f"{free / 2**30:.1f} GiB free on the disk, and a release takes about "
+                f"{need / 2**30:.1f} GiB")
+    return None
+
+
 def store_bytes(work: Path) -> int:
     store = (work / "dist").resolve() / "store"
     return sum(p.stat().st_size for p in store.rglob("*") if p.is_file())
@@ -197,7 +210,16 @@ def main() -> None:
     for label, count in steps:
         grown = newsgen.grow(corpus, count, grown)
         print(f"{label} to {largest} ...", flush=True)
-        elapsed, cpu, peak, _ = build(work, corpus, 1, args.shacl_engine)
+        why = _no_room(work)
+        if why is None:
+            try:
+                elapsed, cpu, peak, _ = build(work, corpus, 1, args.shacl_engine)
+            except RuntimeError as exc:  # recorded, and the results so far are still written
+                why = str(exc).strip().splitlines()[-1].strip()
+        if why is not None:
+            increments.append({"step": label, "articles": grown, "failed": why})
+            print(f"{label}: not measured: {why}", flush=True)
+            break
         increments.append({"step": label, "articles": grown, "build_s": round(elapsed, 2),
                            "vs_full_build": round(elapsed / full, 4),
                            "build_cpu_s": round(cpu, 2), "cpu_vs_full_build": round(cpu / full_cpu, 4),
@@ -238,6 +260,10 @@ def write(out: Path, rows: list[dict], increments: list[dict], engine: str = "py
               "vs full build (CPU) | peak RSS MiB |",
               "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in increments:
+        if "failed" in r:
+            lines.append(f"| {r['step']} | {r['articles']:,} | not measured: {r['failed']} "
+                         "| - | - | - | - |")
+            continue
         lines.append(f"| {r['step']} | {r['articles']:,} | {r['build_s']} | "
                      f"{r['vs_full_build']:.1%} | {r.get('build_cpu_s', '-')} | "
                      f"{r.get('cpu_vs_full_build', 0):.1%} | {r['peak_rss_mib']} |")
