@@ -27,6 +27,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 #: with the file's name, its decoded text and its catalog entry (``kg.pipeline`` keeps them).
 Reuse = Callable[[str, str, dict[str, list[str]] | None], Article | None]
 
+
 def read_article_text(path: Path, max_bytes: int) -> str:
     """Decode one file strictly, refusing what would silently corrupt offsets or facts."""
     size = path.stat().st_size

@@ -257,7 +257,7 @@ def write_sorted(graphs: Iterable[Path | bytes], default_nt: Path, work: Path, s
     sorted_graphs = state / GRAPHS_FILE
     gone = {n for d, ns in previous.parts.items() if d not in kept for n in ns} if previous else set()
     kept_names = {n for d in kept for n in names[d]}
-    change = None
+    change, spliced = None, False
     if previous is None or gone & kept_names:
         # (a graph spread over parts, some kept, some gone: the filter would cut a kept one)
         sort_unique([work / "graphs.nq"], sorted_graphs)
@@ -268,17 +268,16 @@ def write_sorted(graphs: Iterable[Path | bytes], default_nt: Path, work: Path, s
         overlap = bool({n for d in new for n in new[d]} & kept_names)
         change = _spliced(previous, [d for d in previous.parts if d not in kept], overlap,
                           added_sorted, default_nt, work, staging)
-        if change is None:
+        spliced = change is not None
+        if not spliced:
             change = _merged(previous, gone, overlap, added_sorted, default_nt, work)
-            how = "merged"
-        else:
-            how = "spliced"
         progress(f"  named graphs: {len(kept)} part(s) kept from {previous.root.name}, "
-                 f"{len(new)} new, graphs of {len(previous.parts) - len(kept)} dropped ({how})")
+                 f"{len(new)} new, graphs of {len(previous.parts) - len(kept)} dropped "
+                 f"({'spliced' if spliced else 'merged'})")
     (state / PARTS_FILE).write_text("".join(
         f"{d}\t{' '.join(names[d])}\t{sources.get(d, '')}\n" for d in sorted(names)),
         encoding="utf-8")
-    if not (staging / "kg.nq").exists():  # not spliced: two merges of the sorted files
+    if not spliced:  # kg.nq and kg.nt by two merges of the sorted files
         with ThreadPoolExecutor(max_workers=2) as pool:
             merges = [pool.submit(sort_unique, [default_nt, sorted_graphs], staging / "kg.nq",
                                   merge=True),
@@ -328,29 +327,43 @@ def _spliced(previous: Previous, gone: list[str], overlap: bool, added_sorted: P
 
 def _nt_change(change: Change, old_nt: Path, default_nt: Path, sorted_graphs: Path,
                work: Path) -> tuple[Path, Path] | None:
-    """kg.nt's lines gone and new: a triple's presence can only change if a line of kg.nq
-    stating it did; each such triple is looked up in the old kg.nt, and in the new default
-    graph and named graphs (a quad stating it starts with the triple's terms and a space).
-    None past ``MAX_PROBES`` triples."""
-    candidates: set[bytes] = set()
+    """kg.nt's lines gone and new before the new kg.nt exists: each touched triple looked up
+    in the old kg.nt, and in the new default graph and named graphs (a quad stating it starts
+    with the triple's terms and a space). None past ``MAX_PROBES`` triples."""
+    touched = _touched(change)
+    if touched is None:
+        return None
+    with SortedLines(old_nt) as before, SortedLines(default_nt) as default, \
+            SortedLines(sorted_graphs) as graphs:
+        return _nt_files(touched, before.__contains__,
+                         lambda t: t in default or graphs.has_prefix(t[:-3] + b" <"), work)
+
+
+def _touched(change: Change) -> set[bytes] | None:
+    """The triples whose presence in kg.nt can have changed: those of kg.nq's changed lines
+    (a triple's presence only changes if a line stating it did); None past ``MAX_PROBES``."""
+    touched: set[bytes] = set()
     for path, graph in ((change.graphs_gone, True), (change.graphs_new, True),
                         (change.default_gone, False), (change.default_new, False)):
         with open(path, "rb") as lines:
             for line in lines:
                 if line.strip():
                     line = _ended(line)
-                    candidates.add(strip_graphs(line) if graph else line)
-        if len(candidates) > MAX_PROBES:
+                    touched.add(strip_graphs(line) if graph else line)
+        if len(touched) > MAX_PROBES:
             return None
-    gone, came = work / "nt.gone.nt", work / "nt.new.nt"
-    with SortedLines(old_nt) as before, SortedLines(default_nt) as default, \
-            SortedLines(sorted_graphs) as graphs:
-        present = {t: (t in before, t in default or graphs.has_prefix(t[:-3] + b" <"))
-                   for t in candidates}
+    return touched
+
+
+def _nt_files(touched: set[bytes], was: Callable[[bytes], bool], now: Callable[[bytes], bool],
+              work: Path) -> tuple[Path, Path]:
+    """The touched triples kg.nt lost and gained, each file sorted."""
+    present = {t: (was(t), now(t)) for t in touched}
     went: list[bytes] = [t for t, (b, a) in present.items() if b and not a]
     new: list[bytes] = [t for t, (b, a) in present.items() if a and not b]
     went.sort(key=_unended)
     new.sort(key=_unended)
+    gone, came = work / "nt.gone.nt", work / "nt.new.nt"
     gone.write_bytes(b"".join(went))
     came.write_bytes(b"".join(new))
     return gone, came
@@ -517,36 +530,19 @@ def _difference(old: Path, new: Path, prefix: Path) -> tuple[Path, Path]:
 
 def nt_difference(previous: Previous | None, kg_nt: Path, work: Path,
                   change: Change | None = None) -> tuple[Path, Path] | None:
-    """The lines of the previous release's kg.nt that went and those that came: from
-    ``change`` when it is small (a triple's presence in kg.nt can only change if a line of
-    kg.nq stating it did; each such triple is looked up in both sorted files), else ``comm``."""
+    """The lines of the previous release's kg.nt that went and those that came: the change's
+    when it has them, else its touched triples looked up in both sorted files when they are
+    few, else ``comm``."""
     if previous is None or not (previous.root / "kg.nt").is_file():
         return None
     old = previous.root / "kg.nt"
     if change is not None and change.nt is not None:
         return change.nt
-    if change is None:
+    touched = _touched(change) if change is not None else None
+    if touched is None:
         return _difference(old, kg_nt, work / "nt")
-    candidates: set[bytes] = set()
-    for path, graph in ((change.graphs_gone, True), (change.graphs_new, True),
-                        (change.default_gone, False), (change.default_new, False)):
-        with open(path, "rb") as lines:
-            for line in lines:
-                if line.strip():
-                    line = line if line.endswith(b"\n") else line + b"\n"
-                    candidates.add(strip_graphs(line) if graph else line)
-        if len(candidates) > MAX_PROBES:
-            return _difference(old, kg_nt, work / "nt")
-    gone, came = work / "nt.gone.nt", work / "nt.new.nt"
     with SortedLines(old) as before, SortedLines(kg_nt) as after:
-        present = {line: (line in before, line in after) for line in candidates}
-    went: list[bytes] = [t for t, (b, a) in present.items() if b and not a]
-    new: list[bytes] = [t for t, (b, a) in present.items() if a and not b]
-    went.sort(key=_unended)
-    new.sort(key=_unended)
-    gone.write_bytes(b"".join(went))
-    came.write_bytes(b"".join(new))
-    return gone, came
+        return _nt_files(touched, before.__contains__, after.__contains__, work)
 
 
 def _unended(line: bytes) -> bytes:

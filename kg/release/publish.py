@@ -126,22 +126,20 @@ def publish_parts(
             _record(staging / SEARCH_FILE, files)
             release = f"{stamp}-{files['kg.nq']['sha256'][:12]}"
             created = datetime.now(timezone.utc).isoformat(timespec="seconds")
-            same_basis = change is not None and previous is not None and basis is not None \
-                and previous.root == basis.root
-            difference = change if same_basis else None
+            # (a change is told only against ``basis``, which is the release ``previous`` names)
             progress("  the changes since the previous release" + (
-                ", from the parts that changed" if difference else ""))
+                ", from the parts that changed" if change else ""))
             change_record = changes.record(
                 previous.root if previous else None, staging,
-                (difference.lines(new=True), difference.lines(new=False)) if difference else None)
+                (change.lines(new=True), change.lines(new=False)) if change else None)
             for name in PATCH_FILES if change_record["previous"] else ():
                 _record(staging / name, files)
             progress("loading the Oxigraph store")
             loader = incremental.StoreLoader(staging / STORE_DIR, basis, sorted_graphs, work,
-                                             progress, load_batch, difference)  # a checkpoint?
+                                             progress, load_batch, change)  # a checkpoint?
             loader.load_dataset(staging / "kg.nq")
             store = loader.store
-            nt_changes = incremental.nt_difference(basis, staging / "kg.nt", work, difference)
+            nt_changes = incremental.nt_difference(basis, staging / "kg.nt", work, change)
             if void is None:
                 progress("  counting for VoID")
                 stats = incremental.void_statistics(staging / "kg.nt", basis, nt_changes,
