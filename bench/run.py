@@ -73,10 +73,16 @@ KG_TARGETS = {
 #: Floors: WSGI apps under the same server settings as ``kg serve``. A *floor* returns a fixed
 #: body; an *engine floor* runs the query through pyoxigraph and its own JSON writer and nothing
 #: else (no limits, negotiation, cache or Flask): the most any Python endpoint answering through
-#: pyoxigraph can do under that server.
+#: pyoxigraph can do under that server. The engine floor *with kg headers* also sends the header
+#: lines a lookup answer of ``kg serve`` carries (Vary, CORS and X-KG, with the real row count):
+#: what those lines cost the server and the client to write and parse, apart from our code.
 FIXED_FLOORS = ("granian floor", "gunicorn floor")
-ENGINE_FLOORS = ("granian engine floor", "gunicorn engine floor")
+ENGINE_FLOORS = (
+    "granian engine floor", "gunicorn engine floor", "granian engine floor, kg headers",
+)
 FLOORS = (*FIXED_FLOORS, *ENGINE_FLOORS)
+#: Floors every target is also compared with, round by round (the table's last ratio columns).
+REFERENCE_FLOORS = ("granian engine floor", "granian engine floor, kg headers")
 TARGETS = ("oxigraph serve", *KG_TARGETS, *FLOORS)
 
 
@@ -100,6 +106,9 @@ class Measurement:
     cpu_seconds: float | None = None
     rounds: list[float] = field(default_factory=list)  # throughput of each round
     ratios: list[float] = field(default_factory=list)  # to oxigraph serve, round by round
+    #: to each engine floor measured (REFERENCE_FLOORS), round by round: issue 10's figure for
+    #: new lookups, each round against the floor measured beside it
+    floor_ratios: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def throughput(self) -> float:
@@ -244,10 +253,43 @@ def engine_floor_app(environ, start_response):
     return [body]
 
 
+_kg_headers: list[tuple[str, str]] | None = None
+
+
+def engine_floor_headers_app(environ, start_response):
+    """``engine_floor_app`` sending the header lines of a ``kg serve`` lookup answer to a
+    client without ``Origin`` (CORS ones included: they are always sent, as the Fetch standard
+    advises for ``*``); rows counted as ``server.engine.worker.lookup_rows`` does."""
+    global _engine, _kg_headers
+    with _engine_lock:
+        if _engine is None:
+            from server.web import EXPOSED_HEADERS  # the floor's process only
+
+            _engine = ox.Store.read_only(os.environ["BENCH_STORE"])
+            _kg_headers = [
+                ("Vary", "Accept, Accept-Encoding"), ("X-KG-Row-Limit", "10000"),
+                ("X-KG-Truncated", "false"), ("Access-Control-Allow-Origin", "*"),
+                ("Access-Control-Expose-Headers", ", ".join(sorted(EXPOSED_HEADERS))),
+            ]
+    query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))["query"][0]
+    body = _engine.query(query).serialize(format=ox.QueryResultsFormat.JSON)
+    first = body[len(b'{"head":{"vars":['):body.find(b"]")].split(b",")[0]
+    rows = body.count(b'%s:{"type":' % first) if first else 0
+    start_response("200 OK", [
+        ("Content-Type", ACCEPT_JSON), ("Content-Length", str(len(body))), *(_kg_headers or ()),
+        ("X-KG-Rows", str(rows)), ("X-KG-Cache", "miss"),
+    ])
+    return [body]
+
+
 def start_floor(name: str, port: int, workers: int, threads: int, store: Path) -> subprocess.Popen:
-    """A floor app (``floor_app`` or ``engine_floor_app``) under ``kg serve``'s settings."""
+    """A floor app (``floor_app``, ``engine_floor_app`` or ``engine_floor_headers_app``) under
+    ``kg serve``'s settings."""
     server = name.split()[0]
-    app = "run:engine_floor_app" if name in ENGINE_FLOORS else "run:floor_app"
+    app = (
+        "run:engine_floor_headers_app" if name.endswith("kg headers")
+        else "run:engine_floor_app" if name in ENGINE_FLOORS else "run:floor_app"
+    )
     if server == "gunicorn":
         command = [
             "-m", "gunicorn", "--chdir", str(ROOT / "bench"), "-k", "gthread", "-w", str(workers),
@@ -518,7 +560,8 @@ def report(
         "WSGI app returning a fixed body under that server: the most any Python endpoint can "
         "do there. An *engine floor* is a WSGI app that only reads the query, runs it on "
         "pyoxigraph and returns pyoxigraph's own JSON (no limits, negotiation, cache or Flask): "
-        "the most any Python endpoint answering through pyoxigraph can do there. Oxigraph: "
+        "the most any Python endpoint answering through pyoxigraph can do there; *with kg "
+        "headers*, it also sends the header lines (Vary, CORS, X-KG) of our lookup answers. Oxigraph: "
         "`oxigraph serve-read-only` over the same quads (the store's default graph holds "
         "every graph's triples once, so no union is needed). Clients are separate processes, "
         "one keep-alive connection each, on the same machine.",
@@ -526,13 +569,15 @@ def report(
         f"Each (workload, clients) cell was measured in {config['rounds']} round(s); in each round "
         "every target is measured once, in an order that rotates between rounds. req/s = the "
         "median of the rounds. Ratio = the median over the rounds of throughput / throughput of "
-        "`oxigraph serve` in the same round, with the lowest and highest round in brackets. "
+        "`oxigraph serve` in the same round, with the lowest and highest round in brackets; "
+        "*vs engine floor* and *vs floor with kg headers* are the same against those Granian "
+        "floors, when they ran. "
         "Latencies pool all rounds. CPU/request = CPU time of all server processes (workers, "
         "executors) per answered request.",
         "",
-        "| workload | clients | target | req/s | ratio | median ms | p95 ms | CPU ms/req "
-        "| errors |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| workload | clients | target | req/s | ratio | vs engine floor "
+        "| vs floor with kg headers | median ms | p95 ms | CPU ms/req | errors |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for m in results:
         ratio = (
@@ -540,8 +585,12 @@ def report(
             if m.ratios else "n/a"
         )
         cpu = f"{1000 * m.cpu_seconds / m.requests:.2f}" if m.cpu_seconds and m.requests else "-"
+        floors = " | ".join(
+            f"{statistics.median(r):.2f} ({min(r):.2f}-{max(r):.2f})" if r else "-"
+            for r in (m.floor_ratios.get(name, []) for name in REFERENCE_FLOORS)
+        )
         lines.append(
-            f"| {m.workload} | {m.clients} | {m.target} | {m.throughput:,.0f} | {ratio} | "
+            f"| {m.workload} | {m.clients} | {m.target} | {m.throughput:,.0f} | {ratio} | {floors} | "
             f"{m.latency_ms(0.5):.2f} | {m.latency_ms(0.95):.2f} | {cpu} | {m.errors} |"
         )
     lines += ["", "Workloads:", ""]
@@ -632,6 +681,12 @@ def main(argv: list[str] | None = None) -> int:
                             summary[target].absorb(m)
                             if reference:
                                 summary[target].ratios.append(m.throughput / reference)
+                            for name in REFERENCE_FLOORS:
+                                floor = measured.get(name)
+                                if floor is not None and floor.throughput:
+                                    summary[target].floor_ratios.setdefault(name, []).append(
+                                        m.throughput / floor.throughput
+                                    )
                     for target in cell:
                         results.append(summary[target])
                         _progress(summary[target])
@@ -651,8 +706,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _progress(m: Measurement) -> None:
     ratio = f"{statistics.median(m.ratios):.2f}x" if m.ratios else "-"
+    floors = " ".join(
+        f"{statistics.median(r):.2f}" for r in (m.floor_ratios.get(n) for n in REFERENCE_FLOORS) if r
+    )
     print(f"{m.workload:8} {m.clients} client(s) {m.target:28} {m.throughput:8,.0f} req/s "
-          f"{ratio:>6} median {m.latency_ms(0.5):6.2f} ms errors {m.errors}", flush=True)
+          f"{ratio:>6} (floors {floors or '-'}) median {m.latency_ms(0.5):6.2f} ms "
+          f"errors {m.errors}", flush=True)
 
 
 if __name__ == "__main__":

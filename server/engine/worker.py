@@ -117,7 +117,7 @@ class Reader:
             return None
         out = _Capped(max_bytes)
         try:
-            result.serialize(cast(IO[bytes], out), format=ox.QueryResultsFormat.JSON)
+            result.serialize(cast("IO[bytes]", out), format=ox.QueryResultsFormat.JSON)
         except AnswerTooLarge:
             raise
         except Exception:
