@@ -18,6 +18,10 @@ name each), the cost of a lookup that really is new. A third, ``cached``, is ``r
 through a second app with the answer cache on (64 MiB, as `run.py`'s ``kg serve`` target),
 so every request after the first of a text is a replay. ``--tree`` measures another
 checkout's ``kg``/``server`` (e.g. the main branch) with this script and this release.
+
+Last, the client's side: the time ``http.client`` (the benchmark's client, and SPARQLWrapper's
+and rdflib's) takes to parse the header lines of one of our lookup answers and of the engine
+floor's, which over HTTP is part of every request's round trip.
 """
 
 from __future__ import annotations
@@ -80,6 +84,8 @@ def main() -> None:
         ours, floor, gap = _measure(ours_app, run.engine_floor_app, pool, args.requests, args.chunks)
         lines.append(f"| {name} | {ours:.1f} | {floor:.1f} | {gap:.1f} |")
         print(lines[-1])
+    lines += ["", *_client_parse(app, run.engine_floor_app, texts[0])]
+    print("\n".join(lines[-6:]))
     for each in (app, cached):
         each.extensions["kg_executors"].close()
     args.out.write_text("\n".join(lines) + "\n")
@@ -114,6 +120,34 @@ def _measure(app, floor, texts: list[str], requests: int, chunks: int) -> tuple[
         floors.append(chunk(floor))
     return (statistics.median(ours), statistics.median(floors),
             statistics.median(a - b for a, b in zip(ours, floors, strict=True)))
+
+
+def _client_parse(app, floor, text: str, repeat: int = 20_000) -> list[str]:
+    """What the benchmark's client (``http.client``, as in SPARQLWrapper and rdflib) spends
+    parsing the header lines of our lookup answer and of the engine floor's: the headers each
+    app passes to ``start_response``, plus the two Granian adds (``server``, ``date``)."""
+    import http.client
+    import timeit
+
+    blocks = {}
+    for name, target in (("ours", app), ("engine floor", floor)):
+        sent: list = []
+
+        def keep(status, headers, exc_info=None, sent=sent):
+            sent.extend(headers)
+
+        b"".join(target(_environ("query=" + urllib.parse.quote_plus(text)), keep))
+        sent += [("server", "granian"), ("date", "Sun, 06 Dec 2026 15:18:27 GMT")]
+        blocks[name] = (len(sent), "".join(f"{k}: {v}\r\n" for k, v in sent).encode() + b"\r\n")
+    rows = [
+        "| answer of | header lines | bytes | http.client.parse_headers us |", "|---|---|---|---|",
+    ]
+    for name, (count, block) in blocks.items():
+        seconds = min(timeit.repeat(
+            lambda block=block: http.client.parse_headers(io.BytesIO(block)), number=repeat, repeat=3
+        ))
+        rows.append(f"| {name} | {count} | {len(block)} | {seconds / repeat * 1e6:.1f} |")
+    return ["Client side: parsing the answer's header lines (best of 3 x 20,000).", "", *rows]
 
 
 def _environ(query: str) -> dict:
