@@ -387,3 +387,26 @@ def test_an_abbreviated_title_is_no_part_of_the_name():
              "Gov Adewale said the figures were false.\n")
     res = resolve([ex], ())
     assert {res.entity(m).label for m in ex.mentions if "Adewale" in m.text} == {"Lucky Adewale"}
+
+
+def _facts(ex: Extraction, *predicates: str) -> set[tuple[str, str, str]]:
+    return {(r.subject.text, r.predicate, getattr(r.obj, "text", str(r.obj)))
+            for r in ex.relations if r.predicate in predicates}
+
+
+def test_a_title_that_starts_with_an_organisation_is_an_office_there():
+    ex = run("Food convoy\n\nThe World Food Programme (WFP) sent forty trucks on Monday. WFP "
+             "Country Director Anne Moreau said the stocks would last a month.\n")
+    facts = _facts(ex, "holdsOffice", "officeIn", "memberOf")
+    assert ("Anne Moreau", "holdsOffice", "Country Director") in facts, facts
+    assert ("Anne Moreau", "officeIn", "WFP") in facts, facts
+    assert not any("WFP" in office for _, p, office in facts if p == "holdsOffice")
+
+
+def test_a_party_before_a_legislators_title_is_the_members_party():
+    ex = run("Road works\n\nThe Bharatiya Janata Party (BJP) won the seat in March. BJP MLA Ravi "
+             "Kumar Singh said the road would be finished by June.\n")
+    facts = _facts(ex, "holdsOffice", "officeIn", "memberOf")
+    assert ("Ravi Kumar Singh", "holdsOffice", "MLA") in facts, facts
+    assert ("Ravi Kumar Singh", "memberOf", "BJP") in facts, facts
+    assert ("Ravi Kumar Singh", "officeIn", "BJP") not in facts

@@ -75,6 +75,14 @@ PARTY_MEMBERS = frozenset({"democrat", "republican", "liberal", "conservative", 
                            "socialist", "communist", "unionist", "nationalist", "labourite"})
 
 
+#: Titles of elected members of a legislature: before such a title an organisation's name is
+#: the member's party ('BJP MLA', 'Labour MP'), a place's name their seat ('Nambale MP').
+LEGISLATORS = frozenset({"mp", "mla", "mep", "senator", "sen.", "congressman", "congresswoman",
+                         "representative", "rep.", "lawmaker", "legislator", "assemblyman",
+                         "assemblywoman", "councillor", "councilor", "councilman",
+                         "councilwoman"})
+
+
 def party_member(text: str) -> bool:
     """'Democrat', 'Liberal Democrat': every word a singular party-member noun."""
     words = fold(text).split()

@@ -14,7 +14,7 @@ from kg.extract.relations.context import (
 )
 from kg.nlp.mentions import HEAD_WORDS, PART_WORDS
 from kg.nlp.text import text_of
-from kg.nlp.wordclass import is_honorific
+from kg.nlp.wordclass import LEGISLATORS, is_honorific
 
 
 def pattern_roles(ctx: Context, sent: Span) -> Iterator[RawRelation]:
@@ -30,13 +30,13 @@ def pattern_roles(ctx: Context, sent: Span) -> Iterator[RawRelation]:
         before = text_of(ctx.doc)[max(sent.start_char, title_start - 12) : title_start].lower()
         if "former" in before or "ex-" in before or "late" in before.split():
             continue  # a former office is not one the person holds
+        place, title_start, role = _leading_place(ctx, title_start, role)
         office = office_title(role)
         if office is None:
             continue  # 'Dr', 'Prof': a form of address, no office
         yield RawRelation("holdsOffice", span, office, sent, "title", 0.9)
         tokens = [t for t in sent if t.idx < title_start and not t.is_space]
-        place = None
-        if tokens:
+        if place is None and tokens:
             last = tokens[-1]
             place = ctx.entity(last, through_compounds=False)
             if place is not None and (place.label_ not in ("GPE", "ORG")
@@ -50,7 +50,28 @@ def pattern_roles(ctx: Context, sent: Span) -> Iterator[RawRelation]:
             if after is not None and after.label_ == "GPE" and after.start == span.end + 1:
                 place = after  # 'President Nayib Bukele of El Salvador'
         if place is not None:
-            yield RawRelation("officeIn", span, place, sent, "title", 0.85)
+            party = place.label_ == "ORG" and office.split()[-1].lower() in LEGISLATORS
+            yield RawRelation("memberOf" if party else "officeIn", span, place, sent, "title",
+                              0.85)
+
+
+def _leading_place(ctx: Context, title_start: int, role: str) -> tuple[Span | None, int, str]:
+    """'NSW Health Minister', 'Catarman Mayor', 'Kenya National Highways Authority Director':
+    a title that starts with a named place or organisation is an office there. Returns that
+    entity and the rest of the title (with where it starts), or (None, title_start, role) when
+    the title does not start with one, or nothing that names an office is left after it."""
+    doc = ctx.doc
+    first = doc.char_span(title_start, title_start + 1, alignment_mode="expand")
+    lead = ctx.entity(doc[first.start], through_compounds=False) if first is not None else None
+    title_end = title_start + len(role)
+    if lead is None or lead.label_ not in ("GPE", "ORG") or lead.start_char != title_start or \
+            lead.end_char >= title_end:
+        return None, title_start, role
+    rest = text_of(doc)[lead.end_char : title_end]
+    words = rest.split()
+    if not any(word.lower() in HEAD_WORDS for word in words):
+        return None, title_start, role  # nothing after it names an office
+    return lead, title_end - len(rest.lstrip()), rest.strip()
 
 
 def office_title(role: str) -> str | None:
