@@ -410,3 +410,26 @@ def test_a_party_before_a_legislators_title_is_the_members_party():
     assert ("Ravi Kumar Singh", "holdsOffice", "MLA") in facts, facts
     assert ("Ravi Kumar Singh", "memberOf", "BJP") in facts, facts
     assert ("Ravi Kumar Singh", "officeIn", "BJP") not in facts
+
+
+def test_a_negated_or_denied_clause_states_no_relation():
+    """'did not propose', 'denied that it had signed', 'dismissed reports that': the event is
+    negated and no relation is published as a fact; an affirmative clause still gives one."""
+    ex = run("Talks\n\nBukele did not propose a deal to the United States. The Egyptian "
+             "government denied that it had signed an agreement with Italy. Officials dismissed "
+             "reports that Honduras had signed an agreement with Guatemala. Rubio did not meet "
+             "Bukele in San Salvador.\n")
+    assert not _facts(ex, "proposes", "partyTo", "meetsWith")
+    found = [e for e in ex.events if e.event_class in ("proposal", "agreement")]
+    assert all(e.modality == "negated" for e in found), found
+    assert {(e.event_class, e.agent.text if e.agent else None) for e in found} >= {
+        ("proposal", "Bukele"), ("agreement", "Honduras")}, found
+    kept = run("Talks\n\nBukele proposed a deal to the United States. Egypt signed an agreement "
+               "with Italy.\n")
+    assert ("Bukele", "proposes", "deal") in _facts(kept, "proposes")
+    assert ("Italy", "partyTo", "agreement") in _facts(kept, "partyTo")
+
+
+def test_an_agreement_not_renewed_still_has_its_parties():
+    ex = run("Talks\n\nThe agreement with Guatemala was not renewed in 2021.\n")
+    assert ("Guatemala", "partyTo", "agreement") in _facts(ex, "partyTo")

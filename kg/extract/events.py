@@ -19,7 +19,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.relations.context import Context, date_at
+from kg.extract.relations.context import CONTENT_NOUNS, Context, date_at, denier
 from kg.model import DateValue, Event, Mention, Quantity, Sentence
 from kg.nlp.mentions import HEAD_WORDS
 from kg.nlp.text import text_of
@@ -964,6 +964,15 @@ class EventReader:
                             for m in self._entities(t)]
                 source = speakers[0] if speakers else None
                 negated = negated or lemma == "deny"
+                break
+            if node.dep_ in ("acl", "ccomp") and head.pos_ == "NOUN" and lemma in CONTENT_NOUNS:
+                reported = True  # 'reports that ...'; 'denied reports that ...' denies it
+                denying = denier(node)
+                if denying is not None:
+                    negated = True
+                    speakers = [m for f, t in self._functions(denying) if f == "subj"
+                                for m in self._entities(t)]
+                    source = speakers[0] if speakers else None
                 break
             node = head
         if source is None:

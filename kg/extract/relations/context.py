@@ -124,6 +124,62 @@ class Context:
         return None, 0.0
 
 
+#: Verbs that say what their clause, or a report they take as object, states is untrue.
+DENY_VERBS = frozenset({"deny", "dismiss", "reject", "refute", "rebut", "disavow", "dispute"})
+#: Nouns whose 'that' clause is what someone said: 'reports that', 'claims that'.
+CONTENT_NOUNS = frozenset({"report", "claim", "allegation", "suggestion", "rumour", "rumor",
+                           "speculation", "assertion", "accusation"})
+#: Verbs by which an agreement comes about: denying or negating one of them denies the agreement
+#: and its parties ('denied that it had signed an agreement with Italy'); negating another verb
+#: does not ('the agreement with Guatemala was not renewed' still has Guatemala as a party).
+MAKE_DEAL_VERBS = frozenset({"sign", "conclude", "reach", "strike", "seal", "agree", "negotiate",
+                             "make", "finalise", "finalize", "enter"})
+
+
+def clause_verb(token: Token) -> Token | None:
+    """The verb of the clause a word belongs to ('agreement' in 'had signed an agreement')."""
+    node = token
+    for _ in range(4):
+        if node.pos_ in ("VERB", "AUX"):
+            return node
+        if node.head == node:
+            return None
+        node = node.head
+    return None
+
+
+def denier(verb: Token) -> Token | None:
+    """The verb that denies ``verb``'s clause: 'denied that [it had signed]', 'dismissed claims
+    that [it had signed]', also for a verb coordinated with it ('[signed] and ratified')."""
+    node = verb
+    for _ in range(3):
+        if node.dep_ != "conj" or node.head == node:
+            break
+        node = node.head
+    head = node.head
+    if node.dep_ == "ccomp" and head.lemma_.lower() in DENY_VERBS:
+        return head
+    if node.dep_ in ("acl", "ccomp") and head.lemma_.lower() in CONTENT_NOUNS and \
+            head.dep_ == "dobj" and head.head.lemma_.lower() in DENY_VERBS:
+        return head.head
+    return None
+
+
+def negated(token: Token | None) -> bool:
+    """Whether the clause that would state a fact at ``token`` says it is not so: a negation
+    ('did not propose', 'never met'), 'no' before the thing ('made no offer'), or a denial of
+    the clause ('denied that ...', 'dismissed reports that ...'). The event reader marks such
+    events negated; a relation read there is not a fact and is not published."""
+    if token is None:
+        return False
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in token.children):
+        return True
+    verb = clause_verb(token)
+    if verb is None:
+        return False
+    return any(c.dep_ == "neg" for c in verb.children) or denier(verb) is not None
+
+
 def subject_of(verb: Token) -> Token | None:
     """nsubj of the verb, or of the verb it is coordinated with ('suspended and withdrew')."""
     node = verb

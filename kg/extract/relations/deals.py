@@ -13,14 +13,17 @@ from kg.extract.relations.context import (
     DEAL_NOUNS,
     ENDORSE_VERBS,
     FACILITY_LABELS,
+    MAKE_DEAL_VERBS,
     OPEN_VERBS,
     PROPOSE_VERBS,
     WITHDRAW_VERBS,
     AgreementRef,
     Context,
     RawRelation,
+    clause_verb,
     conjuncts,
     named_agreement,
+    negated,
     owner_of,
     proposer_of_noun,
     subject_of,
@@ -31,8 +34,8 @@ from kg.extract.relations.context import (
 def pattern_verbs(ctx: Context, sent: Span) -> Iterator[RawRelation]:
     """Subject-verb-object facts: proposes, endorses, criticises, withdrawnBy, openedOn."""
     for verb in sent:
-        if verb.pos_ not in ("VERB", "AUX"):
-            continue
+        if verb.pos_ not in ("VERB", "AUX") or negated(verb):
+            continue  # 'did not propose', 'denied that it had proposed': no fact
         lemma = verb.lemma_.lower()
         subj_tok = subject_of(verb)
         subject, conf = ctx.actor(subj_tok)
@@ -78,6 +81,13 @@ def pattern_verbs(ctx: Context, sent: Span) -> Iterator[RawRelation]:
                 yield RawRelation("openedOn", only, when, sent, "verb-open-sole-facility", 0.75)
 
 
+def _denied_deal(token: Token) -> bool:
+    """'had not signed an agreement with Italy', 'denied that it had signed ...': the clause that
+    would bring the agreement about says it did not."""
+    verb = clause_verb(token)
+    return verb is not None and verb.lemma_.lower() in MAKE_DEAL_VERBS and negated(verb)
+
+
 def _agreement(ctx: Context, noun: Token, proposer: Span | None) -> AgreementRef:
     return AgreementRef(ctx.doc[noun.i : noun.i + 1], proposer)
 
@@ -93,7 +103,7 @@ def pattern_deal_nouns(ctx: Context, sent: Span) -> Iterator[RawRelation]:
     """Nominal proposals: 'Bukele's offer', 'the proposal by ... Nayib Bukele'."""
     for token in sent:
         if token.lemma_.lower() in ("offer", "proposal", "proposition", "plan") and \
-                token.pos_ == "NOUN":
+                token.pos_ == "NOUN" and not negated(token):
             proposer = proposer_of_noun(ctx, token)
             if proposer is not None and proposer.label_ in ("PERSON", "GPE", "ORG"):
                 yield RawRelation("proposes", proposer, AgreementRef(ctx.doc[token.i : token.i + 1],
@@ -111,7 +121,7 @@ def pattern_parties(ctx: Context, sent: Span) -> Iterator[RawRelation]:
                 prep.head.lemma_.lower() not in ("plan", "scheme"):
             agreement = AgreementRef(ctx.doc[prep.head.i : prep.head.i + 1],
                                      proposer_of_noun(ctx, prep.head))
-        if agreement is None:
+        if agreement is None or _denied_deal(prep.head):
             continue
         for pobj in prep.children:
             if pobj.dep_ != "pobj":

@@ -9,6 +9,7 @@ from spacy.tokens import Span
 from kg.extract.relations.context import (
     Context,
     RawRelation,
+    negated,
     subject_of,
     when_where,
 )
@@ -154,8 +155,8 @@ def pattern_meetings(ctx: Context, sent: Span) -> Iterator[RawRelation]:
             heads, pattern = (token,), "verb-meet"
         else:
             continue
-        if host is None or other is None or host.text == other.text:
-            continue
+        if host is None or other is None or host.text == other.text or negated(heads[-1]):
+            continue  # 'did not meet', 'denied that they had met
         if ctx.is_person(host) and other.label_ == "PERSON":
             when, where = when_where(ctx, *heads)
             yield RawRelation("meetsWith", host, other, sent, pattern, 0.85, when, where)
