@@ -430,6 +430,13 @@ def test_a_negated_or_denied_clause_states_no_relation():
     assert ("Italy", "partyTo", "agreement") in _facts(kept, "partyTo")
 
 
+def test_a_deal_denied_or_said_not_to_exist_has_no_parties():
+    ex = run("Talks\n\nThe governments of Chile and Peru are denying any deal with Norway on "
+             "fishing rights. A spokesman said there was no agreement with Norway on the matter. "
+             "The minister said his country had never reached an agreement with Norway.\n")
+    assert not _facts(ex, "partyTo")
+
+
 def test_an_agreement_not_renewed_still_has_its_parties():
     ex = run("Talks\n\nThe agreement with Guatemala was not renewed in 2021.\n")
     assert ("Guatemala", "partyTo", "agreement") in _facts(ex, "partyTo")

@@ -11,6 +11,7 @@ from spacy.tokens import Span, Token
 from kg.extract.relations.context import (
     CRITICISE_VERBS,
     DEAL_NOUNS,
+    DENY_VERBS,
     ENDORSE_VERBS,
     FACILITY_LABELS,
     MAKE_DEAL_VERBS,
@@ -83,7 +84,12 @@ def pattern_verbs(ctx: Context, sent: Span) -> Iterator[RawRelation]:
 
 def _denied_deal(token: Token) -> bool:
     """'had not signed an agreement with Italy', 'denied that it had signed ...': the clause that
-    would bring the agreement about says it did not."""
+    would bring the agreement about says it did not; 'denying any deal with Israel': the deal
+    itself is denied; 'there was no agreement with Israel': there is none."""
+    if token.dep_ == "dobj" and token.head.lemma_.lower() in DENY_VERBS:
+        return True
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in token.children):
+        return True
     verb = clause_verb(token)
     return verb is not None and verb.lemma_.lower() in MAKE_DEAL_VERBS and negated(verb)
 
