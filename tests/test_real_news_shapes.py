@@ -5,6 +5,7 @@ honorific against a town's name. Every sentence here is written for the test."""
 
 from __future__ import annotations
 
+import pytest
 from spacy.tokens import Span
 
 from kg.corpus import segment
@@ -394,22 +395,22 @@ def _facts(ex: Extraction, *predicates: str) -> set[tuple[str, str, str]]:
             for r in ex.relations if r.predicate in predicates}
 
 
-def test_a_title_that_starts_with_an_organisation_is_an_office_there():
-    ex = run("Food convoy\n\nThe World Food Programme (WFP) sent forty trucks on Monday. WFP "
-             "Country Director Anne Moreau said the stocks would last a month.\n")
-    facts = _facts(ex, "holdsOffice", "officeIn", "memberOf")
-    assert ("Anne Moreau", "holdsOffice", "Country Director") in facts, facts
-    assert ("Anne Moreau", "officeIn", "WFP") in facts, facts
-    assert not any("WFP" in office for _, p, office in facts if p == "holdsOffice")
-
-
-def test_a_party_before_a_legislators_title_is_the_members_party():
-    ex = run("Road works\n\nThe Bharatiya Janata Party (BJP) won the seat in March. BJP MLA Ravi "
-             "Kumar Singh said the road would be finished by June.\n")
-    facts = _facts(ex, "holdsOffice", "officeIn", "memberOf")
-    assert ("Ravi Kumar Singh", "holdsOffice", "MLA") in facts, facts
-    assert ("Ravi Kumar Singh", "memberOf", "BJP") in facts, facts
-    assert ("Ravi Kumar Singh", "officeIn", "BJP") not in facts
+@pytest.mark.parametrize(("text", "present", "absent"), [
+    # a title that starts with an organisation is an office there
+    ("Food convoy\n\nThe World Food Programme (WFP) sent forty trucks on Monday. WFP Country "
+     "Director Anne Moreau said the stocks would last a month.",
+     {("Anne Moreau", "holdsOffice", "Country Director"), ("Anne Moreau", "officeIn", "WFP")},
+     {("Anne Moreau", "holdsOffice", "WFP Country Director")}),
+    # a party before a legislator's title is the member's party
+    ("Road works\n\nThe Bharatiya Janata Party (BJP) won the seat in March. BJP MLA Ravi Kumar "
+     "Singh said the road would be finished by June.",
+     {("Ravi Kumar Singh", "holdsOffice", "MLA"), ("Ravi Kumar Singh", "memberOf", "BJP")},
+     {("Ravi Kumar Singh", "officeIn", "BJP"), ("Ravi Kumar Singh", "holdsOffice", "BJP MLA")}),
+])
+def test_an_organisation_opening_a_title(text, present, absent):
+    facts = _facts(run(text + "\n"), "holdsOffice", "officeIn", "memberOf")
+    assert present <= facts, facts
+    assert not absent & facts, facts
 
 
 def test_a_negated_or_denied_clause_states_no_relation():
