@@ -31,13 +31,17 @@ from kg.extract.relations.context import (
     when_where,
 )
 
+_FACT_VERBS = PROPOSE_VERBS | ENDORSE_VERBS | CRITICISE_VERBS | WITHDRAW_VERBS | OPEN_VERBS
+
 
 def pattern_verbs(ctx: Context, sent: Span) -> Iterator[RawRelation]:
     """Subject-verb-object facts: proposes, endorses, criticises, withdrawnBy, openedOn."""
     for verb in sent:
-        if verb.pos_ not in ("VERB", "AUX") or negated(verb):
-            continue  # 'did not propose', 'denied that it had proposed': no fact
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
         lemma = verb.lemma_.lower()
+        if lemma not in _FACT_VERBS or negated(verb):
+            continue  # 'did not propose', 'denied that it had proposed': no fact
         subj_tok = subject_of(verb)
         subject, conf = ctx.actor(subj_tok)
         dobj = next((c for c in verb.children if c.dep_ == "dobj"), None)

@@ -57,10 +57,10 @@ def pattern_roles(ctx: Context, sent: Span) -> Iterator[RawRelation]:
 
 
 def _leading_place(ctx: Context, title_start: int, role: str) -> tuple[Span | None, int, str]:
-    """'NSW Health Minister', 'Catarman Mayor', 'Kenya National Highways Authority Director':
-    a title that starts with a named place or organisation is an office there. Returns that
-    entity and the rest of the title (with where it starts), or (None, title_start, role) when
-    the title does not start with one, or nothing that names an office is left after it."""
+    """'WFP Country Director', 'BJP MLA': a title that starts with a named organisation or place
+    (one the entity layer found: NER misses many, 'Catarman Mayor') is an office there. Returns
+    that entity and the rest of the title (with where it starts), or (None, title_start, role)
+    when the title does not start with one, or nothing that names an office is left after it."""
     doc = ctx.doc
     first = doc.char_span(title_start, title_start + 1, alignment_mode="expand")
     lead = ctx.entity(doc[first.start], through_compounds=False) if first is not None else None
@@ -156,7 +156,7 @@ def pattern_meetings(ctx: Context, sent: Span) -> Iterator[RawRelation]:
         else:
             continue
         if host is None or other is None or host.text == other.text or negated(heads[-1]):
-            continue  # 'did not meet', 'denied that they had met
+            continue  # 'did not meet', 'denied that they had met'
         if ctx.is_person(host) and other.label_ == "PERSON":
             when, where = when_where(ctx, *heads)
             yield RawRelation("meetsWith", host, other, sent, pattern, 0.85, when, where)
