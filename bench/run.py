@@ -24,6 +24,7 @@ Every loop is bounded by a request count and a time cap; nothing leaves 127.0.0.
 from __future__ import annotations
 
 import argparse
+import functools
 import http.client
 import json
 import multiprocessing
@@ -37,6 +38,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -237,47 +239,48 @@ _engine: ox.Store | None = None
 _engine_lock = threading.Lock()
 
 
-def engine_floor_app(environ, start_response):
-    """The least an endpoint answering through pyoxigraph can do: read ``query`` from the query
-    string, run it on the release's store and write pyoxigraph's own JSON. Nothing else: no
-    time limit, row cap, negotiation, cache, metrics or Flask."""
+def _answer(environ) -> bytes:
+    """``query`` from the query string, run on the release's store, as pyoxigraph's own JSON."""
     global _engine
     with _engine_lock:
         if _engine is None:
             _engine = ox.Store.read_only(os.environ["BENCH_STORE"])
     query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))["query"][0]
-    body = _engine.query(query).serialize(
-        format=ox.QueryResultsFormat.JSON
-    )
+    return _engine.query(query).serialize(format=ox.QueryResultsFormat.JSON)
+
+
+def engine_floor_app(environ, start_response):
+    """The least an endpoint answering through pyoxigraph can do: read ``query`` from the query
+    string, run it on the release's store and write pyoxigraph's own JSON. Nothing else: no
+    time limit, row cap, negotiation, cache, metrics or Flask."""
+    body = _answer(environ)
     start_response("200 OK", [("Content-Type", ACCEPT_JSON), ("Content-Length", str(len(body)))])
     return [body]
 
 
-_kg_headers: list[tuple[str, str]] | None = None
+@functools.lru_cache(maxsize=1)
+def _kg_headers() -> tuple[list[tuple[str, str]], Callable[[bytes], int]]:
+    """The fixed header lines of a ``kg serve`` lookup answer, and its row counter (imported in
+    the floor's process only)."""
+    from server.engine.worker import lookup_rows
+    from server.web import EXPOSED_HEADERS
+
+    return [
+        ("Vary", "Accept, Accept-Encoding"), ("X-KG-Row-Limit", str(Settings().max_rows)),
+        ("X-KG-Truncated", "false"), ("Access-Control-Allow-Origin", "*"),
+        ("Access-Control-Expose-Headers", ", ".join(sorted(EXPOSED_HEADERS))),
+    ], lookup_rows
 
 
 def engine_floor_headers_app(environ, start_response):
     """``engine_floor_app`` sending the header lines of a ``kg serve`` lookup answer to a
     client without ``Origin`` (CORS ones included: they are always sent, as the Fetch standard
-    advises for ``*``); rows counted as ``server.engine.worker.lookup_rows`` does."""
-    global _engine, _kg_headers
-    with _engine_lock:
-        if _engine is None:
-            from server.web import EXPOSED_HEADERS  # the floor's process only
-
-            _engine = ox.Store.read_only(os.environ["BENCH_STORE"])
-            _kg_headers = [
-                ("Vary", "Accept, Accept-Encoding"), ("X-KG-Row-Limit", "10000"),
-                ("X-KG-Truncated", "false"), ("Access-Control-Allow-Origin", "*"),
-                ("Access-Control-Expose-Headers", ", ".join(sorted(EXPOSED_HEADERS))),
-            ]
-    query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))["query"][0]
-    body = _engine.query(query).serialize(format=ox.QueryResultsFormat.JSON)
-    first = body[len(b'{"head":{"vars":['):body.find(b"]")].split(b",")[0]
-    rows = body.count(b'%s:{"type":' % first) if first else 0
+    advises for ``*``), with the answer's own row count."""
+    body = _answer(environ)
+    fixed, rows = _kg_headers()
     start_response("200 OK", [
-        ("Content-Type", ACCEPT_JSON), ("Content-Length", str(len(body))), *(_kg_headers or ()),
-        ("X-KG-Rows", str(rows)), ("X-KG-Cache", "miss"),
+        ("Content-Type", ACCEPT_JSON), ("Content-Length", str(len(body))), *fixed,
+        ("X-KG-Rows", str(rows(body))), ("X-KG-Cache", "miss"),
     ])
     return [body]
 

@@ -960,19 +960,14 @@ class EventReader:
                 reported = True
                 if any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in node.children):
                     possible = True  # 'did not say whether it had asked': maybe it did
-                speakers = [m for f, t in self._functions(head) if f == "subj"
-                            for m in self._entities(t)]
-                source = speakers[0] if speakers else None
+                source = self._speaker(head)
                 negated = negated or lemma == "deny"
                 break
             if node.dep_ in ("acl", "ccomp") and head.pos_ == "NOUN" and lemma in CONTENT_NOUNS:
                 reported = True  # 'reports that ...'; 'denied reports that ...' denies it
                 denying = denier(node)
                 if denying is not None:
-                    negated = True
-                    speakers = [m for f, t in self._functions(denying) if f == "subj"
-                                for m in self._entities(t)]
-                    source = speakers[0] if speakers else None
+                    negated, source = True, self._speaker(denying)
                 break
             node = head
         if source is None:
@@ -980,9 +975,8 @@ class EventReader:
             reported = reported or source is not None
         if any(c.dep_ == "parataxis" and c.lemma_.lower() in SPEECH for c in verb.children):
             reported = True
-            speakers = [m for c in verb.children if c.dep_ == "parataxis"
-                        for f, t in self._functions(c) if f == "subj" for m in self._entities(t)]
-            source = source or (speakers[0] if speakers else None)
+            speakers = [self._speaker(c) for c in verb.children if c.dep_ == "parataxis"]
+            source = source or next((m for m in speakers if m is not None), None)
         if negated:
             return "negated", source
         if possible:
@@ -990,6 +984,11 @@ class EventReader:
         if reported:
             return "reported", source
         return "asserted", None
+
+    def _speaker(self, verb: Token) -> Mention | None:
+        """The first entity the subject of a speech verb names, if any."""
+        return next((m for f, t in self._functions(verb) if f == "subj"
+                     for m in self._entities(t)), None)
 
     def _according_to(self, sent: Span) -> Mention | None:
         for token in sent:

@@ -165,6 +165,11 @@ def denier(verb: Token) -> Token | None:
     return None
 
 
+def says_none(token: Token) -> bool:
+    """'no' before the thing: 'made no offer', 'there was no agreement'."""
+    return any(c.dep_ == "det" and c.lower_ == "no" for c in token.children)
+
+
 def negated(token: Token | None) -> bool:
     """Whether the clause that would state a fact at ``token`` says it is not so: a negation
     ('did not propose', 'never met'), 'no' before the thing ('made no offer'), or a denial of
@@ -172,7 +177,7 @@ def negated(token: Token | None) -> bool:
     events negated; a relation read there is not a fact and is not published."""
     if token is None:
         return False
-    if any(c.dep_ == "det" and c.lower_ == "no" for c in token.children):
+    if says_none(token):
         return True
     verb = clause_verb(token)
     if verb is None:

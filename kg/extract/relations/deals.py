@@ -27,6 +27,7 @@ from kg.extract.relations.context import (
     negated,
     owner_of,
     proposer_of_noun,
+    says_none,
     subject_of,
     when_where,
 )
@@ -90,9 +91,7 @@ def _denied_deal(token: Token) -> bool:
     """'had not signed an agreement with Italy', 'denied that it had signed ...': the clause that
     would bring the agreement about says it did not; 'denying any deal with Israel': the deal
     itself is denied; 'there was no agreement with Israel': there is none."""
-    if token.dep_ == "dobj" and token.head.lemma_.lower() in DENY_VERBS:
-        return True
-    if any(c.dep_ == "det" and c.lower_ == "no" for c in token.children):
+    if says_none(token) or token.dep_ == "dobj" and token.head.lemma_.lower() in DENY_VERBS:
         return True
     verb = clause_verb(token)
     return verb is not None and verb.lemma_.lower() in MAKE_DEAL_VERBS and negated(verb)
