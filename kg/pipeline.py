@@ -207,6 +207,11 @@ def _unit_signature(ex: Extraction, res: Resolution, key: str, salt: str) -> str
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+def units_dir(settings: Settings) -> Path:
+    """Where each article's RDF is cached, its files named by their signature."""
+    return settings.cache / "units"
+
+
 def write_units(extractions: list[Extraction], keys: list[str], res: Resolution,
                 settings: Settings, gazetteer: tuple, progress: Progress = print,
                 ) -> list[tuple[Path, Path]]:
@@ -214,7 +219,7 @@ def write_units(extractions: list[Extraction], keys: list[str], res: Resolution,
     named graph's N-Quads, cached under a signature of what it depends on, so an unchanged
     article keeps its files and its validation verdict."""
     salt = hash_tree(PROJECT_ROOT, RDF_SOURCES).hexdigest() + settings.base_uri
-    root = settings.cache / "units"
+    root = units_dir(settings)
     units, made = [], 0
     for ex, key in zip(extractions, keys, strict=True):
         signature = _unit_signature(ex, res, key, salt)
@@ -236,7 +241,7 @@ def drop_stale_units(units: list[tuple[Path, Path]], settings: Settings) -> None
     """Remove the units no article uses now, once a release is out: until then the previous
     release's are where the publication reads the parts that went (``kg.release.incremental``)."""
     keep = {p.stem for pair in units for p in pair}  # with what the gate keeps beside them
-    for stale in (settings.cache / "units").glob("*/*"):
+    for stale in units_dir(settings).glob("*/*"):
         if stale.name.partition(".")[0] not in keep:
             stale.unlink(missing_ok=True)
 
@@ -378,7 +383,7 @@ def _build(settings: Settings, strict: bool, progress: Progress, workers: int | 
         salt = gate.salt(shapes_file, settings.base_uri, settings.shacl_engine)
         types = gate.type_triples(layer + curated.checked)
         resource_ns = Kind.RESOURCE.namespace(settings.base_uri)
-        named = settings.cache / "units"  # units named by their signature (write_units)
+        named = units_dir(settings)
         pieces = [gate.article_piece(unit, types, resource_ns, salt,
                                      named=unit[0].parent.parent == named)
                   for unit in [*units, *_curation_unit(curated, settings)]]
